@@ -1,0 +1,162 @@
+// Parses and validates the command line (the 2007 script's flags plus the new ones) into a plan.
+// Never connects or reads mail: every usage error is found here, before any network traffic.
+import { parseArgs } from 'node:util';
+import { existsSync } from 'node:fs';
+import { AppError } from '../core/errors.ts';
+import type { ComponentType } from '../core/ical/build-calendar.ts';
+import type { CancelledPolicy } from '../core/ical/merge.ts';
+import type { Security } from '../core/imap/connect.ts';
+import { DEFAULT_MAX_PART_BYTES } from '../core/sync/run-sync.ts';
+
+export interface CliPlan {
+  mode: 'imap' | 'local' | 'list-folders' | 'help' | 'version';
+  host?: string;
+  username?: string;
+  folders: string[];
+  port?: number;
+  security: Security;
+  caFile?: string;
+  password?: string;
+  savePassword: boolean;
+  output?: string;
+  reportJson?: string;
+  verbose: boolean;
+  quiet: boolean;
+  include: Set<ComponentType>;
+  cancelled: CancelledPolicy;
+  maxPartBytes: number;
+  maildirs: string[];
+  mboxes: string[];
+  emlFiles: string[];
+}
+
+export const USAGE = `Usage: mailbox2ics [options] hostname username mailbox [mailbox...]
+       mailbox2ics --list-folders [options] hostname username
+       mailbox2ics [options] --maildir DIR | --mbox FILE | FILE.eml...
+
+Merges the calendar invitations found in IMAP folders (or local mail) into one iCalendar feed.
+
+Connection:
+  --port N               server port (default 993 for TLS, 143 with --starttls)
+  --starttls             connect in plain text and require STARTTLS
+  --insecure-plaintext   no encryption at all (password sent in clear text!)
+  --ca-file PEM          also trust the CA or self-signed certificate(s) in this file
+  -p, --password PW      password (visible to other users in the process list; prefer
+                         MAILBOX2ICS_PASSWORD, the OS keychain, or the prompt)
+  --save-password        store a prompted password in the OS keychain
+Output:
+  -o, --output FILE      write the calendar to FILE atomically (default: stdout)
+  --report-json FILE     write the run report as JSON
+  --list-folders         print the folder tree and exit
+Merge:
+  --include TYPES        also include VTODO and/or VJOURNAL (comma-separated; VEVENT always)
+  --cancelled MODE       remove (default) or keep cancelled events as STATUS:CANCELLED
+  --max-part-size SIZE   skip calendar parts larger than SIZE (default 10MB)
+Local sources:
+  --maildir DIR          read a Maildir (and its Maildir++ subfolders); repeatable
+  --mbox FILE            read an mbox file; repeatable
+Other:
+  -v, --verbose          progress on stderr
+  -q, --quiet            only errors on stderr
+  -h, --help             this help
+  --version              print the version
+
+Password sources, first found wins: -p, MAILBOX2ICS_PASSWORD, the OS keychain
+(service "mailbox2ics", account "username@hostname"), a prompt when stdin is a terminal.
+Exit codes: 0 written; 2 usage/configuration; 3 connection, TLS or login; 4 folder not found.
+`;
+
+function usage(message: string): AppError {
+  return new AppError('USAGE', `${message}\nRun "mailbox2ics --help" for usage.`);
+}
+
+export function parseSize(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(b|k|kb|m|mb|g|gb)?$/i.exec(text.trim());
+  if (!m) throw usage(`--max-part-size "${text}" is not a size (examples: 500KB, 10MB)`);
+  const mult: Record<string, number> = { b: 1, k: 1024, kb: 1024, m: 1024 ** 2, mb: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3 };
+  const n = Math.floor(Number(m[1]) * mult[(m[2] ?? 'b').toLowerCase()]);
+  if (n < 1) throw usage('--max-part-size must be at least 1 byte');
+  return n;
+}
+
+export function parseCliArgs(argv: string[]): CliPlan {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        password: { type: 'string', short: 'p' },
+        port: { type: 'string' },
+        verbose: { type: 'boolean', short: 'v' },
+        quiet: { type: 'boolean', short: 'q' },
+        output: { type: 'string', short: 'o' },
+        starttls: { type: 'boolean' },
+        'insecure-plaintext': { type: 'boolean' },
+        'ca-file': { type: 'string' },
+        'list-folders': { type: 'boolean' },
+        include: { type: 'string' },
+        cancelled: { type: 'string' },
+        'report-json': { type: 'string' },
+        'save-password': { type: 'boolean' },
+        'max-part-size': { type: 'string' },
+        maildir: { type: 'string', multiple: true },
+        mbox: { type: 'string', multiple: true },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean' },
+      },
+    });
+  } catch (err) {
+    throw usage((err as Error).message);
+  }
+  const v = parsed.values;
+  const pos = parsed.positionals;
+  const include = new Set<ComponentType>(['VEVENT']);
+  for (const t of (v.include ?? '').split(',').map((s) => s.trim().toUpperCase()).filter(Boolean)) {
+    if (t !== 'VEVENT' && t !== 'VTODO' && t !== 'VJOURNAL') throw usage(`--include: unknown component type "${t}" (allowed: VEVENT, VTODO, VJOURNAL)`);
+    include.add(t);
+  }
+  const cancelled = (v.cancelled ?? 'remove').toLowerCase();
+  if (cancelled !== 'remove' && cancelled !== 'keep') throw usage(`--cancelled must be "remove" or "keep", not "${v.cancelled}"`);
+  if (v.starttls && v['insecure-plaintext']) throw usage('--starttls and --insecure-plaintext cannot be combined');
+  if (v.verbose && v.quiet) throw usage('--verbose and --quiet cannot be combined');
+  let port: number | undefined;
+  if (v.port !== undefined) {
+    port = Number(v.port);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw usage(`--port "${v.port}" is not a port number (1-65535)`);
+  }
+  if (v['ca-file'] && !existsSync(v['ca-file'])) throw new AppError('CONFIG', `--ca-file: ${v['ca-file']} does not exist`, { file: v['ca-file'] });
+  const base: CliPlan = {
+    mode: 'imap',
+    folders: [],
+    port,
+    security: v.starttls ? 'starttls' : v['insecure-plaintext'] ? 'plaintext' : 'tls',
+    caFile: v['ca-file'],
+    password: v.password,
+    savePassword: !!v['save-password'],
+    output: v.output,
+    reportJson: v['report-json'],
+    verbose: !!v.verbose,
+    quiet: !!v.quiet,
+    include,
+    cancelled,
+    maxPartBytes: v['max-part-size'] ? parseSize(v['max-part-size']) : DEFAULT_MAX_PART_BYTES,
+    maildirs: v.maildir ?? [],
+    mboxes: v.mbox ?? [],
+    emlFiles: [],
+  };
+  if (v.help) return { ...base, mode: 'help' };
+  if (v.version) return { ...base, mode: 'version' };
+  const local = base.maildirs.length > 0 || base.mboxes.length > 0 || (pos.length > 0 && pos.every((p) => /\.(eml|msg822|txt)$/i.test(p) && existsSync(p)));
+  if (local) {
+    if (v['list-folders']) throw usage('--list-folders needs a server, not local files');
+    return { ...base, mode: 'local', emlFiles: pos };
+  }
+  if (v['list-folders']) {
+    if (pos.length !== 2) throw usage('--list-folders needs exactly: hostname username');
+    return { ...base, mode: 'list-folders', host: pos[0], username: pos[1] };
+  }
+  if (pos.length < 3) throw usage(pos.length === 0 ? 'missing hostname, username and mailbox' : `missing ${pos.length === 1 ? 'username and mailbox' : 'mailbox'}`);
+  return { ...base, host: pos[0], username: pos[1], folders: pos.slice(2) };
+}

@@ -1,0 +1,129 @@
+// The headless command: parses flags, finds the password, runs the core sync, writes the feed
+// atomically and maps errors to exit codes. On any failure the output file is left untouched.
+import { readFileSync } from 'node:fs';
+import { AppError, errorMessage } from '../core/errors.ts';
+import type { ErrorCode } from '../shared/errors.ts';
+import { connectImap, disconnect, type ConnectOptions } from '../core/imap/connect.ts';
+import { formatFolderTree, listFolders } from '../core/imap/folders.ts';
+import { accountKey, keytarStore, type SecretStore } from '../core/secrets/secret-store.ts';
+import { writeFileAtomic } from '../core/store/atomic-write.ts';
+import { formatSkipped, formatSummary, formatWarning } from '../core/sync/report.ts';
+import { syncFromImap, syncFromLocal, type SyncResult } from '../core/sync/run-sync.ts';
+import { parseCliArgs, USAGE, type CliPlan } from './args.ts';
+import { promptHidden, resolvePassword } from './password.ts';
+
+export interface CliIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  stdin: NodeJS.ReadStream;
+  env: NodeJS.ProcessEnv;
+  openStore: () => Promise<SecretStore>;
+}
+
+const EXIT: Partial<Record<ErrorCode, number>> = {
+  USAGE: 2, CONFIG: 2, NO_PASSWORD: 2, KEYCHAIN_UNAVAILABLE: 2, OUTPUT_FAILED: 2, SOURCE_UNREADABLE: 2,
+  TLS_UNTRUSTED: 3, TLS_HOSTNAME: 3, TLS_FAILED: 3, LOGIN_REJECTED: 3, CONNECTION_REFUSED: 3, CONNECTION_TIMEOUT: 3,
+  CONNECTION_LOST: 3, HOST_NOT_FOUND: 3, FOLDER_NOT_FOUND: 4,
+};
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+async function connectionFor(plan: CliPlan, io: CliIo, say: (m: string) => void): Promise<ConnectOptions> {
+  if (plan.security === 'plaintext') {
+    say('WARNING: --insecure-plaintext: the password and all mail data cross the network unencrypted.');
+  }
+  const found = await resolvePassword(plan.username!, plan.host!, {
+    argvPassword: plan.password,
+    env: io.env,
+    openStore: io.openStore,
+    isTty: !!io.stdin.isTTY,
+    prompt: (q) => promptHidden(q, io.stdin, io.stderr as NodeJS.WriteStream),
+    note: say,
+  });
+  if (plan.savePassword) {
+    if (found.source !== 'prompt') {
+      say('note: --save-password stores only a password typed at the prompt; nothing was saved.');
+    } else {
+      await (await io.openStore()).set(accountKey(plan.username!, plan.host!), found.password);
+      say(`Password saved in the keychain for ${accountKey(plan.username!, plan.host!)}.`);
+    }
+  }
+  return { host: plan.host!, port: plan.port, security: plan.security, username: plan.username!, password: found.password, caFile: plan.caFile };
+}
+
+async function run(plan: CliPlan, io: CliIo): Promise<number> {
+  const err = (m: string) => io.stderr.write(m + '\n');
+  const info = (m: string) => {
+    if (!plan.quiet) err(m);
+  };
+  const verbose = (m: string) => {
+    if (plan.verbose) err(m);
+  };
+  if (plan.mode === 'help') {
+    io.stdout.write(USAGE);
+    return 0;
+  }
+  if (plan.mode === 'version') {
+    io.stdout.write(`mailbox2ics ${version()}\n`);
+    return 0;
+  }
+  if (plan.mode === 'list-folders') {
+    const client = await connectImap(await connectionFor(plan, io, info));
+    try {
+      io.stdout.write(formatFolderTree(await listFolders(client)));
+    } finally {
+      await disconnect(client);
+    }
+    return 0;
+  }
+  const settings = { include: plan.include, cancelled: plan.cancelled, maxPartBytes: plan.maxPartBytes };
+  let result: SyncResult;
+  if (plan.mode === 'local') {
+    result = await syncFromLocal({ ...settings, maildirs: plan.maildirs, mboxes: plan.mboxes, emlFiles: plan.emlFiles });
+  } else {
+    const connect = await connectionFor(plan, io, info);
+    verbose(`Connecting to ${connect.host} as ${connect.username} (${connect.security})…`);
+    result = await syncFromImap({
+      ...settings,
+      connect,
+      folders: plan.folders,
+      onProgress: (p) => verbose(`${p.folder}: ${p.done}/${p.total} messages, ${p.calendarParts} calendar parts`),
+    });
+  }
+  if (plan.output) {
+    await writeFileAtomic(plan.output, result.ics);
+  } else {
+    io.stdout.write(result.ics);
+  }
+  if (plan.reportJson) await writeFileAtomic(plan.reportJson, JSON.stringify(result.report, null, 2) + '\n');
+  for (const s of result.report.skipped) info(formatSkipped(s));
+  for (const w of result.report.warnings) verbose(formatWarning(w));
+  if (plan.verbose) err(formatSummary(result.report));
+  else if (!plan.quiet && result.report.skipped.length) err(`${result.report.eventsOut} events written; ${result.report.skipped.length} item(s) skipped (listed above).`);
+  if (plan.output) verbose(`Wrote ${plan.output}`);
+  return 0;
+}
+
+export async function runCli(argv: string[], partial: Partial<CliIo> = {}): Promise<number> {
+  const io: CliIo = {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    openStore: () => keytarStore(),
+    ...partial,
+  };
+  try {
+    return await run(parseCliArgs(argv), io);
+  } catch (e) {
+    if (e instanceof AppError) {
+      io.stderr.write(`mailbox2ics: ${e.message}\n`);
+      return EXIT[e.code] ?? 1;
+    }
+    io.stderr.write(`mailbox2ics: unexpected error: ${errorMessage(e)}\n${(e as Error)?.stack ?? ''}\n`);
+    return 1;
+  }
+}

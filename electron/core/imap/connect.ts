@@ -1,0 +1,112 @@
+// Opens an authenticated imapflow connection with verified TLS and turns every failure into an
+// AppError that names the server and says what to do. Never logs or returns the password.
+import { ImapFlow } from 'imapflow';
+import { AppError } from '../errors.ts';
+import { probeCertificate } from './cert-probe.ts';
+import { tlsOptions, type TrustOptions } from './tls-options.ts';
+
+export type Security = 'tls' | 'starttls' | 'plaintext';
+
+export interface ConnectOptions extends TrustOptions {
+  host: string;
+  port?: number;
+  security: Security;
+  username: string;
+  password: string;
+  /** Connection and greeting timeout, ms. */
+  timeoutMs?: number;
+}
+
+export function defaultPort(security: Security): number {
+  return security === 'tls' ? 993 : 143;
+}
+
+const UNTRUSTED = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'CERT_UNTRUSTED',
+]);
+
+function findCode(err: unknown): string | undefined {
+  let e = err as { code?: unknown; cause?: unknown } | undefined;
+  for (let i = 0; e && i < 5; i++) {
+    if (typeof e.code === 'string') return e.code;
+    e = e.cause as typeof e;
+  }
+  return undefined;
+}
+
+/** Maps a connection/login failure to an AppError with a message a user can act on. */
+export async function explainConnectError(err: unknown, opts: ConnectOptions, port: number): Promise<AppError> {
+  const server = `${opts.host}:${port}`;
+  const code = findCode(err) ?? '';
+  const e = err as { authenticationFailed?: boolean; responseText?: string; message?: string };
+  if (e?.authenticationFailed) {
+    const why = e.responseText ? ` (server said: ${e.responseText})` : '';
+    return new AppError('LOGIN_REJECTED', `Login as "${opts.username}" was rejected by ${server}${why}. Check the user name and password.`, { server, username: opts.username });
+  }
+  if (UNTRUSTED.has(code)) {
+    const cert = await probeCertificate(opts.host, port, opts.security === 'starttls');
+    const fp = cert ? ` Its SHA-256 fingerprint is ${cert.fingerprint256} (subject: ${cert.subject}; issuer: ${cert.issuer}).` : '';
+    return new AppError(
+      'TLS_UNTRUSTED',
+      `The certificate of ${server} is not trusted (${code}).${fp} If you trust this server, pass its CA certificate with --ca-file FILE.`,
+      { server, tlsCode: code, certificate: cert },
+    );
+  }
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+    return new AppError('TLS_HOSTNAME', `The certificate of ${server} is not valid for the host name "${opts.host}": ${e.message ?? ''}`.trim(), { server, tlsCode: code });
+  }
+  if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') {
+    return new AppError('TLS_FAILED', `The certificate of ${server} is ${code === 'CERT_HAS_EXPIRED' ? 'expired' : 'not yet valid'}.`, { server, tlsCode: code });
+  }
+  if (code === 'ECONNREFUSED') return new AppError('CONNECTION_REFUSED', `Connection to ${server} was refused: is the server running and is the port right?`, { server });
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new AppError('HOST_NOT_FOUND', `The server name "${opts.host}" could not be resolved.`, { server });
+  if (code === 'ETIMEDOUT' || code === 'CONNECT_TIMEOUT' || code === 'GREETING_TIMEOUT' || code === 'UPGRADE_TIMEOUT') {
+    return new AppError('CONNECTION_TIMEOUT', `Connection to ${server} timed out (${code}).`, { server });
+  }
+  if (/tls|ssl|certificate/i.test(code) || (e as { tlsFailed?: boolean })?.tlsFailed) {
+    return new AppError('TLS_FAILED', `The secure connection to ${server} failed: ${e.message ?? code}`, { server, tlsCode: code });
+  }
+  return new AppError('CONNECTION_LOST', `Could not connect to ${server}: ${e?.message ?? String(err)}${code ? ` (${code})` : ''}`, { server, code });
+}
+
+export async function connectImap(opts: ConnectOptions): Promise<ImapFlow> {
+  const port = opts.port ?? defaultPort(opts.security);
+  const timeout = opts.timeoutMs ?? 30_000;
+  const client = new ImapFlow({
+    host: opts.host,
+    port,
+    secure: opts.security === 'tls',
+    // STARTTLS is required, not opportunistic: a server that does not offer it is an error.
+    doSTARTTLS: opts.security === 'starttls' ? true : opts.security === 'plaintext' ? false : undefined,
+    auth: { user: opts.username, pass: opts.password },
+    tls: tlsOptions(opts),
+    logger: false,
+    disableAutoIdle: true,
+    connectionTimeout: timeout,
+    greetingTimeout: timeout,
+    socketTimeout: 5 * 60_000,
+    clientInfo: { name: 'mailbox2ics' },
+  } as ConstructorParameters<typeof ImapFlow>[0]);
+  // imapflow emits 'error' on socket failures; without a listener Node would crash the process.
+  client.on('error', () => {});
+  try {
+    await client.connect();
+  } catch (err) {
+    client.close();
+    throw await explainConnectError(err, opts, port);
+  }
+  return client;
+}
+
+export async function disconnect(client: ImapFlow): Promise<void> {
+  try {
+    await client.logout();
+  } catch {
+    client.close();
+  }
+}

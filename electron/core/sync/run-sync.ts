@@ -1,0 +1,110 @@
+// The orchestrator: source → calendar parts → merged feed + report. Used by the CLI, and later the
+// tray and the window. Never writes files (the caller does, atomically) and never prints.
+import type { ImapFlow } from 'imapflow';
+import type { CalendarPart, Warning } from '../model.ts';
+import { buildCalendar, type BuildOptions } from '../ical/build-calendar.ts';
+import { connectImap, disconnect, type ConnectOptions } from '../imap/connect.ts';
+import { listFolders, resolveFolders } from '../imap/folders.ts';
+import { scanFolder, type ScanProgress } from '../imap/scan.ts';
+import { extractFromMessage } from '../mime/extract-local.ts';
+import { readEmlFiles, readMaildir, readMbox, type LocalMessage } from '../sources/local-mail.ts';
+import { AppError, errorMessage } from '../errors.ts';
+import { emptyFolderReport, finishReport, type FolderReport, type RunReport } from './report.ts';
+
+export interface MergeSettings extends BuildOptions {
+  /** Calendar parts larger than this are skipped and reported. Default 10 MB. */
+  maxPartBytes: number;
+}
+
+export const DEFAULT_MAX_PART_BYTES = 10 * 1024 * 1024;
+
+export interface SyncResult {
+  ics: string;
+  report: RunReport;
+}
+
+export interface ImapSyncRequest extends MergeSettings {
+  connect: ConnectOptions;
+  folders: string[];
+  signal?: AbortSignal;
+  onProgress?: (p: ScanProgress) => void;
+}
+
+/** Merges the parts and adds the merge statistics to the folder reports; returns the feed and the warnings that belong to no folder. */
+function mergeInto(reports: Map<string, FolderReport>, parts: CalendarPart[], folders: string[], settings: MergeSettings): { ics: string; extra: Warning[] } {
+  const built = buildCalendar(parts, folders, settings);
+  for (const [folder, stats] of built.folders) {
+    const r = reports.get(folder) ?? emptyFolderReport(folder);
+    reports.set(folder, Object.assign(r, stats));
+  }
+  for (const s of built.skipped) (reports.get(s.folder) ?? reports.values().next().value)?.skipped.push(s);
+  const extra: Warning[] = [];
+  for (const w of built.warnings) {
+    const r = reports.get(w.folder);
+    if (r) r.warnings.push(w);
+    else extra.push(w);
+  }
+  return { ics: built.ics, extra };
+}
+
+export async function syncFromImap(req: ImapSyncRequest, connect: (o: ConnectOptions) => Promise<ImapFlow> = connectImap): Promise<SyncResult> {
+  const started = Date.now();
+  const client = await connect(req.connect);
+  const reports = new Map<string, FolderReport>();
+  const parts: CalendarPart[] = [];
+  let folders: string[];
+  try {
+    folders = resolveFolders(req.folders, await listFolders(client, false));
+    for (const folder of folders) {
+      const scan = await scanFolder(client, folder, { maxPartBytes: req.maxPartBytes, signal: req.signal, onProgress: req.onProgress }, (p) => parts.push(p));
+      reports.set(folder, {
+        ...emptyFolderReport(folder),
+        messages: scan.messages,
+        messagesWithCalendar: scan.messagesWithCalendar,
+        bytesDownloaded: scan.bytesDownloaded,
+        skipped: scan.skipped,
+        warnings: scan.warnings,
+      });
+    }
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    const e = err as { code?: string };
+    throw new AppError('CONNECTION_LOST', `The connection to ${req.connect.host} failed during the scan: ${errorMessage(err)}${e.code ? ` (${e.code})` : ''}. Nothing was written.`, { server: req.connect.host });
+  } finally {
+    await disconnect(client);
+  }
+  const { ics, extra } = mergeInto(reports, parts, folders, req);
+  return { ics, report: finishReport(`imap://${req.connect.username}@${req.connect.host}`, started, [...reports.values()], extra) };
+}
+
+export interface LocalSyncRequest extends MergeSettings {
+  maildirs?: string[];
+  mboxes?: string[];
+  emlFiles?: string[];
+}
+
+async function* localMessages(req: LocalSyncRequest): AsyncGenerator<LocalMessage> {
+  for (const dir of req.maildirs ?? []) yield* readMaildir(dir);
+  for (const file of req.mboxes ?? []) yield* readMbox(file);
+  if (req.emlFiles?.length) yield* readEmlFiles(req.emlFiles);
+}
+
+export async function syncFromLocal(req: LocalSyncRequest): Promise<SyncResult> {
+  const started = Date.now();
+  const reports = new Map<string, FolderReport>();
+  const parts: CalendarPart[] = [];
+  for await (const msg of localMessages(req)) {
+    let r = reports.get(msg.folder);
+    if (!r) reports.set(msg.folder, (r = emptyFolderReport(msg.folder)));
+    r.messages += 1;
+    r.bytesDownloaded += msg.raw.length;
+    const found = await extractFromMessage(msg.raw, { folder: msg.folder, uid: msg.uid, file: msg.file }, req.maxPartBytes, msg.mtime);
+    if (found.hadCalendar) r.messagesWithCalendar += 1;
+    r.skipped.push(...found.skipped);
+    r.warnings.push(...found.warnings);
+    parts.push(...found.parts);
+  }
+  const { ics, extra } = mergeInto(reports, parts, [...reports.keys()], req);
+  const label = [...(req.maildirs ?? []), ...(req.mboxes ?? []), ...(req.emlFiles ?? [])].join(', ');
+  return { ics, report: finishReport(`local: ${label}`, started, [...reports.values()], extra) };
+}

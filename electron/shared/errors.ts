@@ -1,0 +1,44 @@
+// The closed set of error codes mailbox2ics reports, and one table code → user message prefix.
+// Pure TypeScript (no Node, no Electron): the CLI, the main process and the renderer all import it.
+
+export const ERROR_CODES = [
+  'USAGE',
+  'CONFIG',
+  'NO_PASSWORD',
+  'KEYCHAIN_UNAVAILABLE',
+  'TLS_UNTRUSTED',
+  'TLS_HOSTNAME',
+  'TLS_FAILED',
+  'LOGIN_REJECTED',
+  'CONNECTION_REFUSED',
+  'CONNECTION_TIMEOUT',
+  'CONNECTION_LOST',
+  'HOST_NOT_FOUND',
+  'FOLDER_NOT_FOUND',
+  'SOURCE_UNREADABLE',
+  'OUTPUT_FAILED',
+  'CANCELLED',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export const ERROR_TITLES: Record<ErrorCode, string> = {
+  USAGE: 'Invalid command line',
+  CONFIG: 'Invalid configuration',
+  NO_PASSWORD: 'No password available',
+  KEYCHAIN_UNAVAILABLE: 'The system keychain is not available',
+  TLS_UNTRUSTED: 'The server certificate is not trusted',
+  TLS_HOSTNAME: 'The server certificate does not match the host name',
+  TLS_FAILED: 'The secure connection failed',
+  LOGIN_REJECTED: 'The server rejected the login',
+  CONNECTION_REFUSED: 'The connection was refused',
+  CONNECTION_TIMEOUT: 'The connection timed out',
+  CONNECTION_LOST: 'The connection to the server was lost',
+  HOST_NOT_FOUND: 'The server name could not be resolved',
+  FOLDER_NOT_FOUND: 'A folder does not exist',
+  SOURCE_UNREADABLE: 'A mail source could not be read',
+  OUTPUT_FAILED: 'The calendar could not be written',
+  CANCELLED: 'Cancelled',
+  INTERNAL: 'Unexpected error',
+};
