@@ -6,7 +6,7 @@ import { AppError } from '../core/errors.ts';
 import type { ComponentType } from '../core/ical/build-calendar.ts';
 import type { CancelledPolicy } from '../core/ical/merge.ts';
 import type { Security } from '../core/imap/connect.ts';
-import { DEFAULT_MAX_PART_BYTES } from '../core/sync/run-sync.ts';
+import { DEFAULT_MAX_PART_BYTES } from '../core/limits.ts';
 
 export interface CliPlan {
   mode: 'imap' | 'local' | 'list-folders' | 'help' | 'version';

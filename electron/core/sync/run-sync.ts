@@ -16,7 +16,7 @@ export interface MergeSettings extends BuildOptions {
   maxPartBytes: number;
 }
 
-export const DEFAULT_MAX_PART_BYTES = 10 * 1024 * 1024;
+export { DEFAULT_MAX_PART_BYTES } from '../limits.ts';
 
 export interface SyncResult {
   ics: string;
