@@ -1,0 +1,121 @@
+// Every real-world file in ../shared/fixtures/real/ goes through the extract → merge → write path:
+// each event comes out with no property lost, or the file's skip is reported with a reason.
+import { readdirSync, readFileSync, mkdtempSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import ICAL from 'ical.js';
+import { describe, expect, it } from 'vitest';
+import { syncFromLocal } from '../../../electron/core/sync/run-sync.ts';
+import { buildMail } from '../../helpers/mail-builder.ts';
+
+export const REAL_DIR = path.resolve(import.meta.dirname, '../../../../shared/fixtures/real');
+
+/** Files that are malformed beyond repair or hold no calendar component: reported, never a crash or garbage. */
+const MALFORMED: Record<string, RegExp> = {
+  'collective-icalendar/small_bad_calendar.ics': /component began but did not end/,
+  'collective-icalendar/issue_104_broken_calendar.ics': /invalid line/,
+  'libical/malloc.ics': /not valid iCalendar/,
+  'collective-icalendar/bom_calendar.ics': /contains no components/,
+  'ical.js/blank_line_mid.ics': /contains no components/,
+  'collective-icalendar/fuzz_testcase_vtimezone_lone_cr.ics': /invalid line/,
+};
+/** Mails whose MIME is broken so that no calendar part can be found: nothing to report per part. */
+const NO_CALENDAR = new Set(['libical/complex-mime-error.txt']);
+
+export function realFixtures(): string[] {
+  const out: string[] = [];
+  for (const dir of readdirSync(REAL_DIR).sort()) {
+    const full = path.join(REAL_DIR, dir);
+    if (!existsSync(full) || dir.endsWith('.md')) continue;
+    for (const f of readdirSync(full).sort()) out.push(`${dir}/${f}`);
+  }
+  return out;
+}
+
+/** The fixture as a mail: .ics files are wrapped as a text/calendar attachment, mails are used as they are. */
+export function fixtureAsMail(rel: string): Buffer {
+  const raw = readFileSync(path.join(REAL_DIR, rel));
+  if (/\.(eml|txt)$/.test(rel)) return raw;
+  return buildMail({ subject: `Fixture ${rel}`, calendars: [{ ics: raw, filename: path.basename(rel), contentType: 'text/calendar', encoding: 'base64' }] });
+}
+
+type Key = string;
+function keyOf(c: ICAL.Component): Key {
+  const rid = c.getFirstProperty('recurrence-id');
+  return `${c.name}|${c.getFirstPropertyValue('uid') ?? ''}|${rid ? rid.getFirstValue()?.toString() : ''}`;
+}
+
+/** Property lines of a component (and its sub-components) in a comparable form. TZIDs may be renamed. */
+function propSet(c: ICAL.Component): Set<string> {
+  const out = new Set<string>();
+  const walk = (comp: ICAL.Component, prefix: string) => {
+    for (const p of comp.getAllProperties()) {
+      const clone = ICAL.Property.fromString(p.toICALString());
+      clone.removeParameter('tzid');
+      out.add(`${prefix}${clone.toICALString()}`);
+    }
+    comp.getAllSubcomponents().forEach((s) => walk(s, `${prefix}${s.name}/`));
+  };
+  walk(c, '');
+  return out;
+}
+
+function inputComponents(mailText: string): ICAL.Component[] {
+  const out: ICAL.Component[] = [];
+  for (const m of mailText.matchAll(/BEGIN:VCALENDAR[\s\S]*?END:VCALENDAR/g)) {
+    try {
+      const cal = new ICAL.Component(ICAL.parse(m[0]) as never);
+      const method = String(cal.getFirstPropertyValue('method') ?? 'PUBLISH').toUpperCase();
+      if (['REPLY', 'COUNTER', 'REFRESH', 'DECLINECOUNTER', 'CANCEL'].includes(method)) continue;
+      out.push(...cal.getAllSubcomponents().filter((s) => ['vevent', 'vtodo', 'vjournal'].includes(s.name) && s.hasProperty('uid')));
+    } catch {
+      // The tool's own parser decides; this oracle only checks what ical.js can read here.
+    }
+  }
+  return out;
+}
+
+describe('real-world fixtures: nothing lost', () => {
+  for (const rel of realFixtures().filter((f) => !f.endsWith('README.md'))) {
+    it(rel, async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'real-'));
+      const file = path.join(dir, 'message.eml');
+      const mail = fixtureAsMail(rel);
+      writeFileSync(file, mail);
+      const { ics, report } = await syncFromLocal({ include: new Set(['VEVENT', 'VTODO', 'VJOURNAL']), cancelled: 'keep', maxPartBytes: 10 << 20, emlFiles: [file] });
+      // Whatever happened, the output is a valid calendar.
+      const out = new ICAL.Component(ICAL.parse(ics) as never);
+      expect(out.getFirstPropertyValue('version')).toBe('2.0');
+      if (MALFORMED[rel]) {
+        expect(report.skipped.length).toBeGreaterThan(0);
+        expect(report.skipped[0].reason).toMatch(MALFORMED[rel]);
+        expect(report.skipped[0].file).toBe(file);
+        return;
+      }
+      expect(report.skipped).toEqual([]);
+      if (NO_CALENDAR.has(rel)) return;
+      // Decode the calendar text the way a reader would, to build the oracle from the input.
+      const text = /\.ics$/.test(rel) ? readFileSync(path.join(REAL_DIR, rel), 'utf8') : await (async () => {
+        const PostalMime = (await import('postal-mime')).default;
+        const e = await PostalMime.parse(mail);
+        return e.attachments.map((a) => (typeof a.content === 'string' ? a.content : Buffer.from(a.content as ArrayBuffer).toString('utf8'))).join('\n');
+      })();
+      const outByKey = new Map<Key, Set<string>>();
+      for (const c of out.getAllSubcomponents()) if (c.name !== 'vtimezone') outByKey.set(keyOf(c), propSet(c));
+      const revisions = new Map<Key, Set<string>[]>();
+      for (const c of inputComponents(text.replace(/^\uFEFF/, ''))) {
+        const list = revisions.get(keyOf(c)) ?? [];
+        list.push(propSet(c));
+        revisions.set(keyOf(c), list);
+      }
+      for (const [key, revs] of revisions) {
+        const got = outByKey.get(key);
+        expect(got, `component ${key} missing from the output`).toBeDefined();
+        // The output keeps every property of one of the input revisions (the newest one won).
+        const lost = revs.map((r) => [...r].filter((p) => !got!.has(p) && !/^STATUS:|^SEQUENCE:/.test(p)));
+        const best = lost.reduce((a, b) => (b.length < a.length ? b : a));
+        expect(best, `properties lost from ${key}`).toEqual([]);
+      }
+    });
+  }
+});
