@@ -4,15 +4,9 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { syncFromLocal, DEFAULT_MAX_PART_BYTES } from '../../../electron/core/sync/run-sync.ts';
-import type { ComponentType } from '../../../electron/core/ical/build-calendar.ts';
-import { GOLDEN_CASES, type GoldenCase } from '../../fixtures/golden-cases.ts';
+import { syncFromLocal } from '../../../electron/core/sync/run-sync.ts';
+import { GOLDEN_CASES, GOLDEN_DIR, goldenSettings, type GoldenCase } from '../../fixtures/golden-cases.ts';
 
-export const GOLDEN_DIR = path.resolve(import.meta.dirname, '../../fixtures/golden');
-
-export function goldenSettings(c: GoldenCase) {
-  return { include: new Set<ComponentType>(c.include ?? ['VEVENT']), cancelled: c.cancelled ?? 'remove', maxPartBytes: DEFAULT_MAX_PART_BYTES };
-}
 
 async function runCase(c: GoldenCase): Promise<string> {
   const dir = mkdtempSync(path.join(tmpdir(), `golden-${c.name}-`));

@@ -1,14 +1,12 @@
 // Every real-world file in ../shared/fixtures/real/ goes through the extract → merge → write path:
 // each event comes out with no property lost, or the file's skip is reported with a reason.
-import { readdirSync, readFileSync, mkdtempSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
 import { syncFromLocal } from '../../../electron/core/sync/run-sync.ts';
-import { buildMail } from '../../helpers/mail-builder.ts';
-
-export const REAL_DIR = path.resolve(import.meta.dirname, '../../../../shared/fixtures/real');
+import { fixtureAsMail, realFixtures, REAL_DIR } from '../../helpers/real-fixtures.ts';
 
 /** Files that are malformed beyond repair or hold no calendar component: reported, never a crash or garbage. */
 const MALFORMED: Record<string, RegExp> = {
@@ -21,23 +19,6 @@ const MALFORMED: Record<string, RegExp> = {
 };
 /** Mails whose MIME is broken so that no calendar part can be found: nothing to report per part. */
 const NO_CALENDAR = new Set(['libical/complex-mime-error.txt']);
-
-export function realFixtures(): string[] {
-  const out: string[] = [];
-  for (const dir of readdirSync(REAL_DIR).sort()) {
-    const full = path.join(REAL_DIR, dir);
-    if (!existsSync(full) || dir.endsWith('.md')) continue;
-    for (const f of readdirSync(full).sort()) out.push(`${dir}/${f}`);
-  }
-  return out;
-}
-
-/** The fixture as a mail: .ics files are wrapped as a text/calendar attachment, mails are used as they are. */
-export function fixtureAsMail(rel: string): Buffer {
-  const raw = readFileSync(path.join(REAL_DIR, rel));
-  if (/\.(eml|txt)$/.test(rel)) return raw;
-  return buildMail({ subject: `Fixture ${rel}`, calendars: [{ ics: raw, filename: path.basename(rel), contentType: 'text/calendar', encoding: 'base64' }] });
-}
 
 type Key = string;
 function keyOf(c: ICAL.Component): Key {
