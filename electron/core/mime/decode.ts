@@ -55,7 +55,18 @@ function looksLikeUtf8(bytes: Buffer): boolean {
 }
 
 /** Charset names mail clients send that iconv-lite knows under another name. */
-const CHARSET_ALIASES: Record<string, string> = { 'utf8': 'utf-8', 'unicode-1-1-utf-8': 'utf-8', 'x-unknown': '' };
+// ISO-8859-1 and ASCII labels mean windows-1252 in practice (the WHATWG Encoding Standard does the
+// same): bytes 0x80–0x9F are €, „, “, – … in real mail, never C1 control characters.
+const CHARSET_ALIASES: Record<string, string> = {
+  'utf8': 'utf-8', 'unicode-1-1-utf-8': 'utf-8', 'x-unknown': '',
+  'iso-8859-1': 'windows-1252', 'iso8859-1': 'windows-1252', 'latin1': 'windows-1252', 'l1': 'windows-1252', 'iso_8859-1': 'windows-1252', 'cp819': 'windows-1252',
+};
+
+/** Undoes a Latin-1 decode of windows-1252 text (C1 controls where €, „, – were meant). */
+export function repairC1(text: string): string {
+  if (!/[\u0080-\u009f]/.test(text) || /[^\u0000-\u00ff]/.test(text)) return text;
+  return iconv.decode(Buffer.from(text, 'latin1'), 'windows-1252');
+}
 
 export function decodeCharset(bytes: Buffer, charset: string | undefined, warnings: string[]): string {
   let body = bytes;
@@ -66,6 +77,11 @@ export function decodeCharset(bytes: Buffer, charset: string | undefined, warnin
   let cs = (charset ?? '').trim().toLowerCase().replace(/^"|"$/g, '');
   cs = CHARSET_ALIASES[cs] ?? cs;
   if (cs && iconv.encodingExists(cs)) {
+    if ((cs === 'utf-8' || cs === 'us-ascii' || cs === 'ascii' || cs === 'windows-1252') && looksLikeUtf8(body) && /[\x80-\xff]/.test(body.toString('latin1')) && cs !== 'utf-8') {
+      // Valid multi-byte UTF-8 under a legacy label is far likelier UTF-8 than mojibake.
+      warnings.push(`declared charset "${charset}" but the data is UTF-8; decoded as UTF-8`);
+      return body.toString('utf8');
+    }
     if ((cs === 'utf-8' || cs === 'us-ascii' || cs === 'ascii') && !looksLikeUtf8(body)) {
       // Senders often label windows-1252 text as UTF-8 or ASCII; replacement characters would lose it.
       warnings.push(`declared charset "${charset}" but the data is not valid UTF-8; decoded as windows-1252`);

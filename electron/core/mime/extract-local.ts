@@ -3,7 +3,7 @@
 import PostalMime from 'postal-mime';
 import type { CalendarPart, SkippedItem, SourceRef, Warning } from '../model.ts';
 import { classifyPart } from './classify.ts';
-import { decodeCharset } from './decode.ts';
+import { decodeCharset, repairC1 } from './decode.ts';
 
 export interface Extraction {
   parts: CalendarPart[];
@@ -65,7 +65,8 @@ export async function extractFromMessage(raw: Uint8Array, ref: SourceRef, maxPar
       continue;
     }
     const warnings: string[] = [];
-    const text = decodeCharset(bytes, undefined, warnings);
+    // postal-mime decodes windows-1252 labelled as such with Latin-1 rules; put €, „, – back.
+    const text = repairC1(decodeCharset(bytes, undefined, warnings));
     for (const w of warnings) out.warnings.push({ ...where(section), message: w });
     out.parts.push({ source, section, mimeMethod: att.method?.trim().toUpperCase() || undefined, text });
   }

@@ -22,6 +22,11 @@ describe('decodePart', () => {
     expect(r.text).toBe('LOCATION:Zürich Bahnhofstraße');
   });
 
+  it('reads ISO-8859-1-labelled bytes 0x80-0x9F as windows-1252 (€, „, –), never as C1 controls', () => {
+    const r = decodePart(Buffer.from('SUMMARY:\x80 10 \x84ok\x93 \x96 fine', 'latin1'), '8bit', 'iso-8859-1');
+    expect(r.text).toBe('SUMMARY:€ 10 „ok“ – fine');
+  });
+
   it('reports truncated base64 but keeps what it could decode', () => {
     const full = Buffer.from('BEGIN:VCALENDAR\r\nVERSION:2.0\r\n').toString('base64');
     const r = decodePart(Buffer.from(full.slice(0, full.length - 3)), 'base64', 'utf-8');
