@@ -24,6 +24,8 @@ export interface CalendarPart {
   mimeMethod?: string;
   /** The iCalendar text, decoded to a JS string. */
   text: string;
+  /** What decoding noticed (truncated base64, guessed charset): added to the reason if parsing fails. */
+  decodeNotes?: string[];
 }
 
 /** Something that was not taken into the calendar, and why. Never fatal to a run. */

@@ -91,7 +91,7 @@ describe('mailbox2ics CLI', () => {
     const r = await cli(['--list-folders', ...common()], PW());
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Events\t\/\t\t40$/m);
-    expect(r.stdout).toMatch(/^INBOX\t\/\t\t1$/m);
+    expect(r.stdout).toMatch(/^INBOX\t\/\t\\Inbox\t1$/m);
   });
 
   it('no password anywhere (no keychain, no terminal) → exit 2 with the sources named', async () => {

@@ -79,7 +79,8 @@ export function buildCalendar(parts: Iterable<CalendarPart>, folderOrder: string
     stats.calendarParts += 1;
     const parsed = parsePart(part.text);
     if (!parsed.ok) {
-      skipped.push({ ...where(part), reason: parsed.reason });
+      const notes = part.decodeNotes?.length ? ` (${part.decodeNotes.join('; ')})` : '';
+      skipped.push({ ...where(part), reason: `${parsed.reason}${notes}` });
       continue;
     }
     for (const r of parsed.value.repairs) warnings.push({ ...where(part), message: `repaired: ${r}` });

@@ -136,7 +136,7 @@ async function downloadSections(client: ImapFlow, folder: string, metas: Message
         continue;
       }
       scan.calendarParts += 1;
-      onPart({ source: { folder, uid: m.uid, subject: m.subject, from: m.from, date: m.date }, section: s.section, mimeMethod: s.method, text: decoded.text });
+      onPart({ source: { folder, uid: m.uid, subject: m.subject, from: m.from, date: m.date }, section: s.section, mimeMethod: s.method, text: decoded.text, decodeNotes: decoded.warnings.length ? decoded.warnings : undefined });
     }
   }
 }
