@@ -10,5 +10,6 @@ export default defineConfig({
     // ical.js silently falls back to the process zone for unknown TZIDs: pin it so tests cannot pass by luck.
     env: { TZ: 'America/New_York' },
     pool: 'forks',
+    reporters: ['default', './test/plain-summary-reporter.ts'],
   },
 });
