@@ -87,6 +87,22 @@ describe('mailbox2ics CLI', () => {
     expect(readFileSync(out, 'utf8').match(/^BEGIN:VEVENT/gm)).toHaveLength(40);
   });
 
+  it('prompts on a terminal without echo, and --save-password stores the typed password for later runs', async () => {
+    const out1 = path.join(dir, 'prompted.ics');
+    const out2 = path.join(dir, 'from-keychain.ics');
+    const args = (out: string) => [BIN, '-o', out, ...common(), 'Events'].map((a) => `'${a}'`).join(' ');
+    // `script` gives the CLI a real pseudo-terminal; the second run has no terminal and no env password.
+    // The password is typed once the prompt is up (as a person would), so the terminal must not echo it.
+    const sh = `(sleep 3; printf '%s\\r' "$PW") | script -qfec "${process.execPath} --no-warnings ${args(out1).replace(/"/g, '\\"')} --save-password" /dev/null; ` +
+      `${process.execPath} ${args(out2)} </dev/null; echo "second exit $?"`;
+    const r = await inKeyringSession(['sh', '-c', sh], { PW: server.password });
+    expect(r.stdout).toMatch(/Password for alice@127\.0\.0\.1: /);
+    expect(r.stdout).not.toContain(server.password);
+    expect(r.stdout).toMatch(/Password saved in the keychain for alice@127\.0\.0\.1/);
+    expect(r.stdout).toMatch(/second exit 0/);
+    expect(readFileSync(out1, 'utf8')).toBe(readFileSync(out2, 'utf8'));
+  });
+
   it('--list-folders prints the tree with delimiter and counts', async () => {
     const r = await cli(['--list-folders', ...common()], PW());
     expect(r.code).toBe(0);
