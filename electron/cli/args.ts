@@ -7,6 +7,8 @@ import type { ComponentType } from '../core/ical/build-calendar.ts';
 import type { CancelledPolicy } from '../core/ical/merge.ts';
 import type { Security } from '../core/imap/connect.ts';
 import { DEFAULT_MAX_PART_BYTES } from '../core/limits.ts';
+import { buildServerFilter, parseHeaderFilter, type ServerFilter } from '../core/filters/server-filter.ts';
+import { buildEventFilter, type EventFilter } from '../core/filters/event-filter.ts';
 
 export interface CliPlan {
   mode: 'imap' | 'local' | 'list-folders' | 'help' | 'version';
@@ -28,6 +30,8 @@ export interface CliPlan {
   maildirs: string[];
   mboxes: string[];
   emlFiles: string[];
+  serverFilter: ServerFilter;
+  eventFilter: EventFilter;
 }
 
 export const USAGE = `Usage: mailbox2ics [options] hostname username mailbox [mailbox...]
@@ -52,6 +56,20 @@ Merge:
   --include TYPES        also include VTODO and/or VJOURNAL (comma-separated; VEVENT always)
   --cancelled MODE       remove (default) or keep cancelled events as STATUS:CANCELLED
   --max-part-size SIZE   skip calendar parts larger than SIZE (default 10MB)
+Filters (checked before connecting):
+  --from TEXT, --to TEXT, --subject TEXT
+                         only messages whose header contains TEXT (server-side SEARCH)
+  --since DATE, --before DATE
+                         only messages received in that range (YYYY-MM-DD)
+  --header NAME:VALUE    only messages with that header; repeatable
+  --allow-sender ADDR    only messages from this address or domain; repeatable
+  --window=FROM..TO      only events with an occurrence in the window (--window=-30d..+365d,
+                         2026-01-01..2026-12-31; open ends allowed: ..+90d)
+  --match FIELD=PATTERN  keep events whose FIELD matches (regex, or glob:PATTERN);
+                         fields: summary, location, organizer, attendee, description,
+                         categories; repeatable (all must match)
+  --exclude FIELD=PATTERN
+                         drop events whose FIELD matches; repeatable
 Local sources:
   --maildir DIR          read a Maildir (and its Maildir++ subfolders); repeatable
   --mbox FILE            read an mbox file; repeatable
@@ -102,13 +120,26 @@ export function parseCliArgs(argv: string[]): CliPlan {
         'save-password': { type: 'boolean' },
         'max-part-size': { type: 'string' },
         maildir: { type: 'string', multiple: true },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        subject: { type: 'string' },
+        since: { type: 'string' },
+        before: { type: 'string' },
+        header: { type: 'string', multiple: true },
+        'allow-sender': { type: 'string', multiple: true },
+        window: { type: 'string' },
+        match: { type: 'string', multiple: true },
+        exclude: { type: 'string', multiple: true },
         mbox: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
       },
     });
   } catch (err) {
-    throw usage((err as Error).message);
+    const msg = (err as Error).message;
+    const flag = /Option '(--[\w-]+)'.*ambiguous/.exec(msg)?.[1];
+    // node:util refuses "--window -30d..": a value starting with "-" must be attached with "=".
+    throw usage(flag ? `${flag}: a value starting with "-" must be attached: write it as ${flag}=VALUE (e.g. --window=-30d..+365d)` : msg);
   }
   const v = parsed.values;
   const pos = parsed.positionals;
@@ -145,12 +176,18 @@ export function parseCliArgs(argv: string[]): CliPlan {
     maildirs: v.maildir ?? [],
     mboxes: v.mbox ?? [],
     emlFiles: [],
+    serverFilter: buildServerFilter({
+      from: v.from, to: v.to, subject: v.subject, since: v.since, before: v.before,
+      headers: (v.header ?? []).map(parseHeaderFilter), allowSenders: v['allow-sender'],
+    }),
+    eventFilter: buildEventFilter({ window: v.window, match: v.match, exclude: v.exclude }),
   };
   if (v.help) return { ...base, mode: 'help' };
   if (v.version) return { ...base, mode: 'version' };
   const local = base.maildirs.length > 0 || base.mboxes.length > 0 || (pos.length > 0 && pos.every((p) => /\.(eml|msg822|txt)$/i.test(p) && existsSync(p)));
   if (local) {
     if (v['list-folders']) throw usage('--list-folders needs a server, not local files');
+    if (!base.serverFilter.isEmpty) throw usage('--from/--to/--subject/--since/--before/--header/--allow-sender are IMAP SEARCH filters; they need a server, not local files');
     return { ...base, mode: 'local', emlFiles: pos };
   }
   if (v['list-folders']) {

@@ -79,7 +79,7 @@ async function run(plan: CliPlan, io: CliIo): Promise<number> {
     }
     return 0;
   }
-  const settings = { include: plan.include, cancelled: plan.cancelled, maxPartBytes: plan.maxPartBytes };
+  const settings = { include: plan.include, cancelled: plan.cancelled, maxPartBytes: plan.maxPartBytes, eventFilter: plan.eventFilter };
   let result: SyncResult;
   if (plan.mode === 'local') {
     result = await syncFromLocal({ ...settings, maildirs: plan.maildirs, mboxes: plan.mboxes, emlFiles: plan.emlFiles });
@@ -90,6 +90,7 @@ async function run(plan: CliPlan, io: CliIo): Promise<number> {
       ...settings,
       connect,
       folders: plan.folders,
+      serverFilter: plan.serverFilter,
       onProgress: (p) => verbose(`${p.folder}: ${p.done}/${p.total} messages, ${p.calendarParts} calendar parts`),
     });
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCliArgs, parseSize } from '../../electron/cli/args.ts';
+import { runCli } from '../../electron/cli/main.ts';
 
 describe('parseCliArgs', () => {
   it('keeps the 2007 positional form: hostname username mailbox...', () => {
@@ -29,6 +30,36 @@ describe('parseCliArgs', () => {
     [['--ca-file', '/nonexistent/ca.pem', 'h', 'u', 'f'], /--ca-file: \/nonexistent\/ca.pem does not exist/],
   ])('rejects %j with a clear message', (argv, message) => {
     expect(() => parseCliArgs(argv as string[])).toThrow(message);
+  });
+
+  it('parses filters', () => {
+    const p = parseCliArgs(['--allow-sender', 'example.com', '--subject', 'Invitation', '--header', 'X-Mailer: Outlook', '--window=-30d..+365d', '--match', 'summary=glob:*sync*', 'h', 'u', 'f']);
+    expect(p.serverFilter.search).toMatchObject({ from: 'example.com', subject: 'Invitation', header: { 'X-Mailer': 'Outlook' } });
+    expect(p.eventFilter.isEmpty).toBe(false);
+  });
+
+  it('explains how to pass a value that starts with "-"', () => {
+    expect(() => parseCliArgs(['--window', '-30d..+365d', 'h', 'u', 'f'])).toThrow(/write it as --window=VALUE/);
+  });
+
+  it.each([
+    [['--window', 'last week', 'h', 'u', 'f'], /--window "last week" must be FROM\.\.TO/],
+    [['--since', '2026-02-31', 'h', 'u', 'f'], /--since "2026-02-31" is not a valid date/],
+    [['--match', 'colour=red', 'h', 'u', 'f'], /unknown field "colour"/],
+    [['--exclude', 'summary=[', 'h', 'u', 'f'], /invalid regular expression/],
+    [['--header', 'no-colon', 'h', 'u', 'f'], /must look like NAME:VALUE/],
+    [['--subject', 'x', '--maildir', 'dir'], /need a server, not local files/],
+  ])('bad filter %j is a usage error', (argv, message) => {
+    expect(() => parseCliArgs(argv as string[])).toThrow(message);
+  });
+
+  it('a bad filter stops the run with exit 2 before any connection is attempted', async () => {
+    let stderr = '';
+    const sink = { write: (s: string) => ((stderr += s), true) } as unknown as NodeJS.WritableStream;
+    // Port 1 refuses connections: had it connected, the exit code would be 3.
+    const code = await runCli(['--port', '1', '--match', 'summary=(', '127.0.0.1', 'u', 'INBOX'], { stderr: sink, stdout: sink, env: { MAILBOX2ICS_PASSWORD: 'x' } });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/--match "summary=\(": invalid regular expression/);
   });
 
   it('local sources', () => {

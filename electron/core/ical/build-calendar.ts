@@ -4,15 +4,18 @@ import ICAL from 'ical.js';
 import type { CalendarPart, SkippedItem, Warning } from '../model.ts';
 import { parsePart } from './parse-part.ts';
 import { derivedUid, rankOf, recurrenceKey } from './revision.ts';
-import { ATTENDEE_METHODS, mergeEntries, type CancelledPolicy, type Entry } from './merge.ts';
+import { ATTENDEE_METHODS, mergeEntries, type CancelledPolicy, type Entry, type MergedComponent } from './merge.ts';
 import { TimezoneCollector, rewriteTzids } from './timezones.ts';
 import { serializeCalendar } from './serialize.ts';
+import type { EventFilter } from '../filters/event-filter.ts';
 
 export type ComponentType = 'VEVENT' | 'VTODO' | 'VJOURNAL';
 
 export interface BuildOptions {
   include: ReadonlySet<ComponentType>;
   cancelled: CancelledPolicy;
+  /** Event-side filters (date window, --match/--exclude), applied per UID after the merge. */
+  eventFilter?: EventFilter;
 }
 
 export interface FolderMergeStats {
@@ -23,6 +26,8 @@ export interface FolderMergeStats {
   cancellationsApplied: number;
   attendeeTraffic: number;
   notIncluded: number;
+  /** Merged components left out by the event filters. */
+  filteredOut: number;
 }
 
 export interface BuildResult {
@@ -36,7 +41,7 @@ export interface BuildResult {
 const KINDS = ['vevent', 'vtodo', 'vjournal'];
 
 function emptyStats(): FolderMergeStats {
-  return { calendarParts: 0, componentsIn: 0, eventsOut: 0, updatesApplied: 0, cancellationsApplied: 0, attendeeTraffic: 0, notIncluded: 0 };
+  return { calendarParts: 0, componentsIn: 0, eventsOut: 0, updatesApplied: 0, cancellationsApplied: 0, attendeeTraffic: 0, notIncluded: 0, filteredOut: 0 };
 }
 
 function referencedTzids(comp: ICAL.Component, into: Set<string>): void {
@@ -144,15 +149,43 @@ export function buildCalendar(parts: Iterable<CalendarPart>, folderOrder: string
     s.updatesApplied = merged.stats.updatesApplied[i];
     s.cancellationsApplied = merged.stats.cancellationsApplied[i];
   });
+  const kept = applyEventFilter(merged.components, opts.eventFilter, (m) => {
+    const s = folders.get(folderNames[m.decidedBy.folder])!;
+    s.eventsOut -= 1;
+    s.filteredOut += 1;
+  });
 
-  const sorted = merged.components.sort(
+  const sorted = kept.sort(
     (a, b) =>
       KINDS.indexOf(a.comp.name) - KINDS.indexOf(b.comp.name) ||
       (a.uid < b.uid ? -1 : a.uid > b.uid ? 1 : 0) ||
-      (a.recurKey ?? '').localeCompare(b.recurKey ?? ''),
+      cmp(a.recurKey ?? '', b.recurKey ?? ''),
   );
   const used = new Set<string>();
   for (const m of sorted) referencedTzids(m.comp, used);
   const ics = serializeCalendar(tz.vtimezonesFor(used), sorted.map((m) => m.comp));
   return { ics, eventsOut: sorted.length, folders, skipped, warnings };
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Keeps or drops each UID as a whole, so an override never survives without its series. */
+function applyEventFilter(components: MergedComponent[], filter: EventFilter | undefined, dropped: (m: MergedComponent) => void): MergedComponent[] {
+  if (!filter || filter.isEmpty) return components;
+  const groups = new Map<string, MergedComponent[]>();
+  for (const m of components) {
+    const key = `${m.comp.name}|${m.uid}`;
+    const g = groups.get(key);
+    if (g) g.push(m);
+    else groups.set(key, [m]);
+  }
+  const out: MergedComponent[] = [];
+  for (const g of groups.values()) {
+    const master = g.find((m) => m.recurKey === null) ?? g[0];
+    if (filter.keep(master.comp, g.map((m) => m.comp))) out.push(...g);
+    else g.forEach(dropped);
+  }
+  return out;
 }

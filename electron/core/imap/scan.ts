@@ -6,6 +6,7 @@ import type { CalendarPart, SkippedItem, Warning } from '../model.ts';
 import { decodePart } from '../mime/decode.ts';
 import { findCalendarSections, type CalendarSection } from './body-structure.ts';
 import { toSequenceSet } from './sequence-set.ts';
+import type { ServerFilter } from '../filters/server-filter.ts';
 
 export interface ScanProgress {
   folder: string;
@@ -21,6 +22,8 @@ export interface ScanOptions {
   batchSize?: number;
   signal?: AbortSignal;
   onProgress?: (p: ScanProgress) => void;
+  /** Server-side SEARCH and sender allow-list; messages that fail them are never downloaded. */
+  filter?: ServerFilter;
 }
 
 export interface FolderScan {
@@ -29,6 +32,7 @@ export interface FolderScan {
   messagesWithCalendar: number;
   calendarParts: number;
   bytesDownloaded: number;
+  messagesFilteredOut: number;
   uidValidity?: string;
   uidNext?: number;
   skipped: SkippedItem[];
@@ -72,7 +76,7 @@ function throwIfAborted(signal?: AbortSignal): void {
 }
 
 export async function scanFolder(client: ImapFlow, folder: string, opts: ScanOptions, onPart: (part: CalendarPart) => void): Promise<FolderScan> {
-  const scan: FolderScan = { folder, messages: 0, messagesWithCalendar: 0, calendarParts: 0, bytesDownloaded: 0, skipped: [], warnings: [] };
+  const scan: FolderScan = { folder, messages: 0, messagesWithCalendar: 0, calendarParts: 0, bytesDownloaded: 0, messagesFilteredOut: 0, skipped: [], warnings: [] };
   const batchSize = opts.batchSize ?? 500;
   const before = client.stats().received;
   // readOnly makes imapflow send EXAMINE: the server will not change \Recent or any flag.
@@ -83,13 +87,22 @@ export async function scanFolder(client: ImapFlow, folder: string, opts: ScanOpt
     scan.messages = mailbox.exists;
     scan.uidValidity = mailbox.uidValidity?.toString();
     scan.uidNext = mailbox.uidNext;
-    const total = mailbox.exists;
+    // Without filters, sequence ranges avoid a SEARCH that would list every UID of a big folder.
+    const filtered = opts.filter && !opts.filter.isEmpty;
+    const uids = filtered && mailbox.exists ? ((await client.search(opts.filter!.search, { uid: true })) || []).sort((a, b) => a - b) : [];
+    const total = filtered ? uids.length : mailbox.exists;
+    if (filtered) scan.messagesFilteredOut = mailbox.exists - uids.length;
     opts.onProgress?.({ folder, done: 0, total, calendarParts: 0 });
-    for (let start = 1; start <= total; start += batchSize) {
+    for (let start = 0; start < total; start += batchSize) {
       throwIfAborted(opts.signal);
-      const end = Math.min(total, start + batchSize - 1);
+      const end = Math.min(total, start + batchSize);
+      const range = filtered ? toSequenceSet(uids.slice(start, end)) : `${start + 1}:${end}`;
       const metas: MessageMeta[] = [];
-      for await (const msg of client.fetch(`${start}:${end}`, { uid: true, bodyStructure: true, envelope: true, internalDate: true })) {
+      for await (const msg of client.fetch(range, { uid: true, bodyStructure: true, envelope: true, internalDate: true }, { uid: !!filtered })) {
+        if (opts.filter && !opts.filter.senderAllowed(msg.envelope?.from?.[0]?.address)) {
+          scan.messagesFilteredOut += 1;
+          continue;
+        }
         const meta = metaOf(msg, folder, scan, opts.maxPartBytes);
         if (meta) metas.push(meta);
       }

@@ -8,6 +8,8 @@ export interface FolderReport extends FolderMergeStats {
   messages: number;
   messagesWithCalendar: number;
   bytesDownloaded: number;
+  /** Messages the server-side filters or the sender allow-list kept out (never downloaded). */
+  messagesFilteredOut: number;
   skipped: SkippedItem[];
   warnings: Warning[];
 }
@@ -30,7 +32,7 @@ export interface RunReport {
 export function emptyFolderReport(folder: string): FolderReport {
   return {
     folder, messages: 0, messagesWithCalendar: 0, bytesDownloaded: 0, calendarParts: 0, componentsIn: 0, eventsOut: 0,
-    updatesApplied: 0, cancellationsApplied: 0, attendeeTraffic: 0, notIncluded: 0, skipped: [], warnings: [],
+    updatesApplied: 0, cancellationsApplied: 0, attendeeTraffic: 0, notIncluded: 0, filteredOut: 0, messagesFilteredOut: 0, skipped: [], warnings: [],
   };
 }
 
@@ -69,7 +71,8 @@ export function formatSummary(r: RunReport): string {
   const lines = r.folders.map(
     (f) =>
       `${f.folder}: ${f.messages} messages, ${f.calendarParts} calendar parts, ${f.componentsIn} components in, ${f.eventsOut} out, ` +
-      `${f.updatesApplied} updates, ${f.cancellationsApplied} cancellations, ${f.skipped.length} skipped`,
+      `${f.updatesApplied} updates, ${f.cancellationsApplied} cancellations, ${f.skipped.length} skipped` +
+      (f.messagesFilteredOut || f.filteredOut ? `, filtered out: ${f.messagesFilteredOut} messages, ${f.filteredOut} events` : ''),
   );
   lines.push(`total: ${r.eventsOut} events written, ${r.skipped.length} skipped, ${r.bytesDownloaded} bytes downloaded, ${(r.wallTimeMs / 1000).toFixed(2)} s`);
   return lines.join('\n');

@@ -9,6 +9,7 @@ import { scanFolder, type ScanProgress } from '../imap/scan.ts';
 import { extractFromMessage } from '../mime/extract-local.ts';
 import { readEmlFiles, readMaildir, readMbox, type LocalMessage } from '../sources/local-mail.ts';
 import { AppError, errorMessage } from '../errors.ts';
+import type { ServerFilter } from '../filters/server-filter.ts';
 import { emptyFolderReport, finishReport, type FolderReport, type RunReport } from './report.ts';
 
 export interface MergeSettings extends BuildOptions {
@@ -26,6 +27,7 @@ export interface SyncResult {
 export interface ImapSyncRequest extends MergeSettings {
   connect: ConnectOptions;
   folders: string[];
+  serverFilter?: ServerFilter;
   signal?: AbortSignal;
   onProgress?: (p: ScanProgress) => void;
 }
@@ -56,12 +58,13 @@ export async function syncFromImap(req: ImapSyncRequest, connect: (o: ConnectOpt
   try {
     folders = resolveFolders(req.folders, await listFolders(client, false));
     for (const folder of folders) {
-      const scan = await scanFolder(client, folder, { maxPartBytes: req.maxPartBytes, signal: req.signal, onProgress: req.onProgress }, (p) => parts.push(p));
+      const scan = await scanFolder(client, folder, { maxPartBytes: req.maxPartBytes, signal: req.signal, onProgress: req.onProgress, filter: req.serverFilter }, (p) => parts.push(p));
       reports.set(folder, {
         ...emptyFolderReport(folder),
         messages: scan.messages,
         messagesWithCalendar: scan.messagesWithCalendar,
         bytesDownloaded: scan.bytesDownloaded,
+        messagesFilteredOut: scan.messagesFilteredOut,
         skipped: scan.skipped,
         warnings: scan.warnings,
       });

@@ -1,0 +1,147 @@
+// Event-side filters applied to the merged calendar: a date window (a series is kept if any
+// occurrence falls inside) and --match/--exclude on text fields. Validated before any I/O.
+import ICAL from 'ical.js';
+import { AppError } from '../errors.ts';
+
+export interface EventFilterSpec {
+  /** "-30d..+365d", "2026-01-01..2026-12-31", open ends allowed ("..+90d"). */
+  window?: string;
+  /** "field=pattern": regular expression, or a glob with a "glob:" prefix. Case-insensitive. */
+  match?: string[];
+  exclude?: string[];
+}
+
+export const FILTER_FIELDS = ['summary', 'location', 'organizer', 'attendee', 'description', 'categories'] as const;
+type Field = (typeof FILTER_FIELDS)[number];
+
+interface FieldTest {
+  field: Field;
+  re: RegExp;
+  text: string;
+}
+
+export interface EventFilter {
+  isEmpty: boolean;
+  window?: { start: number; end: number };
+  /** master: the series master or lone component; all: every component of the UID. */
+  keep(master: ICAL.Component, all: ICAL.Component[]): boolean;
+}
+
+function usage(msg: string): AppError {
+  return new AppError('USAGE', msg);
+}
+
+function globToRegExp(glob: string): RegExp {
+  const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${body}$`, 'i');
+}
+
+export function parseFieldTest(spec: string, flag: string): FieldTest {
+  const i = spec.indexOf('=');
+  const field = (i > 0 ? spec.slice(0, i) : '').trim().toLowerCase();
+  if (!(FILTER_FIELDS as readonly string[]).includes(field)) {
+    throw usage(`${flag} "${spec}": unknown field "${field || spec}" (use one of ${FILTER_FIELDS.join(', ')}, as FIELD=PATTERN)`);
+  }
+  const pattern = spec.slice(i + 1);
+  if (!pattern) throw usage(`${flag} "${spec}": the pattern after "=" is empty`);
+  let re: RegExp;
+  if (pattern.startsWith('glob:')) re = globToRegExp(pattern.slice(5));
+  else {
+    try {
+      re = new RegExp(pattern, 'i');
+    } catch (err) {
+      throw usage(`${flag} "${spec}": invalid regular expression: ${(err as Error).message}`);
+    }
+  }
+  return { field: field as Field, re, text: spec };
+}
+
+const DAY = 86_400_000;
+
+function parseBound(text: string, now: Date, side: string, spec: string): number | undefined {
+  const t = text.trim();
+  if (!t) return undefined;
+  const rel = /^([+-]?)(\d+)([dwmy])$/i.exec(t);
+  if (rel) {
+    const n = Number(rel[2]) * (rel[1] === '-' ? -1 : 1);
+    const unit = rel[3].toLowerCase();
+    const d = new Date(now.getTime());
+    if (unit === 'd') return d.getTime() + n * DAY;
+    if (unit === 'w') return d.getTime() + n * 7 * DAY;
+    if (unit === 'm') d.setUTCMonth(d.getUTCMonth() + n);
+    else d.setUTCFullYear(d.getUTCFullYear() + n);
+    return d.getTime();
+  }
+  const abs = /^(\d{4})-(\d{2})-(\d{2})$/.exec(t);
+  if (abs) {
+    const d = new Date(Date.UTC(Number(abs[1]), Number(abs[2]) - 1, Number(abs[3])));
+    if (d.getUTCMonth() === Number(abs[2]) - 1 && d.getUTCDate() === Number(abs[3])) return d.getTime();
+  }
+  throw usage(`--window "${spec}": the ${side} "${t}" is neither a date (YYYY-MM-DD) nor an offset like -30d, +2w, +6m, +1y`);
+}
+
+export function parseWindow(spec: string, now: Date): { start: number; end: number } {
+  const parts = spec.split('..');
+  if (parts.length !== 2) throw usage(`--window "${spec}" must be FROM..TO, e.g. -30d..+365d or 2026-01-01..2026-12-31`);
+  const start = parseBound(parts[0], now, 'start', spec) ?? -Infinity;
+  let end = parseBound(parts[1], now, 'end', spec) ?? Infinity;
+  // An absolute end date includes that whole day.
+  if (/^\d{4}-\d{2}-\d{2}$/.test(parts[1].trim())) end += DAY;
+  if (!(start < end)) throw usage(`--window "${spec}": the start is not before the end`);
+  return { start, end };
+}
+
+function fieldValues(comp: ICAL.Component, field: Field): string[] {
+  return comp.getAllProperties(field).flatMap((p) => {
+    const cn = p.getParameter('cn');
+    const vals = p.getValues().map((v) => String(v));
+    return typeof cn === 'string' ? [...vals, cn] : vals;
+  });
+}
+
+function matches(comp: ICAL.Component, t: FieldTest): boolean {
+  return fieldValues(comp, t.field).some((v) => t.re.test(v));
+}
+
+// Why: an unbounded RRULE in a hostile mail must not spin forever looking for a match.
+const MAX_OCCURRENCES = 5000;
+
+function overlaps(master: ICAL.Component, all: ICAL.Component[], w: { start: number; end: number }): boolean {
+  if (!master.hasProperty('dtstart')) return true; // a task without dates is not date-bound
+  const event = new ICAL.Event(master);
+  for (const o of all) if (o !== master && o.hasProperty('recurrence-id')) event.relateException(o);
+  const toMs = (t: ICAL.Time) => t.toJSDate().getTime();
+  if (!event.isRecurring()) {
+    const s = toMs(event.startDate);
+    const e = event.endDate ? toMs(event.endDate) : s;
+    return s < w.end && Math.max(e, s + 1) > w.start;
+  }
+  const it = event.iterator();
+  for (let i = 0, next = it.next(); next && i < MAX_OCCURRENCES; i++, next = it.next()) {
+    const d = event.getOccurrenceDetails(next);
+    const s = toMs(d.startDate);
+    if (s >= w.end) return false;
+    if (Math.max(toMs(d.endDate), s + 1) > w.start) return true;
+  }
+  return false;
+}
+
+export function buildEventFilter(spec: EventFilterSpec, now: Date = new Date()): EventFilter {
+  const window = spec.window ? parseWindow(spec.window, now) : undefined;
+  const match = (spec.match ?? []).map((m) => parseFieldTest(m, '--match'));
+  const exclude = (spec.exclude ?? []).map((m) => parseFieldTest(m, '--exclude'));
+  const isEmpty = !window && !match.length && !exclude.length;
+  return {
+    isEmpty,
+    window,
+    keep(master, all) {
+      if (match.some((t) => !all.some((c) => matches(c, t)))) return false;
+      if (exclude.some((t) => matches(master, t))) return false;
+      if (window) {
+        if (master.hasProperty('recurrence-id')) return all.some((c) => overlaps(c, [c], window));
+        return overlaps(master, all, window);
+      }
+      return true;
+    },
+  };
+}

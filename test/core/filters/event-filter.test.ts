@@ -1,0 +1,82 @@
+import ICAL from 'ical.js';
+import { describe, expect, it } from 'vitest';
+import { buildEventFilter, parseWindow } from '../../../electron/core/filters/event-filter.ts';
+import { buildServerFilter } from '../../../electron/core/filters/server-filter.ts';
+
+const NOW = new Date('2026-06-01T00:00:00Z');
+const ev = (...lines: string[]) => ICAL.Component.fromString(['BEGIN:VEVENT', 'UID:u@example.com', ...lines, 'END:VEVENT'].join('\r\n'));
+
+describe('parseWindow', () => {
+  it('relative and absolute bounds, open ends', () => {
+    expect(parseWindow('-30d..+1y', NOW)).toEqual({ start: Date.parse('2026-05-02T00:00:00Z'), end: Date.parse('2027-06-01T00:00:00Z') });
+    expect(parseWindow('2026-01-01..2026-01-31', NOW)).toEqual({ start: Date.parse('2026-01-01T00:00:00Z'), end: Date.parse('2026-02-01T00:00:00Z') });
+    expect(parseWindow('..+2w', NOW).start).toBe(-Infinity);
+  });
+  it.each([
+    ['-30d', /must be FROM\.\.TO/],
+    ['2026-02-30..2026-03-01', /the start "2026-02-30" is neither a date/],
+    ['+1y..-1y', /the start is not before the end/],
+    ['yesterday..today', /neither a date \(YYYY-MM-DD\) nor an offset/],
+  ])('rejects %s', (spec, msg) => {
+    expect(() => parseWindow(spec, NOW)).toThrow(msg);
+  });
+});
+
+describe('event filter', () => {
+  it('keeps a recurring series when any occurrence falls in the window, even if the first does not', () => {
+    const f = buildEventFilter({ window: '2026-06-01..2026-06-30' }, NOW);
+    const series = ev('DTSTART:20260105T100000Z', 'DTEND:20260105T110000Z', 'RRULE:FREQ=MONTHLY;COUNT=12', 'SUMMARY:Monthly');
+    expect(f.keep(series, [series])).toBe(true);
+    const ended = ev('DTSTART:20260105T100000Z', 'DTEND:20260105T110000Z', 'RRULE:FREQ=MONTHLY;COUNT=3', 'SUMMARY:Short');
+    expect(f.keep(ended, [ended])).toBe(false);
+    const single = ev('DTSTART:20260615T100000Z', 'DTEND:20260615T110000Z');
+    expect(f.keep(single, [single])).toBe(true);
+  });
+
+  it('an occurrence moved into the window keeps the series', () => {
+    const f = buildEventFilter({ window: '2026-03-10..2026-03-11' }, NOW);
+    const master = ev('DTSTART:20260301T100000Z', 'DTEND:20260301T110000Z', 'RRULE:FREQ=WEEKLY;COUNT=2');
+    const moved = ev('RECURRENCE-ID:20260308T100000Z', 'DTSTART:20260310T100000Z', 'DTEND:20260310T110000Z');
+    expect(f.keep(master, [master])).toBe(false);
+    expect(f.keep(master, [master, moved])).toBe(true);
+  });
+
+  it('--match (regex, glob) and --exclude on text fields, case-insensitive, CN included', () => {
+    const e = ev('DTSTART:20260615T100000Z', 'SUMMARY:Weekly Stand-up', 'LOCATION:Room 4', 'ORGANIZER;CN=Katrin Vogel:mailto:katrin@example.com', 'CATEGORIES:TEAM,INTERNAL');
+    expect(buildEventFilter({ match: ['summary=stand-?up'] }).keep(e, [e])).toBe(true);
+    expect(buildEventFilter({ match: ['summary=glob:weekly*'] }).keep(e, [e])).toBe(true);
+    expect(buildEventFilter({ match: ['summary=glob:stand*'] }).keep(e, [e])).toBe(false);
+    expect(buildEventFilter({ match: ['organizer=vogel'] }).keep(e, [e])).toBe(true);
+    expect(buildEventFilter({ match: ['categories=^internal$'] }).keep(e, [e])).toBe(true);
+    expect(buildEventFilter({ exclude: ['location=glob:room ?'] }).keep(e, [e])).toBe(false);
+    expect(buildEventFilter({ match: ['summary=stand', 'location=lobby'] }).keep(e, [e])).toBe(false);
+  });
+
+  it.each([
+    [{ match: ['title=x'] }, /unknown field "title"/],
+    [{ match: ['summary=('] }, /invalid regular expression/],
+    [{ exclude: ['summary='] }, /the pattern after "=" is empty/],
+  ])('rejects bad specs clearly: %j', (spec, msg) => {
+    expect(() => buildEventFilter(spec)).toThrow(msg);
+  });
+});
+
+describe('server filter', () => {
+  it('turns options into one SEARCH and validates dates and senders', () => {
+    const f = buildServerFilter({ subject: 'Invitation', since: '2026-01-01', before: '2026-07-01', headers: [{ name: 'X-Mailer', value: 'Exchange' }], allowSenders: ['example.com', 'bob@example.org'] });
+    expect(f.search).toEqual({ subject: 'Invitation', since: new Date('2026-01-01T00:00:00Z'), before: new Date('2026-07-01T00:00:00Z'), header: { 'X-Mailer': 'Exchange' }, or: [{ from: 'example.com' }, { from: 'bob@example.org' }] });
+    expect(f.senderAllowed('alice@example.com')).toBe(true);
+    expect(f.senderAllowed('alice@mail.example.com')).toBe(true);
+    expect(f.senderAllowed('mallory@evil-example.com')).toBe(false);
+    expect(f.senderAllowed('bob@example.org')).toBe(true);
+    expect(f.senderAllowed('eve@example.org')).toBe(false);
+    expect(buildServerFilter({}).isEmpty).toBe(true);
+  });
+  it.each([
+    [{ since: '2026-13-01' }, /--since "2026-13-01" is not a valid date/],
+    [{ since: '2026-05-01', before: '2026-04-01' }, /is not before --before/],
+    [{ allowSenders: ['not an address'] }, /neither an address/],
+  ])('rejects %j', (spec, msg) => {
+    expect(() => buildServerFilter(spec)).toThrow(msg);
+  });
+});
