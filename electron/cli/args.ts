@@ -2,6 +2,8 @@
 // Never connects or reads mail: every usage error is found here, before any network traffic.
 import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { defaultCachePath } from '../core/store/cache.ts';
 import { AppError } from '../core/errors.ts';
 import type { ComponentType } from '../core/ical/build-calendar.ts';
 import type { CancelledPolicy } from '../core/ical/merge.ts';
@@ -32,6 +34,9 @@ export interface CliPlan {
   emlFiles: string[];
   serverFilter: ServerFilter;
   eventFilter: EventFilter;
+  /** Cache file, or undefined with --no-cache. */
+  cacheFile?: string;
+  full: boolean;
 }
 
 export const USAGE = `Usage: mailbox2ics [options] hostname username mailbox [mailbox...]
@@ -70,6 +75,10 @@ Filters (checked before connecting):
                          categories; repeatable (all must match)
   --exclude FIELD=PATTERN
                          drop events whose FIELD matches; repeatable
+Cache (incremental sync):
+  --full                 rescan every folder, ignoring what the cache knows
+  --cache-dir DIR        keep the cache in DIR (default: the user's data directory)
+  --no-cache             stateless: scan everything, remember nothing
 Local sources:
   --maildir DIR          read a Maildir (and its Maildir++ subfolders); repeatable
   --mbox FILE            read an mbox file; repeatable
@@ -128,6 +137,9 @@ export function parseCliArgs(argv: string[]): CliPlan {
         header: { type: 'string', multiple: true },
         'allow-sender': { type: 'string', multiple: true },
         window: { type: 'string' },
+        full: { type: 'boolean' },
+        'cache-dir': { type: 'string' },
+        'no-cache': { type: 'boolean' },
         match: { type: 'string', multiple: true },
         exclude: { type: 'string', multiple: true },
         mbox: { type: 'string', multiple: true },
@@ -181,7 +193,10 @@ export function parseCliArgs(argv: string[]): CliPlan {
       headers: (v.header ?? []).map(parseHeaderFilter), allowSenders: v['allow-sender'],
     }),
     eventFilter: buildEventFilter({ window: v.window, match: v.match, exclude: v.exclude }),
+    cacheFile: v['no-cache'] ? undefined : v['cache-dir'] ? path.join(v['cache-dir'], 'cache.sqlite') : defaultCachePath(),
+    full: !!v.full,
   };
+  if (v['no-cache'] && (v['cache-dir'] || v.full)) throw usage('--no-cache cannot be combined with --cache-dir or --full');
   if (v.help) return { ...base, mode: 'help' };
   if (v.version) return { ...base, mode: 'version' };
   const local = base.maildirs.length > 0 || base.mboxes.length > 0 || (pos.length > 0 && pos.every((p) => /\.(eml|msg822|txt)$/i.test(p) && existsSync(p)));

@@ -7,6 +7,7 @@ import { connectImap, disconnect, type ConnectOptions } from '../core/imap/conne
 import { formatFolderTree, listFolders } from '../core/imap/folders.ts';
 import { accountKey, keytarStore, type SecretStore } from '../core/secrets/secret-store.ts';
 import { writeFileAtomic } from '../core/store/atomic-write.ts';
+import { SyncCache } from '../core/store/cache.ts';
 import { formatSkipped, formatSummary, formatWarning } from '../core/sync/report.ts';
 import { syncFromImap, syncFromLocal, type SyncResult } from '../core/sync/run-sync.ts';
 import { parseCliArgs, USAGE, type CliPlan } from './args.ts';
@@ -86,13 +87,20 @@ async function run(plan: CliPlan, io: CliIo): Promise<number> {
   } else {
     const connect = await connectionFor(plan, io, info);
     verbose(`Connecting to ${connect.host} as ${connect.username} (${connect.security})…`);
-    result = await syncFromImap({
-      ...settings,
-      connect,
-      folders: plan.folders,
-      serverFilter: plan.serverFilter,
-      onProgress: (p) => verbose(`${p.folder}: ${p.done}/${p.total} messages, ${p.calendarParts} calendar parts`),
-    });
+    const cache = plan.cacheFile ? new SyncCache(plan.cacheFile) : undefined;
+    try {
+      result = await syncFromImap({
+        ...settings,
+        connect,
+        folders: plan.folders,
+        serverFilter: plan.serverFilter,
+        cache,
+        full: plan.full,
+        onProgress: (p) => verbose(`${p.folder}: ${p.done}/${p.total} messages, ${p.calendarParts} calendar parts`),
+      });
+    } finally {
+      cache?.close();
+    }
   }
   if (plan.output) {
     await writeFileAtomic(plan.output, result.ics);

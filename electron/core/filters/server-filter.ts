@@ -19,6 +19,8 @@ export interface ServerFilter {
   search: SearchObject;
   /** True when the message's sender address passes the allow-list (always true without one). */
   senderAllowed(address: string | undefined): boolean;
+  /** The normalised allow-list (lower case), for cache keys. */
+  allowList: string[];
   isEmpty: boolean;
 }
 
@@ -73,5 +75,5 @@ export function buildServerFilter(spec: ServerFilterSpec): ServerFilter {
     const domain = addr.split('@')[1] ?? '';
     return allow.some((a) => (a.includes('@') && !a.startsWith('@') ? a === addr : domain === a.replace(/^@/, '') || domain.endsWith(`.${a.replace(/^@/, '')}`)));
   };
-  return { search, senderAllowed, isEmpty: Object.keys(search).length === 0 };
+  return { search, senderAllowed, allowList: allow, isEmpty: Object.keys(search).length === 0 };
 }

@@ -10,6 +10,11 @@ export interface FolderReport extends FolderMergeStats {
   bytesDownloaded: number;
   /** Messages the server-side filters or the sender allow-list kept out (never downloaded). */
   messagesFilteredOut: number;
+  /** How the folder was read: from scratch without a cache, or against the cache. */
+  syncMode: 'stateless' | 'full' | 'incremental' | 'unchanged' | 'local';
+  /** Messages whose structure was fetched in this run (0 for an unchanged folder). */
+  messagesFetched: number;
+  messagesExpunged: number;
   skipped: SkippedItem[];
   warnings: Warning[];
 }
@@ -32,7 +37,7 @@ export interface RunReport {
 export function emptyFolderReport(folder: string): FolderReport {
   return {
     folder, messages: 0, messagesWithCalendar: 0, bytesDownloaded: 0, calendarParts: 0, componentsIn: 0, eventsOut: 0,
-    updatesApplied: 0, cancellationsApplied: 0, attendeeTraffic: 0, notIncluded: 0, filteredOut: 0, messagesFilteredOut: 0, skipped: [], warnings: [],
+    updatesApplied: 0, cancellationsApplied: 0, attendeeTraffic: 0, notIncluded: 0, filteredOut: 0, messagesFilteredOut: 0, syncMode: 'local', messagesFetched: 0, messagesExpunged: 0, skipped: [], warnings: [],
   };
 }
 
@@ -70,7 +75,7 @@ export function formatWarning(w: Warning): string {
 export function formatSummary(r: RunReport): string {
   const lines = r.folders.map(
     (f) =>
-      `${f.folder}: ${f.messages} messages, ${f.calendarParts} calendar parts, ${f.componentsIn} components in, ${f.eventsOut} out, ` +
+      `${f.folder}${f.syncMode === 'local' || f.syncMode === 'stateless' ? '' : ` (${f.syncMode}, ${f.messagesFetched} fetched, ${f.messagesExpunged} expunged)`}: ${f.messages} messages, ${f.calendarParts} calendar parts, ${f.componentsIn} components in, ${f.eventsOut} out, ` +
       `${f.updatesApplied} updates, ${f.cancellationsApplied} cancellations, ${f.skipped.length} skipped` +
       (f.messagesFilteredOut || f.filteredOut ? `, filtered out: ${f.messagesFilteredOut} messages, ${f.filteredOut} events` : ''),
   );

@@ -3,7 +3,9 @@
 import type { ImapFlow } from 'imapflow';
 import type { CalendarPart, Warning } from '../model.ts';
 import { buildCalendar, type BuildOptions } from '../ical/build-calendar.ts';
-import { connectImap, disconnect, type ConnectOptions } from '../imap/connect.ts';
+import { connectImap, defaultPort, disconnect, type ConnectOptions } from '../imap/connect.ts';
+import { syncFolderCached } from '../imap/incremental.ts';
+import type { SyncCache } from '../store/cache.ts';
 import { listFolders, resolveFolders } from '../imap/folders.ts';
 import { scanFolder, type ScanProgress } from '../imap/scan.ts';
 import { extractFromMessage } from '../mime/extract-local.ts';
@@ -28,6 +30,10 @@ export interface ImapSyncRequest extends MergeSettings {
   connect: ConnectOptions;
   folders: string[];
   serverFilter?: ServerFilter;
+  /** With a cache, only what changed since the last run is fetched; without, every run scans all. */
+  cache?: SyncCache;
+  /** Ignore the cache's state and rescan (the cache is refilled). */
+  full?: boolean;
   signal?: AbortSignal;
   onProgress?: (p: ScanProgress) => void;
 }
@@ -57,14 +63,22 @@ export async function syncFromImap(req: ImapSyncRequest, connect: (o: ConnectOpt
   let folders: string[];
   try {
     folders = resolveFolders(req.folders, await listFolders(client, false));
+    const account = `${req.connect.username}@${req.connect.host}:${req.connect.port ?? defaultPort(req.connect.security)}`;
+    const scanOpts = { maxPartBytes: req.maxPartBytes, signal: req.signal, onProgress: req.onProgress, filter: req.serverFilter };
     for (const folder of folders) {
-      const scan = await scanFolder(client, folder, { maxPartBytes: req.maxPartBytes, signal: req.signal, onProgress: req.onProgress, filter: req.serverFilter }, (p) => parts.push(p));
+      const onPart = (p: CalendarPart) => parts.push(p);
+      const scan = req.cache
+        ? await syncFolderCached(client, req.cache, account, folder, { ...scanOpts, full: req.full }, onPart)
+        : { ...(await scanFolder(client, folder, scanOpts, onPart)), mode: 'stateless' as const, messagesFetched: undefined, messagesExpunged: undefined };
       reports.set(folder, {
         ...emptyFolderReport(folder),
         messages: scan.messages,
         messagesWithCalendar: scan.messagesWithCalendar,
         bytesDownloaded: scan.bytesDownloaded,
         messagesFilteredOut: scan.messagesFilteredOut,
+        syncMode: scan.mode,
+        messagesFetched: scan.messagesFetched ?? scan.messages,
+        messagesExpunged: scan.messagesExpunged ?? 0,
         skipped: scan.skipped,
         warnings: scan.warnings,
       });

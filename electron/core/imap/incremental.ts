@@ -1,0 +1,88 @@
+// Re-syncs one folder against the cache: nothing is fetched when UIDVALIDITY, UIDNEXT and EXISTS
+// are unchanged; otherwise only new UIDs are scanned and expunged ones dropped. Read-only (EXAMINE).
+import { createHash } from 'node:crypto';
+import type { ImapFlow } from 'imapflow';
+import { AppError } from '../errors.ts';
+import type { CalendarPart } from '../model.ts';
+import type { SyncCache } from '../store/cache.ts';
+import { scanBatch } from './message-scan.ts';
+import { newFolderScan, tally, throwIfAborted, type FolderScan, type ScanOptions } from './scan.ts';
+import { toSequenceSet } from './sequence-set.ts';
+
+export type SyncMode = 'full' | 'incremental' | 'unchanged';
+
+export interface CachedFolderScan extends FolderScan {
+  mode: SyncMode;
+  /** Messages whose structure (and calendar parts) were fetched in this run. */
+  messagesFetched: number;
+  messagesExpunged: number;
+}
+
+/** What decides the content of a scan: when it changes, cached results no longer apply. */
+export function scanKeyOf(opts: ScanOptions): string {
+  const f = opts.filter && !opts.filter.isEmpty ? JSON.stringify(opts.filter.search) + JSON.stringify(opts.filter.allowList ?? []) : '';
+  return createHash('sha256').update(`v1|${opts.maxPartBytes}|${f}`).digest('hex').slice(0, 16);
+}
+
+export async function syncFolderCached(
+  client: ImapFlow, cache: SyncCache, account: string, folder: string,
+  opts: ScanOptions & { full?: boolean }, onPart: (part: CalendarPart) => void,
+): Promise<CachedFolderScan> {
+  const scan: CachedFolderScan = { ...newFolderScan(folder), mode: 'incremental', messagesFetched: 0, messagesExpunged: 0 };
+  const before = client.stats().received;
+  const scanKey = scanKeyOf(opts);
+  const lock = await client.getMailboxLock(folder, { readOnly: true });
+  try {
+    const mb = client.mailbox;
+    if (!mb) throw new AppError('FOLDER_NOT_FOUND', `Folder "${folder}" could not be opened.`, { folder });
+    const state = { uidValidity: String(mb.uidValidity), uidNext: mb.uidNext, exists: mb.exists, highestModseq: mb.highestModseq?.toString(), scanKey };
+    let prev = cache.folderState(account, folder);
+    if (opts.full || !prev || prev.uidValidity !== state.uidValidity || prev.scanKey !== scanKey) {
+      cache.resetFolder(account, folder);
+      prev = undefined;
+      scan.mode = 'full';
+    }
+    // An append raises UIDNEXT and an expunge lowers EXISTS, so equal values mean no message came or
+    // went; a changed HIGHESTMODSEQ alone is only flags, which never matter here.
+    if (prev && prev.uidNext === state.uidNext && prev.exists === state.exists) {
+      scan.mode = 'unchanged';
+      if (prev.highestModseq !== state.highestModseq) cache.commitFolder(account, folder, [], state);
+    } else {
+      const filtered = !!opts.filter && !opts.filter.isEmpty;
+      const current = mb.exists ? ((await client.search(filtered ? opts.filter!.search : { all: true }, { uid: true })) || []) : [];
+      const now = new Set(current);
+      const cached = cache.cachedUids(account, folder);
+      const known = new Set(cached);
+      const fresh = current.filter((u) => !known.has(u)).sort((a, b) => a - b);
+      const gone = cached.filter((u) => !now.has(u));
+      const batchSize = opts.batchSize ?? 500;
+      opts.onProgress?.({ folder, done: 0, total: fresh.length, calendarParts: 0 });
+      for (let i = 0; i < fresh.length; i += batchSize) {
+        throwIfAborted(opts.signal);
+        const results = await scanBatch(client, folder, toSequenceSet(fresh.slice(i, i + batchSize)), true, opts);
+        // Each batch is committed on its own: a killed run keeps what it finished, and the next
+        // run's UID diff picks up exactly the rest.
+        cache.putMessages(account, folder, results);
+        scan.messagesFetched += results.length;
+        opts.onProgress?.({ folder, done: Math.min(fresh.length, i + batchSize), total: fresh.length, calendarParts: 0 });
+      }
+      cache.commitFolder(account, folder, gone, state);
+      scan.messagesExpunged = gone.length;
+      if (filtered) scan.messagesFilteredOut = mb.exists - current.length;
+    }
+    scan.messages = mb.exists;
+    scan.uidValidity = state.uidValidity;
+    scan.uidNext = state.uidNext;
+  } finally {
+    lock.release();
+    scan.bytesDownloaded = client.stats().received - before;
+  }
+  // The merge always starts from the cache, so the output equals a full scan of the folder now.
+  const filteredBefore = scan.messagesFilteredOut;
+  for (const m of cache.messages(account, folder)) tally(scan, m, onPart);
+  if (scan.mode === 'unchanged') {
+    // Not recomputed without a SEARCH: derive the SEARCH-filtered count from what is cached.
+    scan.messagesFilteredOut = opts.filter && !opts.filter.isEmpty ? scan.messages - cache.cachedUids(account, folder).length + (scan.messagesFilteredOut - filteredBefore) : scan.messagesFilteredOut;
+  }
+  return scan;
+}

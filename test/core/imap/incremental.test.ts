@@ -1,0 +1,108 @@
+// Incremental sync against the real Dovecot: after additions, expunges, moves between folders and a
+// UIDVALIDITY reset the cached result is byte-identical to a fresh full scan; no change fetches nothing.
+import { mkdtempSync, readFileSync, readdirSync, rmSync, renameSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDovecot, type DovecotServer } from '../../helpers/dovecot.ts';
+import { buildMail, vcal, vevent } from '../../helpers/mail-builder.ts';
+import { syncFromImap, type ImapSyncRequest } from '../../../electron/core/sync/run-sync.ts';
+import { SyncCache } from '../../../electron/core/store/cache.ts';
+import { buildServerFilter } from '../../../electron/core/filters/server-filter.ts';
+
+let server: DovecotServer;
+let cache: SyncCache;
+let req: ImapSyncRequest;
+let n = 0;
+
+function invitation(uid: string, seq = 0, method = 'REQUEST') {
+  n += 1;
+  return buildMail({ subject: `${method} ${uid} #${seq}`, date: new Date(Date.UTC(2026, 0, 1, 0, n)), calendars: [{ method, ics: vcal(method, vevent({ uid, summary: `Event ${uid} v${seq}`, sequence: seq, dtstamp: `2026010${Math.min(seq, 8) + 1}T000000Z` })) }] });
+}
+
+async function both() {
+  const cached = await syncFromImap({ ...req, cache });
+  const fresh = await syncFromImap(req);
+  expect(cached.ics).toBe(fresh.ics);
+  return cached;
+}
+
+const modes = (r: Awaited<ReturnType<typeof both>>) => Object.fromEntries(r.report.folders.map((f) => [f.folder, `${f.syncMode}:${f.messagesFetched}:${f.messagesExpunged}`]));
+
+beforeAll(async () => {
+  server = await startDovecot();
+  cache = new SyncCache(path.join(mkdtempSync(path.join(tmpdir(), 'cache-')), 'cache.sqlite'));
+  server.createFolder('A');
+  server.createFolder('B');
+  for (let i = 0; i < 12; i++) server.addMessage('A', invitation(`a${i}@example.com`));
+  server.addMessage('A', buildMail({ subject: 'plain mail' }));
+  for (let i = 0; i < 5; i++) server.addMessage('B', invitation(`b${i}@example.com`));
+  req = {
+    connect: { host: server.host, port: server.imapsPort, security: 'tls', username: server.user, password: server.password, caFile: server.pki.caFile },
+    folders: ['A', 'B'], include: new Set(['VEVENT']), cancelled: 'remove', maxPartBytes: 10 << 20,
+  };
+});
+afterAll(async () => {
+  cache?.close();
+  await server?.stop();
+});
+
+describe('incremental sync', () => {
+  it('first run scans everything, a re-run with no change fetches no message data', async () => {
+    const first = await both();
+    expect(modes(first)).toEqual({ A: 'full:13:0', B: 'full:5:0' });
+    const again = await both();
+    expect(modes(again)).toEqual({ A: 'unchanged:0:0', B: 'unchanged:0:0' });
+    // EXAMINE responses only: no FETCH, no SEARCH.
+    expect(again.report.bytesDownloaded).toBeLessThan(first.report.bytesDownloaded / 10);
+    expect(again.report.folders.map((f) => f.eventsOut)).toEqual(first.report.folders.map((f) => f.eventsOut));
+  });
+
+  it('new messages (including an update and a cancellation) are the only ones fetched', async () => {
+    server.addMessage('A', invitation('a1@example.com', 1));
+    server.addMessage('A', invitation('a2@example.com', 1, 'CANCEL'));
+    server.addMessage('B', invitation('b9@example.com'));
+    const r = await both();
+    expect(modes(r)).toEqual({ A: 'incremental:2:0', B: 'incremental:1:0' });
+    expect(r.ics).toContain('SUMMARY:Event a1@example.com v1');
+    expect(r.ics).not.toContain('a2@example.com');
+  });
+
+  it('expunged messages leave the calendar; a move between folders is an expunge plus an append', async () => {
+    server.removeMessageFile('A', 0); // a0's only source
+    const r1 = await both();
+    expect(modes(r1)).toEqual({ A: 'incremental:0:1', B: 'unchanged:0:0' });
+    expect(r1.ics).not.toContain('a0@example.com');
+    // Move a3 from A to B, as a mail client's MOVE does on disk.
+    const aCur = path.join(server.folderDir('A'), 'cur');
+    const a3 = readdirSync(aCur).sort()[2];
+    const raw = readFileSync(path.join(aCur, a3));
+    expect(raw.toString()).toContain('a3@example.com');
+    rmSync(path.join(aCur, a3));
+    server.addMessage('B', raw);
+    const r2 = await both();
+    expect(modes(r2)).toEqual({ A: 'incremental:0:1', B: 'incremental:1:0' });
+    expect(r2.ics).toContain('a3@example.com');
+  });
+
+  it('a UIDVALIDITY change rescans that folder from scratch', async () => {
+    const dir = server.folderDir('B');
+    for (const f of readdirSync(dir)) if (f.startsWith('dovecot')) rmSync(path.join(dir, f));
+    // Fresh file names too, so Dovecot cannot recover the old UIDs from anywhere.
+    const cur = path.join(dir, 'cur');
+    for (const f of readdirSync(cur)) renameSync(path.join(cur, f), path.join(cur, `9${f}`));
+    const r = await both();
+    expect(modes(r).B).toMatch(/^full:\d+:0$/);
+    expect(modes(r).A).toBe('unchanged:0:0');
+  });
+
+  it('changing the scan settings (a filter) rescans; --full forces a rescan', async () => {
+    const filtered = { ...req, serverFilter: buildServerFilter({ subject: 'REQUEST' }) };
+    const cached = await syncFromImap({ ...filtered, cache });
+    expect(cached.report.folders.map((f) => f.syncMode)).toEqual(['full', 'full']);
+    expect(cached.ics).toBe((await syncFromImap(filtered)).ics);
+    const forced = await syncFromImap({ ...req, cache, full: true });
+    expect(forced.report.folders.map((f) => f.syncMode)).toEqual(['full', 'full']);
+    expect(forced.ics).toBe((await syncFromImap(req)).ics);
+  });
+});
