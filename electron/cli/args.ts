@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { defaultCachePath } from '../core/store/cache.ts';
+import { normalizeFingerprint } from '../core/imap/pinned-transport.ts';
 import { AppError } from '../core/errors.ts';
 import type { ComponentType } from '../core/ical/build-calendar.ts';
 import type { CancelledPolicy } from '../core/ical/merge.ts';
@@ -20,6 +21,7 @@ export interface CliPlan {
   port?: number;
   security: Security;
   caFile?: string;
+  pinnedFingerprint?: string;
   password?: string;
   savePassword: boolean;
   output?: string;
@@ -50,6 +52,8 @@ Connection:
   --starttls             connect in plain text and require STARTTLS
   --insecure-plaintext   no encryption at all (password sent in clear text!)
   --ca-file PEM          also trust the CA or self-signed certificate(s) in this file
+  --pin-sha256 FP        also trust the one server certificate with this SHA-256
+                         fingerprint (as shown in the "not trusted" error)
   -p, --password PW      password (visible to other users in the process list; prefer
                          MAILBOX2ICS_PASSWORD, the OS keychain, or the prompt)
   --save-password        store a prompted password in the OS keychain
@@ -122,6 +126,7 @@ export function parseCliArgs(argv: string[]): CliPlan {
         starttls: { type: 'boolean' },
         'insecure-plaintext': { type: 'boolean' },
         'ca-file': { type: 'string' },
+        'pin-sha256': { type: 'string' },
         'list-folders': { type: 'boolean' },
         include: { type: 'string' },
         cancelled: { type: 'string' },
@@ -170,12 +175,19 @@ export function parseCliArgs(argv: string[]): CliPlan {
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw usage(`--port "${v.port}" is not a port number (1-65535)`);
   }
   if (v['ca-file'] && !existsSync(v['ca-file'])) throw new AppError('CONFIG', `--ca-file: ${v['ca-file']} does not exist`, { file: v['ca-file'] });
+  let pinnedFingerprint: string | undefined;
+  if (v['pin-sha256'] !== undefined) {
+    pinnedFingerprint = normalizeFingerprint(v['pin-sha256']);
+    if (!pinnedFingerprint) throw usage(`--pin-sha256 "${v['pin-sha256']}" is not a SHA-256 fingerprint (64 hex digits, colons optional)`);
+    if (v['insecure-plaintext']) throw usage('--pin-sha256 needs TLS or --starttls, not --insecure-plaintext');
+  }
   const base: CliPlan = {
     mode: 'imap',
     folders: [],
     port,
     security: v.starttls ? 'starttls' : v['insecure-plaintext'] ? 'plaintext' : 'tls',
     caFile: v['ca-file'],
+    pinnedFingerprint,
     password: v.password,
     savePassword: !!v['save-password'],
     output: v.output,

@@ -52,7 +52,7 @@ async function connectionFor(plan: CliPlan, io: CliIo, say: (m: string) => void)
       say(`Password saved in the keychain for ${accountKey(plan.username!, plan.host!)}.`);
     }
   }
-  return { host: plan.host!, port: plan.port, security: plan.security, username: plan.username!, password: found.password, caFile: plan.caFile };
+  return { host: plan.host!, port: plan.port, security: plan.security, username: plan.username!, password: found.password, caFile: plan.caFile, pinnedFingerprint: plan.pinnedFingerprint };
 }
 
 async function run(plan: CliPlan, io: CliIo): Promise<number> {

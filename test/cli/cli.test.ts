@@ -135,6 +135,20 @@ describe('mailbox2ics CLI', () => {
     expect(readFileSync(out, 'utf8')).toBe('PREVIOUS GOOD FEED\n');
   });
 
+  it('the fingerprint printed for an untrusted certificate can be pinned with --pin-sha256', async () => {
+    const out = path.join(dir, 'pinned.ics');
+    const untrusted = await cli(['-o', out, '--port', String(server.imapsPort), server.host, server.user, 'Events'], PW());
+    const fp = /SHA-256 fingerprint is ([0-9A-F:]{95})/.exec(untrusted.stderr)?.[1];
+    expect(fp).toBe(server.pki.fingerprint256);
+    const pinned = await cli(['-o', out, '--no-cache', '--port', String(server.imapsPort), '--pin-sha256', fp!.replace(/:/g, '').toLowerCase(), server.host, server.user, 'Events'], PW());
+    expect(pinned.stderr).toBe('');
+    expect(pinned.code).toBe(0);
+    expect(readFileSync(out, 'utf8')).toContain('BEGIN:VEVENT');
+    const bad = await cli(['--pin-sha256', 'AB:CD', server.host, server.user, 'Events'], PW());
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--pin-sha256 "AB:CD" is not a SHA-256 fingerprint/);
+  });
+
   it('the server dropping the connection mid-scan → exit 3, previous output intact', async () => {
     const out = path.join(dir, 'drop.ics');
     writeFileSync(out, 'PREVIOUS GOOD FEED\n');

@@ -41,7 +41,11 @@ export function probeCertificate(host: string, port: number, starttls: boolean, 
       if (done) return;
       done = true;
       clearTimeout(timer);
-      for (const s of sockets) s.destroy();
+      // Only the outermost socket is destroyed, and not inside the TLS callback: destroying the
+      // plain socket under a live TLS socket from its handshake callback crashed Node 20
+      // (segfault) on a later TLS connection in the same process.
+      const outer = sockets[sockets.length - 1];
+      setImmediate(() => outer?.destroy());
       resolve(info);
     };
     const timer = setTimeout(() => finish(undefined), timeoutMs);

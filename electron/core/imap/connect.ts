@@ -3,6 +3,7 @@
 import { ImapFlow } from 'imapflow';
 import { AppError } from '../errors.ts';
 import { probeCertificate } from './cert-probe.ts';
+import { PinMismatchError, pinnedTransport } from './pinned-transport.ts';
 import { tlsOptions, type TrustOptions } from './tls-options.ts';
 
 export type Security = 'tls' | 'starttls' | 'plaintext';
@@ -48,12 +49,22 @@ export async function explainConnectError(err: unknown, opts: ConnectOptions, po
     const why = e.responseText ? ` (server said: ${e.responseText})` : '';
     return new AppError('LOGIN_REJECTED', `Login as "${opts.username}" was rejected by ${server}${why}. Check the user name and password.`, { server, username: opts.username });
   }
+  if (err instanceof PinMismatchError || (err as { cause?: unknown })?.cause instanceof PinMismatchError) {
+    const pin = (err instanceof PinMismatchError ? err : (err as { cause: PinMismatchError }).cause);
+    const cert = await probeCertificate(opts.host, port, opts.security === 'starttls');
+    const who = cert ? ` (subject: ${cert.subject}; issuer: ${cert.issuer})` : '';
+    return new AppError(
+      'TLS_UNTRUSTED',
+      `The certificate of ${server} is not the one you trusted: it has the SHA-256 fingerprint ${pin.presented || 'unknown'}${who}, the pinned one is ${pin.pinned}. If the server's certificate was legitimately replaced, trust the new one; otherwise someone may be intercepting the connection.`,
+      { server, tlsCode: pin.verifyCode, certificate: cert },
+    );
+  }
   if (UNTRUSTED.has(code)) {
     const cert = await probeCertificate(opts.host, port, opts.security === 'starttls');
     const fp = cert ? ` Its SHA-256 fingerprint is ${cert.fingerprint256} (subject: ${cert.subject}; issuer: ${cert.issuer}).` : '';
     return new AppError(
       'TLS_UNTRUSTED',
-      `The certificate of ${server} is not trusted (${code}).${fp} If you trust this server, pass its CA certificate with --ca-file FILE.`,
+      `The certificate of ${server} is not trusted (${code}).${fp} If you trust this server, pass its CA certificate with --ca-file FILE, or pin this certificate with --pin-sha256 FINGERPRINT.`,
       { server, tlsCode: code, certificate: cert },
     );
   }
@@ -85,6 +96,9 @@ export async function connectImap(opts: ConnectOptions): Promise<ImapFlow> {
     doSTARTTLS: opts.security === 'starttls' ? true : opts.security === 'plaintext' ? false : undefined,
     auth: { user: opts.username, pass: opts.password },
     tls: tlsOptions(opts),
+    // A pinned certificate needs its own transport: Node only exposes the verification verdict
+    // to code that sees the handshake, before imapflow sends anything.
+    ...(opts.pinnedFingerprint ? { transport: pinnedTransport(opts.pinnedFingerprint) } : {}),
     logger: false,
     disableAutoIdle: true,
     connectionTimeout: timeout,

@@ -8,6 +8,8 @@ import { AppError } from '../errors.ts';
 export interface TrustOptions {
   /** PEM file with extra CA (or self-signed server) certificates to trust. */
   caFile?: string;
+  /** SHA-256 fingerprint of the one server certificate the user chose to trust (pinned). */
+  pinnedFingerprint?: string;
 }
 
 export function loadCaFile(caFile: string): string {

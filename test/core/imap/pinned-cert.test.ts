@@ -1,0 +1,70 @@
+// Trusting one certificate by its SHA-256 fingerprint (pinning), against a real Dovecot whose
+// certificate is signed by a throwaway CA the client does NOT trust.
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDovecot, type DovecotServer } from '../../helpers/dovecot.ts';
+import { connectImap, disconnect, type ConnectOptions } from '../../../electron/core/imap/connect.ts';
+import { listFolders } from '../../../electron/core/imap/folders.ts';
+import { normalizeFingerprint } from '../../../electron/core/imap/pinned-transport.ts';
+
+let server: DovecotServer;
+let conn: ConnectOptions;
+
+beforeAll(async () => {
+  server = await startDovecot();
+  server.createFolder('Calendar');
+  conn = { host: server.host, port: server.imapsPort, security: 'tls', username: server.user, password: server.password };
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+const logins = () => readFileSync(server.logFile, 'utf8').split('\n').filter((l) => /imap-login: Info: Login: user=<alice>/.test(l)).length;
+
+describe('pinned certificate', () => {
+  it('normalizes the fingerprint forms people paste', () => {
+    const fp = 'AB:'.repeat(31) + 'AB';
+    expect(normalizeFingerprint(fp.toLowerCase())).toBe(fp);
+    expect(normalizeFingerprint('sha256:' + fp.replace(/:/g, ''))).toBe(fp);
+    expect(normalizeFingerprint('AB:CD')).toBeUndefined();
+    expect(normalizeFingerprint('zz'.repeat(32))).toBeUndefined();
+  });
+
+  it('without trust the connection is refused; with the leaf pinned it connects over TLS and STARTTLS', async () => {
+    expect((await connectImap(conn).catch((e) => e)).code).toBe('TLS_UNTRUSTED');
+    for (const c of [conn, { ...conn, port: server.imapPort, security: 'starttls' as const }]) {
+      const client = await connectImap({ ...c, pinnedFingerprint: server.pki.fingerprint256.toLowerCase() });
+      try {
+        expect((await listFolders(client)).map((f) => f.path)).toContain('Calendar');
+      } finally {
+        await disconnect(client);
+      }
+    }
+    await server.waitForSessions(2);
+    expect(logins()).toBe(2); // the log line this file counts is real: the two pinned logins
+  });
+
+  it('the pin is this certificate, whatever name the account uses for the host', async (ctx) => {
+    if (!server.mismatchHost) ctx.skip();
+    const client = await connectImap({ ...conn, host: server.mismatchHost!, pinnedFingerprint: server.pki.fingerprint256 });
+    await disconnect(client);
+  });
+
+  it('a different certificate than the pinned one is refused before the password is sent', async () => {
+    const before = logins();
+    const wrong = 'AA:'.repeat(31) + 'AA';
+    for (const c of [conn, { ...conn, port: server.imapPort, security: 'starttls' as const }]) {
+      const err = await connectImap({ ...c, pinnedFingerprint: wrong }).catch((e) => e);
+      expect(err.code).toBe('TLS_UNTRUSTED');
+      expect(err.message).toContain('not the one you trusted');
+      expect(err.message).toContain(server.pki.fingerprint256);
+      expect(err.message).toContain(wrong);
+    }
+    expect(logins()).toBe(before);
+  });
+
+  it('a pin adds trust and takes none away: a verified chain still connects', async () => {
+    const client = await connectImap({ ...conn, caFile: server.pki.caFile, pinnedFingerprint: 'AA:'.repeat(31) + 'AA' });
+    await disconnect(client);
+  });
+});
