@@ -12,9 +12,16 @@ import type { Security } from '../core/imap/connect.ts';
 import { DEFAULT_MAX_PART_BYTES } from '../core/limits.ts';
 import { buildServerFilter, parseHeaderFilter, type ServerFilter } from '../core/filters/server-filter.ts';
 import { buildEventFilter, type EventFilter } from '../core/filters/event-filter.ts';
+import { NAME_PATTERN, type ProfileFilters } from '../shared/config-schema.ts';
 
 export interface CliPlan {
-  mode: 'imap' | 'local' | 'list-folders' | 'help' | 'version';
+  mode: 'imap' | 'local' | 'list-folders' | 'profiles' | 'help' | 'version';
+  /** --config FILE: run its profiles (mode 'profiles'), or with --save-profile store this run as one. */
+  configFile?: string;
+  profile?: string;
+  saveProfile?: string;
+  /** The filters as written, for --save-profile. */
+  filterSpec: ProfileFilters;
   host?: string;
   username?: string;
   folders: string[];
@@ -42,6 +49,7 @@ export interface CliPlan {
 }
 
 export const USAGE = `Usage: mailbox2ics [options] hostname username mailbox [mailbox...]
+       mailbox2ics sync --config FILE [--profile NAME] [--full] [-v|-q]
        mailbox2ics --list-folders [options] hostname username
        mailbox2ics [options] --maildir DIR | --mbox FILE | FILE.eml...
 
@@ -86,6 +94,11 @@ Cache (incremental sync):
 Local sources:
   --maildir DIR          read a Maildir (and its Maildir++ subfolders); repeatable
   --mbox FILE            read an mbox file; repeatable
+Configuration (accounts and sync profiles; never a password):
+  --config FILE          with "sync": run the file's profiles (all, or --profile NAME)
+  --profile NAME         run only this profile
+  --save-profile NAME    with the positional form: after a successful run, store the
+                         account, folders, filters and -o output in --config FILE as NAME
 Other:
   -v, --verbose          progress on stderr
   -q, --quiet            only errors on stderr
@@ -148,6 +161,9 @@ export function parseCliArgs(argv: string[]): CliPlan {
         match: { type: 'string', multiple: true },
         exclude: { type: 'string', multiple: true },
         mbox: { type: 'string', multiple: true },
+        config: { type: 'string' },
+        profile: { type: 'string' },
+        'save-profile': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
       },
@@ -200,6 +216,11 @@ export function parseCliArgs(argv: string[]): CliPlan {
     maildirs: v.maildir ?? [],
     mboxes: v.mbox ?? [],
     emlFiles: [],
+    filterSpec: Object.fromEntries(Object.entries({
+      from: v.from, to: v.to, subject: v.subject, since: v.since, before: v.before,
+      headers: v.header?.map(parseHeaderFilter), allowSenders: v['allow-sender'],
+      window: v.window, match: v.match, exclude: v.exclude,
+    }).filter(([, x]) => x !== undefined)) as ProfileFilters,
     serverFilter: buildServerFilter({
       from: v.from, to: v.to, subject: v.subject, since: v.since, before: v.before,
       headers: (v.header ?? []).map(parseHeaderFilter), allowSenders: v['allow-sender'],
@@ -211,16 +232,33 @@ export function parseCliArgs(argv: string[]): CliPlan {
   if (v['no-cache'] && (v['cache-dir'] || v.full)) throw usage('--no-cache cannot be combined with --cache-dir or --full');
   if (v.help) return { ...base, mode: 'help' };
   if (v.version) return { ...base, mode: 'version' };
+  for (const [flag, name] of [['profile', v.profile], ['save-profile', v['save-profile']]] as const) {
+    if (name === undefined) continue;
+    if (!v.config) throw usage(`--${flag} needs --config FILE`);
+    if (!NAME_PATTERN.test(name)) throw usage(`--${flag} "${name}": names use letters, digits, ".", "_" and "-", starting with a letter or digit`);
+  }
+  if (v.config && v['save-profile'] === undefined) {
+    // sync --config FILE: everything about the run comes from the file.
+    const extra = pos[0] === 'sync' ? pos.slice(1) : pos;
+    if (extra.length) throw usage(`unexpected "${extra[0]}": with --config the accounts and folders come from the file (write: mailbox2ics sync --config FILE [--profile NAME])`);
+    const fileOnly = ['port', 'starttls', 'insecure-plaintext', 'ca-file', 'pin-sha256', 'password', 'save-password', 'output', 'include', 'cancelled', 'max-part-size', 'maildir', 'mbox', 'from', 'to', 'subject', 'since', 'before', 'header', 'allow-sender', 'window', 'match', 'exclude', 'list-folders', 'report-json'] as const;
+    const clash = fileOnly.find((k) => v[k] !== undefined);
+    if (clash) throw usage(`--${clash} cannot be combined with --config: set it in the profile or account in ${v.config}`);
+    return { ...base, mode: 'profiles', configFile: v.config, profile: v.profile };
+  }
+  if (v['save-profile'] !== undefined && !v.output) throw usage('--save-profile needs -o FILE: a profile always writes its calendar to a file');
   const local = base.maildirs.length > 0 || base.mboxes.length > 0 || (pos.length > 0 && pos.every((p) => /\.(eml|msg822|txt)$/i.test(p) && existsSync(p)));
   if (local) {
+    if (v['save-profile'] !== undefined) throw usage('--save-profile stores an IMAP account and folders; it does not apply to local files');
     if (v['list-folders']) throw usage('--list-folders needs a server, not local files');
     if (!base.serverFilter.isEmpty) throw usage('--from/--to/--subject/--since/--before/--header/--allow-sender are IMAP SEARCH filters; they need a server, not local files');
     return { ...base, mode: 'local', emlFiles: pos };
   }
+  if (v['save-profile'] !== undefined && v['list-folders']) throw usage('--save-profile stores an IMAP account and folders; it does not apply to local files or --list-folders');
   if (v['list-folders']) {
     if (pos.length !== 2) throw usage('--list-folders needs exactly: hostname username');
     return { ...base, mode: 'list-folders', host: pos[0], username: pos[1] };
   }
   if (pos.length < 3) throw usage(pos.length === 0 ? 'missing hostname, username and mailbox' : `missing ${pos.length === 1 ? 'username and mailbox' : 'mailbox'}`);
-  return { ...base, host: pos[0], username: pos[1], folders: pos.slice(2) };
+  return { ...base, host: pos[0], username: pos[1], folders: pos.slice(2), configFile: v.config, saveProfile: v['save-profile'] };
 }

@@ -1,6 +1,11 @@
 // The headless command: parses flags, finds the password, runs the core sync, writes the feed
 // atomically and maps errors to exit codes. On any failure the output file is left untouched.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { emptyConfig, type Account, type Config, type Profile } from '../shared/config-schema.ts';
+import { loadConfig, profileNames, saveConfig } from '../core/config/config-file.ts';
+import { planProfile, runProfile } from '../core/config/profile-run.ts';
+import { DEFAULT_MAX_PART_BYTES } from '../core/limits.ts';
 import { AppError, errorMessage } from '../core/errors.ts';
 import type { ErrorCode } from '../shared/errors.ts';
 import { connectImap, disconnect, type ConnectOptions } from '../core/imap/connect.ts';
@@ -80,6 +85,9 @@ async function run(plan: CliPlan, io: CliIo): Promise<number> {
     }
     return 0;
   }
+  if (plan.mode === 'profiles') return runProfiles(plan, io, { err, info, verbose });
+  // Read (and validate) a config to update before connecting: a broken file fails fast.
+  const configToUpdate = plan.saveProfile && plan.configFile ? (existsSync(plan.configFile) ? await loadConfig(plan.configFile) : emptyConfig()) : undefined;
   const settings = { include: plan.include, cancelled: plan.cancelled, maxPartBytes: plan.maxPartBytes, eventFilter: plan.eventFilter };
   let result: SyncResult;
   if (plan.mode === 'local') {
@@ -113,7 +121,77 @@ async function run(plan: CliPlan, io: CliIo): Promise<number> {
   if (plan.verbose) err(formatSummary(result.report));
   else if (!plan.quiet && result.report.skipped.length) err(`${result.report.eventsOut} events written; ${result.report.skipped.length} item(s) skipped (listed above).`);
   if (plan.output) verbose(`Wrote ${plan.output}`);
+  if (plan.saveProfile && plan.configFile) {
+    await saveAsProfile(plan, configToUpdate!, plan.configFile, plan.saveProfile);
+    info(`Saved profile "${plan.saveProfile}" in ${plan.configFile} (no password is stored there).`);
+  }
   return 0;
+}
+
+/** Stores the positional run as a profile (and its account, reused when one matches). */
+async function saveAsProfile(plan: CliPlan, cfg: Config, file: string, name: string): Promise<void> {
+  const account = {
+    host: plan.host!, port: plan.port, security: plan.security, username: plan.username!,
+    caFile: plan.caFile ? path.resolve(plan.caFile) : undefined, pinnedFingerprint: plan.pinnedFingerprint,
+  };
+  const same = (a: Account) => a.host === account.host && a.username === account.username && a.port === account.port && a.security === account.security;
+  let accountName = Object.keys(cfg.accounts).find((k) => same(cfg.accounts[k]));
+  if (!accountName) {
+    const stem = `${account.username}-${account.host}`.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 60) || 'account';
+    accountName = stem;
+    for (let i = 2; accountName in cfg.accounts; i++) accountName = `${stem}-${i}`;
+  }
+  cfg.accounts[accountName] = JSON.parse(JSON.stringify(account)) as Account;
+  const include = [...plan.include] as Profile['include'];
+  cfg.profiles[name] = {
+    account: accountName,
+    folders: plan.folders,
+    filters: plan.filterSpec,
+    output: path.resolve(plan.output!),
+    cancelled: plan.cancelled,
+    include,
+    ...(plan.maxPartBytes !== DEFAULT_MAX_PART_BYTES ? { maxPartBytes: plan.maxPartBytes } : {}),
+    schedule: cfg.profiles[name]?.schedule ?? { enabled: true, intervalMinutes: 10 },
+  };
+  await saveConfig(file, cfg);
+}
+
+/** mailbox2ics sync --config FILE [--profile NAME]: every profile runs even if one fails; the exit code is the worst. */
+async function runProfiles(plan: CliPlan, io: CliIo, log: { err: (m: string) => void; info: (m: string) => void; verbose: (m: string) => void }): Promise<number> {
+  const file = plan.configFile!;
+  const cfg = await loadConfig(file);
+  const names = profileNames(cfg, plan.profile);
+  if (!names.length) throw new AppError('CONFIG', `${file} has no profiles to run.`, { file });
+  const plans = names.map((n) => planProfile(cfg, n, file));
+  let worst = 0;
+  const cache = plan.cacheFile ? new SyncCache(plan.cacheFile) : undefined;
+  try {
+    for (const p of plans) {
+      try {
+        const password = (await resolvePassword(p.connect.username, p.connect.host, {
+          env: io.env, openStore: io.openStore, isTty: !!io.stdin.isTTY,
+          prompt: (q) => promptHidden(q, io.stdin, io.stderr as NodeJS.WriteStream), note: log.info,
+        })).password;
+        if (p.connect.security === 'plaintext') log.info(`WARNING: profile ${p.name}: account ${p.accountName} uses no encryption; the password and mail cross the network in clear text.`);
+        log.verbose(`Profile ${p.name}: ${p.connect.username}@${p.connect.host}, ${p.folders.join(', ')} → ${p.output}`);
+        const { report } = await runProfile(p, {
+          password, cache, full: plan.full,
+          onProgress: (x) => log.verbose(`${p.name}: ${x.folder}: ${x.done}/${x.total} messages`),
+        });
+        for (const s of report.skipped) log.info(`${p.name}: ${formatSkipped(s)}`);
+        for (const w of report.warnings) log.verbose(`${p.name}: ${formatWarning(w)}`);
+        if (plan.verbose) log.err(`${p.name}: ${formatSummary(report)}`);
+        log.verbose(`Wrote ${p.output}`);
+      } catch (e) {
+        if (!(e instanceof AppError)) throw e;
+        log.err(`mailbox2ics: profile ${p.name}: ${e.message}`);
+        worst = Math.max(worst, EXIT[e.code] ?? 1);
+      }
+    }
+  } finally {
+    cache?.close();
+  }
+  return worst;
 }
 
 export async function runCli(argv: string[], partial: Partial<CliIo> = {}): Promise<number> {

@@ -1,0 +1,145 @@
+// Reads, validates and writes the configuration file. Every problem is reported with its path in
+// the file ("profiles.team.filters.window: …"), all of them at once, before anything connects.
+// Writes are atomic and keep the previous version as FILE.bak.
+import { copyFile, readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { z } from 'zod';
+import { CONFIG_VERSION, ConfigSchema, type Config, type Profile } from '../../shared/config-schema.ts';
+import { AppError } from '../errors.ts';
+import { parseFieldTest, parseWindow } from '../filters/event-filter.ts';
+import { buildServerFilter, parseDate, parseHeaderFilter } from '../filters/server-filter.ts';
+import { writeFileAtomic } from '../store/atomic-write.ts';
+
+export interface ConfigIssue {
+  /** Dotted path in the file, e.g. "profiles.team.filters.window". */
+  path: string;
+  message: string;
+}
+
+function dotted(p: ReadonlyArray<PropertyKey>): string {
+  return p.map(String).join('.') || '(top level)';
+}
+
+function zodIssues(error: z.ZodError): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  for (const i of error.issues) {
+    if (i.code === 'unrecognized_keys') {
+      for (const k of i.keys) out.push({ path: dotted([...i.path, k]), message: 'unknown field' });
+    } else {
+      out.push({ path: dotted(i.path), message: i.message });
+    }
+  }
+  return out;
+}
+
+// The filter parsers word their errors for the command line ("--window "x": …"); in a file the path says which field.
+const strip = (e: unknown) => (e as Error).message.replace(/^--[\w-]+ /, '');
+
+/** Checks what the schema cannot: dates, regular expressions, windows, addresses. */
+export function semanticIssues(cfg: Config, now = new Date()): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  const check = (p: string, fn: () => unknown) => {
+    try {
+      fn();
+    } catch (e) {
+      out.push({ path: p, message: strip(e) });
+    }
+  };
+  for (const [name, acc] of Object.entries(cfg.accounts)) {
+    if (acc.pinnedFingerprint && acc.security === 'plaintext') out.push({ path: `accounts.${name}.pinnedFingerprint`, message: 'a pinned certificate needs security "tls" or "starttls"' });
+  }
+  for (const [name, p] of Object.entries(cfg.profiles)) {
+    const base = `profiles.${name}.filters`;
+    const f = p.filters;
+    const dateOk = (['since', 'before'] as const).every((key) => {
+      const v = f[key];
+      const before = out.length;
+      if (v !== undefined) check(`${base}.${key}`, () => parseDate(v, `--${key}`));
+      return out.length === before;
+    });
+    if (dateOk) check(`${base}.before`, () => buildServerFilter({ since: f.since, before: f.before }));
+    (f.headers ?? []).forEach((h, i) => check(`${base}.headers.${i}.name`, () => parseHeaderFilter(`${h.name}:${h.value}`)));
+    (f.allowSenders ?? []).forEach((a, i) => check(`${base}.allowSenders.${i}`, () => buildServerFilter({ allowSenders: [a] })));
+    if (f.window !== undefined) check(`${base}.window`, () => parseWindow(f.window!, now));
+    for (const key of ['match', 'exclude'] as const) (f[key] ?? []).forEach((m, i) => check(`${base}.${key}.${i}`, () => parseFieldTest(m, `--${key}`)));
+  }
+  return out;
+}
+
+/** Parses and validates file text. Throws one CONFIG error listing every issue with its path. */
+export function parseConfig(text: string, file: string, now = new Date()): Config {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    const msg = (err as Error).message;
+    const pos = Number(/position (\d+)/.exec(msg)?.[1]);
+    let where = '';
+    if (Number.isFinite(pos)) {
+      const before = text.slice(0, pos).split('\n');
+      where = ` at line ${before.length}, column ${before[before.length - 1].length + 1}`;
+    }
+    throw new AppError('CONFIG', `${file}: not valid JSON${where}: ${msg.replace(/ in JSON at position \d+.*$/, '')}`, { file });
+  }
+  const version = (raw as { version?: unknown })?.version;
+  if (typeof version === 'number' && version > CONFIG_VERSION) {
+    throw new AppError('CONFIG', `${file} was written by a newer mailbox2ics (configuration version ${version}); this one reads version ${CONFIG_VERSION}. Nothing was changed.`, { file });
+  }
+  const parsed = ConfigSchema.safeParse(raw);
+  const issues = parsed.success ? semanticIssues(parsed.data, now) : zodIssues(parsed.error);
+  if (issues.length) {
+    const lines = issues.map((i) => `  ${i.path}: ${i.message}`).join('\n');
+    throw new AppError('CONFIG', `${file} has ${issues.length} problem${issues.length > 1 ? 's' : ''}:\n${lines}`, { file, issues });
+  }
+  return parsed.data!;
+}
+
+export async function loadConfig(file: string, now = new Date()): Promise<Config> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new AppError('CONFIG', code === 'ENOENT' ? `The configuration file ${file} does not exist.` : `Cannot read the configuration file ${file}: ${code ?? (err as Error).message}`, { file });
+  }
+  return parseConfig(text, file, now);
+}
+
+/** Validates, then replaces the file atomically; the version it replaces is kept as FILE.bak. */
+export async function saveConfig(file: string, cfg: Config): Promise<void> {
+  const text = JSON.stringify(cfg, null, 2) + '\n';
+  parseConfig(text, file); // never write a file we would refuse to read
+  if (existsSync(file)) {
+    await copyFile(file, `${file}.bak`).catch((err) => {
+      throw new AppError('OUTPUT_FAILED', `Cannot keep a backup of ${file}: ${(err as NodeJS.ErrnoException).code ?? err}. Nothing was changed.`, { file });
+    });
+  }
+  await writeFileAtomic(file, text);
+}
+
+/** "~/x" → home; relative paths are relative to the configuration file's directory. */
+export function resolveConfigPath(p: string, configFile: string): string {
+  if (p === '~' || p.startsWith('~/')) return path.join(os.homedir(), p.slice(1));
+  return path.resolve(path.dirname(path.resolve(configFile)), p);
+}
+
+/** The default location: the user's configuration directory. */
+export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+  const home = env.HOME ?? env.USERPROFILE ?? '.';
+  if (platform === 'win32') return path.join(env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), 'mailbox2ics', 'config.json');
+  if (platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'mailbox2ics', 'config.json');
+  return path.join(env.XDG_CONFIG_HOME || path.join(home, '.config'), 'mailbox2ics', 'config.json');
+}
+
+export function profileNames(cfg: Config, only?: string): string[] {
+  const names = Object.keys(cfg.profiles);
+  if (only === undefined) return names;
+  if (!(only in cfg.profiles)) {
+    throw new AppError('CONFIG', `No profile named "${only}"${names.length ? ` (profiles: ${names.join(', ')})` : ' (the file has no profiles)'}.`, { profile: only });
+  }
+  return [only];
+}
+
+export type { Config, Profile };

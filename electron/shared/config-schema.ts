@@ -1,0 +1,104 @@
+// The configuration file shared by the CLI (--config FILE) and the desktop app: accounts (never a
+// password) and sync profiles. Pure zod: main, CLI and renderer all import these schemas, and the
+// types come from them. Semantic checks that need the core (regexes, dates) live in
+// electron/core/config/config-file.ts.
+import { z } from 'zod';
+
+export const CONFIG_VERSION = 1;
+
+/** Account and profile names: also used in file names and feed URLs, so kept plain. */
+export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const Name = z.string().regex(NAME_PATTERN, 'names use letters, digits, ".", "_" and "-" (at most 64), starting with a letter or digit');
+
+const badName = (iss: { code?: string }) =>
+  iss.code === 'invalid_key' ? 'invalid name: names use letters, digits, ".", "_" and "-" (at most 64), starting with a letter or digit' : undefined;
+
+export const SecuritySchema = z.enum(['tls', 'starttls', 'plaintext']);
+
+/** Node's fingerprint256 form: 32 upper-case hex bytes separated by colons. */
+export const FingerprintSchema = z
+  .string()
+  .regex(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/, 'a SHA-256 fingerprint is 32 upper-case hex bytes separated by colons (AB:CD:…)');
+
+export const AccountSchema = z.strictObject({
+  host: z.string().min(1, 'the server host name is empty'),
+  port: z.number().int().min(1).max(65535).optional(),
+  security: SecuritySchema.default('tls'),
+  username: z.string().min(1, 'the user name is empty'),
+  /** PEM file with extra CA or self-signed certificates to trust. */
+  caFile: z.string().min(1).optional(),
+  /** The one server certificate the user chose to trust. */
+  pinnedFingerprint: FingerprintSchema.optional(),
+  /** Present only to give a precise error: passwords live in the OS keychain. */
+  password: z
+    .undefined({ error: 'passwords are never stored in the configuration: use the OS keychain (mailbox2ics --save-password, or the app) or MAILBOX2ICS_PASSWORD' })
+    .optional(),
+});
+
+export const FiltersSchema = z.strictObject({
+  from: z.string().min(1).optional(),
+  to: z.string().min(1).optional(),
+  subject: z.string().min(1).optional(),
+  /** YYYY-MM-DD: messages received on or after. */
+  since: z.string().optional(),
+  /** YYYY-MM-DD: messages received before. */
+  before: z.string().optional(),
+  headers: z.array(z.strictObject({ name: z.string().min(1), value: z.string() })).optional(),
+  /** Exact sender addresses or domains. */
+  allowSenders: z.array(z.string().min(1)).optional(),
+  /** "-30d..+365d" or "2026-01-01..2026-12-31". */
+  window: z.string().optional(),
+  /** "field=pattern" (regular expression, or glob:PATTERN); all must match. */
+  match: z.array(z.string()).optional(),
+  exclude: z.array(z.string()).optional(),
+});
+
+export const ScheduleSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  intervalMinutes: z.number().int().min(1).max(24 * 60).default(10),
+});
+
+export const ComponentTypeSchema = z.enum(['VEVENT', 'VTODO', 'VJOURNAL']);
+
+export const ProfileSchema = z.strictObject({
+  account: Name,
+  folders: z.array(z.string().min(1)).min(1, 'a profile needs at least one folder'),
+  filters: FiltersSchema.default({}),
+  /** Where the merged .ics is written (atomically). Relative paths are relative to the config file. */
+  output: z.string().min(1, 'the output path is empty'),
+  cancelled: z.enum(['remove', 'keep']).default('remove'),
+  include: z.array(ComponentTypeSchema).default(['VEVENT']),
+  /** Calendar parts larger than this many bytes are skipped and reported. */
+  maxPartBytes: z.number().int().positive().optional(),
+  schedule: ScheduleSchema.default({ enabled: true, intervalMinutes: 10 }),
+});
+
+export const ConfigSchema = z
+  .strictObject({
+    version: z.literal(CONFIG_VERSION),
+    accounts: z.record(Name, AccountSchema, { error: badName }).default({}),
+    profiles: z.record(Name, ProfileSchema, { error: badName }).default({}),
+  })
+  .superRefine((cfg, ctx) => {
+    for (const [name, p] of Object.entries(cfg.profiles)) {
+      if (!(p.account in cfg.accounts)) {
+        const known = Object.keys(cfg.accounts);
+        ctx.addIssue({
+          code: 'custom',
+          path: ['profiles', name, 'account'],
+          message: `no account named "${p.account}"${known.length ? ` (accounts: ${known.join(', ')})` : ' (the file has no accounts)'}`,
+        });
+      }
+    }
+  });
+
+export type Account = z.infer<typeof AccountSchema>;
+export type Profile = z.infer<typeof ProfileSchema>;
+export type ProfileFilters = z.infer<typeof FiltersSchema>;
+export type Config = z.infer<typeof ConfigSchema>;
+/** What a file may contain before defaults are applied. */
+export type ConfigInput = z.input<typeof ConfigSchema>;
+
+export function emptyConfig(): Config {
+  return { version: CONFIG_VERSION, accounts: {}, profiles: {} };
+}
