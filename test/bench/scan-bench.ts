@@ -1,6 +1,10 @@
 // npm run bench: seeds a private Dovecot with N generated messages and measures a full scan:
 // wall time, messages/s, bytes the server sent (Dovecot's logout log), peak RSS, events out.
+// Then incremental sync with the persistent cache: a cache-filling full scan, a re-sync with no
+// change, after 1% new messages and after 1% expunged ones, checked against a fresh full scan.
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { startDovecot } from '../helpers/dovecot.ts';
@@ -32,7 +36,23 @@ function mail(i: number): Buffer {
   return buildMail({ subject: `Message ${i}`, date, text: prose(30 + (i % 50)) });
 }
 
+/** What scan-child.ts prints. wallMs is timed inside the child, so it excludes Node/tsx startup. */
+interface ChildResult {
+  wallMs: number;
+  messages: number;
+  eventsOut: number;
+  clientBytes: number;
+  skipped: number;
+  icsBytes: number;
+  icsSha256: string;
+  messagesFetched: number;
+  messagesExpunged: number;
+  syncMode: string;
+  maxRssKb: number;
+}
+
 const server = await startDovecot();
+const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'm2i-bench-cache-'));
 try {
   server.createFolder(FOLDER);
   const t0 = performance.now();
@@ -43,17 +63,24 @@ try {
     server.addMessage(FOLDER, m);
   }
   const seedMs = performance.now() - t0;
-  const before = server.readSessionStats();
   const child = path.resolve(import.meta.dirname, 'scan-child.ts');
-  const out = execFileSync(process.execPath, ['--import', 'tsx', child, server.host, String(server.imapsPort), server.user, server.pki.caFile, FOLDER], {
-    env: { ...process.env, MAILBOX2ICS_PASSWORD: server.password },
-    maxBuffer: 1 << 26,
-  }).toString();
-  const r = JSON.parse(out.trim().split('\n').pop()!);
-  // Dovecot writes the logout line when the session ends; give it a moment.
-  await new Promise((res) => setTimeout(res, 500));
-  const after = server.readSessionStats();
-  const serverBytes = after.bytesOut - before.bytesOut;
+
+  /** One scan in a child process (stateless, or against cacheFile) plus the bytes the server sent for its session. */
+  async function runScan(cacheFile?: string): Promise<ChildResult & { serverBytes: number }> {
+    const before = server.readSessionStats();
+    const args = [server.host, String(server.imapsPort), server.user, server.pki.caFile, FOLDER, ...(cacheFile ? [cacheFile] : [])];
+    const out = execFileSync(process.execPath, ['--import', 'tsx', child, ...args], {
+      env: { ...process.env, MAILBOX2ICS_PASSWORD: server.password },
+      maxBuffer: 1 << 26,
+    }).toString();
+    const r = JSON.parse(out.trim().split('\n').pop()!) as ChildResult;
+    // Dovecot writes the logout line just after the socket closes: wait for this run's session.
+    const after = await server.waitForSessions(before.sessions + 1);
+    return { ...r, serverBytes: after.bytesOut - before.bytesOut };
+  }
+
+  const r = await runScan();
+  const serverBytes = r.serverBytes;
   const pct = (100 * serverBytes) / folderBytes;
   const rssMb = r.maxRssKb / 1024;
   const rows: Array<[string, string, string]> = [
@@ -67,6 +94,47 @@ try {
     ['events out', String(r.eventsOut), `${r.skipped} skipped`],
   ];
   for (const [k, v, note] of rows) console.log(`${k.padEnd(26)} ${v.padEnd(32)} ${note}`);
+
+  // Incremental sync: every run below uses the same cache file, each in a fresh child process.
+  const cacheFile = path.join(cacheDir, 'cache.sqlite');
+  const K = Math.max(1, Math.round(N / 100)); // 1% of the folder
+  const filled = await runScan(cacheFile);
+  const unchanged = await runScan(cacheFile);
+  // 1% new messages, generated like the seed and continuing its numbering.
+  for (let i = N + 1; i <= N + K; i++) server.addMessage(FOLDER, mail(i));
+  const added = await runScan(cacheFile);
+  // 1% expunged: delete K message files spread evenly over the folder (a mix of plain mails,
+  // invitations and large attachments); Dovecot sees the missing files as expunges. Highest index
+  // first, so the lower indices still point at the same files.
+  const files = N + K;
+  for (let k = K - 1; k >= 0; k--) server.removeMessageFile(FOLDER, Math.floor((k * files) / K));
+  const expunged = await runScan(cacheFile);
+  // The reference: a stateless full scan of the folder as it is now.
+  const fresh = await runScan();
+
+  // Baseline for the time targets: the stateless full scan above (the stricter of the two full scans).
+  const base = r.wallMs;
+  const table: Array<[string, string, string, string, string, string, string, string]> = [
+    ['run', 'mode', 'wall time', '% of stateless full', 'bytes sent by server', 'fetched', 'expunged', 'target'],
+  ];
+  const verdict = (ok: boolean, target: string) => (ok ? `OK (${target})` : `OVER TARGET (${target})`);
+  const row = (name: string, x: ChildResult & { serverBytes: number }, note: string) =>
+    table.push([name, x.syncMode, `${(x.wallMs / 1000).toFixed(3)} s`, `${((100 * x.wallMs) / base).toFixed(2)}%`, String(x.serverBytes), String(x.messagesFetched), String(x.messagesExpunged), note]);
+  row('full scan, filling cache', filled, '');
+  row('no change', unchanged, verdict(unchanged.messagesFetched === 0 && unchanged.wallMs <= base / 100, '0 fetched, ≤ 1%'));
+  row(`${K} new (1%)`, added, verdict(added.wallMs <= base / 20, '≤ 5%'));
+  row(`${K} expunged (1%)`, expunged, '');
+  row('stateless full, after', fresh, '');
+  console.log('');
+  console.log('incremental sync (one cache file; wall time measured inside the child, excluding Node startup)');
+  const widths = table[0].map((_, c) => Math.max(...table.map((t) => t[c].length)));
+  for (const t of table) console.log(t.map((cell, c) => (c === t.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ').trimEnd());
+  const same = expunged.icsSha256 === fresh.icsSha256 && expunged.icsBytes === fresh.icsBytes && expunged.eventsOut === fresh.eventsOut;
+  console.log(
+    `incremental == full scan: ${same ? 'yes' : 'no'} (cached: ${expunged.eventsOut} events, ${expunged.icsBytes} bytes, sha256 ${expunged.icsSha256.slice(0, 12)}; ` +
+      `full: ${fresh.eventsOut} events, ${fresh.icsBytes} bytes, sha256 ${fresh.icsSha256.slice(0, 12)})`,
+  );
 } finally {
+  rmSync(cacheDir, { recursive: true, force: true });
   await server.stop();
 }

@@ -26,6 +26,8 @@ export interface FaultProxy {
   readonly connections: number;
   /** Connections the proxy cut on purpose. */
   readonly drops: number;
+  /** Stop (true) or restart (false) forwarding server→client bytes on every connection, open or new. */
+  hold(on: boolean): void;
   /** New mode for connections accepted from now on (open ones keep theirs). */
   setMode(mode: FaultMode): void;
   stop(): Promise<void>;
@@ -36,11 +38,16 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
   let mode: FaultMode = initial;
   const stats = { bytesFromServer: 0, bytesFromClient: 0, connections: 0, drops: 0 };
   const sockets = new Set<net.Socket>();
+  const upstreams = new Set<net.Socket>();
+  let held = false;
 
   const server = net.createServer((client) => {
     stats.connections += 1;
     const m = mode;
     const upstream = net.connect({ host: targetHost, port: targetPort });
+    upstreams.add(upstream);
+    upstream.on('close', () => upstreams.delete(upstream));
+    if (held) upstream.pause();
     let fromServer = 0;
     let fromClient = 0;
     let cut = false; // no more forwarding on this connection
@@ -70,7 +77,9 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
     const send = (dst: net.Socket, src: net.Socket, chunk: Buffer) => {
       if (chunk.length && !dst.write(chunk)) {
         src.pause();
-        dst.once('drain', () => src.resume());
+        dst.once('drain', () => {
+          if (!(held && src === upstream)) src.resume();
+        });
       }
     };
 
@@ -112,6 +121,10 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
 
   return {
     port: (server.address() as net.AddressInfo).port,
+    hold(on: boolean) {
+      held = on;
+      for (const u of upstreams) on ? u.pause() : u.resume();
+    },
     get bytesFromServer() {
       return stats.bytesFromServer;
     },

@@ -39,6 +39,10 @@ export async function syncFolderCached(
     let prev = cache.folderState(account, folder);
     if (opts.full || !prev || prev.uidValidity !== state.uidValidity || prev.scanKey !== scanKey) {
       cache.resetFolder(account, folder);
+      // Record the UIDVALIDITY and settings the batches below belong to, with a state that can
+      // never look "unchanged": a run killed mid-scan is then resumed by the next run's UID diff
+      // instead of starting over.
+      cache.commitFolder(account, folder, [], { ...state, uidNext: 0, exists: -1, highestModseq: undefined });
       prev = undefined;
       scan.mode = 'full';
     }
