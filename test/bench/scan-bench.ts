@@ -112,15 +112,16 @@ try {
   // The reference: a stateless full scan of the folder as it is now.
   const fresh = await runScan();
 
-  // Baseline for the time targets: the stateless full scan above (the stricter of the two full scans).
-  const base = r.wallMs;
+  // Baseline for the time targets: the cache-filling full scan (a). The first stateless scan above
+  // also pays for Dovecot indexing the freshly seeded Maildir, which would flatter the percentages.
+  const base = filled.wallMs;
   const table: Array<[string, string, string, string, string, string, string, string]> = [
-    ['run', 'mode', 'wall time', '% of stateless full', 'bytes sent by server', 'fetched', 'expunged', 'target'],
+    ['run', 'mode', 'wall time', '% of full scan (a)', 'bytes sent by server', 'fetched', 'expunged', 'target'],
   ];
   const verdict = (ok: boolean, target: string) => (ok ? `OK (${target})` : `OVER TARGET (${target})`);
   const row = (name: string, x: ChildResult & { serverBytes: number }, note: string) =>
     table.push([name, x.syncMode, `${(x.wallMs / 1000).toFixed(3)} s`, `${((100 * x.wallMs) / base).toFixed(2)}%`, String(x.serverBytes), String(x.messagesFetched), String(x.messagesExpunged), note]);
-  row('full scan, filling cache', filled, '');
+  row('(a) full scan, filling cache', filled, 'baseline');
   row('no change', unchanged, verdict(unchanged.messagesFetched === 0 && unchanged.wallMs <= base / 100, '0 fetched, ≤ 1%'));
   row(`${K} new (1%)`, added, verdict(added.wallMs <= base / 20, '≤ 5%'));
   row(`${K} expunged (1%)`, expunged, '');
