@@ -1,7 +1,7 @@
 // From decoded calendar parts to one merged, serialized feed: parse each part on its own, resolve
 // time zones, merge by iTIP rules, serialize. A bad part is skipped and reported, never fatal.
 import ICAL from 'ical.js';
-import type { CalendarPart, SkippedItem, Warning } from '../model.ts';
+import type { CalendarPart, SkippedItem, SourceRef, Warning } from '../model.ts';
 import { parsePart } from './parse-part.ts';
 import { derivedUid, rankOf, recurrenceKey } from './revision.ts';
 import { ATTENDEE_METHODS, mergeEntries, type CancelledPolicy, type Entry, type MergedComponent } from './merge.ts';
@@ -30,8 +30,20 @@ export interface FolderMergeStats {
   filteredOut: number;
 }
 
+/** One component of the output, in output order, with the message whose revision decided it. */
+export interface MergedItem {
+  uid: string;
+  /** RECURRENCE-ID as ical.js prints it, for an overridden occurrence. */
+  recurrenceId?: string;
+  kind: ComponentType;
+  cancelled: boolean;
+  source: SourceRef;
+}
+
 export interface BuildResult {
   ics: string;
+  /** The output's components in order (the i-th item is the i-th component of the ics). */
+  items: MergedItem[];
   eventsOut: number;
   folders: Map<string, FolderMergeStats>;
   skipped: SkippedItem[];
@@ -140,6 +152,7 @@ export function buildCalendar(parts: Iterable<CalendarPart>, folderOrder: string
       method: p.method,
       rank: rankOf(p.comp, Number.isFinite(date) ? date : -Infinity, order),
       folder: p.folder,
+      source: p.part.source,
     };
   });
   const merged = mergeEntries(entries, opts.cancelled, folderNames.length);
@@ -164,7 +177,14 @@ export function buildCalendar(parts: Iterable<CalendarPart>, folderOrder: string
   const used = new Set<string>();
   for (const m of sorted) referencedTzids(m.comp, used);
   const ics = serializeCalendar(tz.vtimezonesFor(used), sorted.map((m) => m.comp));
-  return { ics, eventsOut: sorted.length, folders, skipped, warnings };
+  const items: MergedItem[] = sorted.map((m) => ({
+    uid: m.uid,
+    ...(m.comp.hasProperty('recurrence-id') ? { recurrenceId: String(m.comp.getFirstPropertyValue('recurrence-id')) } : {}),
+    kind: m.comp.name.toUpperCase() as ComponentType,
+    cancelled: m.cancelled,
+    source: m.decidedBy.source ?? { folder: folderNames[m.decidedBy.folder], uid: 0 },
+  }));
+  return { ics, items, eventsOut: sorted.length, folders, skipped, warnings };
 }
 
 function cmp(a: string, b: string): number {

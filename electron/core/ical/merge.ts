@@ -1,6 +1,7 @@
 // iTIP merge (RFC 5545/5546): keeps the newest revision of every (UID, RECURRENCE-ID), applies
 // cancellations, ignores attendee traffic. Never invents data beyond STATUS/EXDATE for cancels.
 import ICAL from 'ical.js';
+import type { SourceRef } from '../model.ts';
 import { compareRank, type Rank } from './revision.ts';
 
 export type CancelledPolicy = 'remove' | 'keep';
@@ -14,6 +15,8 @@ export interface Entry {
   rank: Rank;
   /** Index of the folder the entry came from, for per-folder statistics. */
   folder: number;
+  /** The message it came from (shown in the app's preview). */
+  source?: SourceRef;
 }
 
 export interface MergeStats {

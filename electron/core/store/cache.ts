@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../errors.ts';
 import type { MessageResult } from '../imap/message-scan.ts';
+import type { Snapshot } from '../preview/preview-events.ts';
 
 export interface FolderState {
   uidValidity: string;
@@ -25,6 +26,7 @@ CREATE TABLE IF NOT EXISTS folders (
   highest_modseq TEXT, scan_key TEXT NOT NULL,
   PRIMARY KEY (account, folder)
 );
+CREATE TABLE IF NOT EXISTS snapshots (scope TEXT PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS messages (
   account TEXT NOT NULL, folder TEXT NOT NULL, uid INTEGER NOT NULL,
   result TEXT NOT NULL,
@@ -94,6 +96,16 @@ export class SyncCache {
         .prepare('INSERT OR REPLACE INTO folders (account, folder, uid_validity, uid_next, msg_exists, highest_modseq, scan_key) VALUES (?, ?, ?, ?, ?, ?, ?)')
         .run(account, folder, state.uidValidity, state.uidNext, state.exists, state.highestModseq ?? null, state.scanKey);
     })();
+  }
+
+  /** What the last finished sync of a scope (a profile) produced, for "new / updated / cancelled". */
+  getSnapshot(scope: string): Snapshot | undefined {
+    const row = this.db.prepare('SELECT data FROM snapshots WHERE scope = ?').get(scope) as { data: string } | undefined;
+    return row ? (JSON.parse(row.data) as Snapshot) : undefined;
+  }
+
+  putSnapshot(scope: string, snapshot: Snapshot): void {
+    this.db.prepare('INSERT OR REPLACE INTO snapshots (scope, data) VALUES (?, ?)').run(scope, JSON.stringify(snapshot));
   }
 
   close(): void {

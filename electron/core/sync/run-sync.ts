@@ -2,7 +2,7 @@
 // tray and the window. Never writes files (the caller does, atomically) and never prints.
 import type { ImapFlow } from 'imapflow';
 import type { CalendarPart, Warning } from '../model.ts';
-import { buildCalendar, type BuildOptions } from '../ical/build-calendar.ts';
+import { buildCalendar, type BuildOptions, type MergedItem } from '../ical/build-calendar.ts';
 import { connectImap, defaultPort, disconnect, type ConnectOptions } from '../imap/connect.ts';
 import { syncFolderCached } from '../imap/incremental.ts';
 import type { SyncCache } from '../store/cache.ts';
@@ -23,6 +23,8 @@ export { DEFAULT_MAX_PART_BYTES } from '../limits.ts';
 
 export interface SyncResult {
   ics: string;
+  /** The output's components in order, with their source messages (for the app's preview). */
+  items: MergedItem[];
   report: RunReport;
 }
 
@@ -39,7 +41,7 @@ export interface ImapSyncRequest extends MergeSettings {
 }
 
 /** Merges the parts and adds the merge statistics to the folder reports; returns the feed and the warnings that belong to no folder. */
-function mergeInto(reports: Map<string, FolderReport>, parts: CalendarPart[], folders: string[], settings: MergeSettings): { ics: string; extra: Warning[] } {
+function mergeInto(reports: Map<string, FolderReport>, parts: CalendarPart[], folders: string[], settings: MergeSettings): { ics: string; items: MergedItem[]; extra: Warning[] } {
   const built = buildCalendar(parts, folders, settings);
   for (const [folder, stats] of built.folders) {
     const r = reports.get(folder) ?? emptyFolderReport(folder);
@@ -52,7 +54,7 @@ function mergeInto(reports: Map<string, FolderReport>, parts: CalendarPart[], fo
     if (r) r.warnings.push(w);
     else extra.push(w);
   }
-  return { ics: built.ics, extra };
+  return { ics: built.ics, items: built.items, extra };
 }
 
 export async function syncFromImap(req: ImapSyncRequest, connect: (o: ConnectOptions) => Promise<ImapFlow> = connectImap): Promise<SyncResult> {
@@ -90,8 +92,8 @@ export async function syncFromImap(req: ImapSyncRequest, connect: (o: ConnectOpt
   } finally {
     await disconnect(client);
   }
-  const { ics, extra } = mergeInto(reports, parts, folders, req);
-  return { ics, report: finishReport(`imap://${req.connect.username}@${req.connect.host}`, started, [...reports.values()], extra) };
+  const { ics, items, extra } = mergeInto(reports, parts, folders, req);
+  return { ics, items, report: finishReport(`imap://${req.connect.username}@${req.connect.host}`, started, [...reports.values()], extra) };
 }
 
 export interface LocalSyncRequest extends MergeSettings {
@@ -121,7 +123,7 @@ export async function syncFromLocal(req: LocalSyncRequest): Promise<SyncResult> 
     r.warnings.push(...found.warnings);
     parts.push(...found.parts);
   }
-  const { ics, extra } = mergeInto(reports, parts, [...reports.keys()], req);
+  const { ics, items, extra } = mergeInto(reports, parts, [...reports.keys()], req);
   const label = [...(req.maildirs ?? []), ...(req.mboxes ?? []), ...(req.emlFiles ?? [])].join(', ');
-  return { ics, report: finishReport(`local: ${label}`, started, [...reports.values()], extra) };
+  return { ics, items, report: finishReport(`local: ${label}`, started, [...reports.values()], extra) };
 }

@@ -1,0 +1,32 @@
+// Builds the Electron main process and the sandboxed preload into dist-electron/ with esbuild.
+// Main keeps node_modules external (native keytar/better-sqlite3 load at run time); the preload is
+// one self-contained CommonJS file, as a sandboxed preload must be.
+import { build } from 'esbuild';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const out = path.join(root, 'dist-electron');
+
+await build({
+  entryPoints: [path.join(root, 'electron', 'main.ts')],
+  outfile: path.join(out, 'main.js'),
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: true,
+  logLevel: 'info',
+});
+
+await build({
+  entryPoints: [path.join(root, 'electron', 'preload', 'index.ts')],
+  outfile: path.join(out, 'preload.cjs'),
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'chrome120',
+  external: ['electron'],
+  sourcemap: true,
+  logLevel: 'info',
+});

@@ -1,0 +1,173 @@
+// The desktop app's service (what every IPC channel runs) against the real Dovecot: accounts and
+// passwords (never stored or returned), untrusted certificate → pin → connect, folders, profiles,
+// scan with progress and cancel, change status since the last sync, occurrences, export.
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDovecot, type DovecotServer } from '../../helpers/dovecot.ts';
+import { buildMail, vcal, vevent } from '../../helpers/mail-builder.ts';
+import { AppService } from '../../../electron/core/app/app-service.ts';
+import { AppError } from '../../../electron/core/errors.ts';
+import type { SecretStore } from '../../../electron/core/secrets/secret-store.ts';
+import { SyncCache } from '../../../electron/core/store/cache.ts';
+import type { ScanProgress } from '../../../electron/shared/ipc-contract.ts';
+import { handleRequest, type ServiceLike } from '../../../electron/main/ipc-wiring.ts';
+
+let server: DovecotServer;
+let dir: string;
+let service: AppService;
+let cache: SyncCache;
+const secrets = new Map<string, string>();
+const progress: ScanProgress[] = [];
+const shown: string[] = [];
+let savePath: string | undefined;
+
+const memoryStore: SecretStore = {
+  get: async (k) => secrets.get(k) ?? null,
+  set: async (k, v) => void secrets.set(k, v),
+  delete: async (k) => secrets.delete(k),
+};
+
+const invite = (uid: string, summary: string, seq = 0, extra: string[] = []) =>
+  buildMail({ from: 'Boss <boss@corp.example>', subject: `Invitation: ${summary}`, calendars: [{ method: 'REQUEST', ics: vcal('REQUEST', vevent({ uid, summary, sequence: seq, dtstamp: `2026010${seq + 1}T000000Z`, extra })) }] });
+
+beforeAll(async () => {
+  server = await startDovecot();
+  dir = mkdtempSync(path.join(tmpdir(), 'app-service-'));
+  server.createFolder('Team');
+  server.createFolder(`Public Folders${server.delimiter}Events`);
+  server.addMessage('Team', invite('standup@corp.example', 'Standup', 0, ['RRULE:FREQ=WEEKLY;COUNT=10']));
+  server.addMessage('Team', invite('review@corp.example', 'Review'));
+  server.addMessage('Team', invite('xss@corp.example', '<img src=x onerror=alert(1)>'));
+  for (let i = 0; i < 1200; i++) server.addMessage(`Public Folders${server.delimiter}Events`, buildMail({ subject: `filler ${i}` }));
+  cache = new SyncCache(path.join(dir, 'cache.sqlite'));
+  service = new AppService({
+    configFile: path.join(dir, 'config.json'),
+    version: '0.0.0-test',
+    openSecrets: async () => memoryStore,
+    cache,
+    chooseSavePath: async () => savePath,
+    showItemInFolder: (f) => shown.push(f),
+    emitProgress: (p) => progress.push(p),
+  });
+}, 120_000);
+afterAll(async () => {
+  cache?.close();
+  await server?.stop();
+});
+
+const account = () => ({ host: server.host, port: server.imapsPort, security: 'tls' as const, username: server.user });
+
+describe('app service', () => {
+  it('reports an unavailable keychain with its reason', async () => {
+    const broken = new AppService({
+      configFile: path.join(dir, 'none.json'), version: 'x', chooseSavePath: async () => undefined, showItemInFolder: () => {}, emitProgress: () => {},
+      openSecrets: async () => {
+        throw new AppError('KEYCHAIN_UNAVAILABLE', 'The system keychain is not available: Cannot autolaunch D-Bus without X11 $DISPLAY');
+      },
+    });
+    expect(await broken.appInfo()).toMatchObject({ keychain: { available: false, reason: expect.stringContaining('D-Bus') } });
+    expect(await service.appInfo()).toMatchObject({ version: '0.0.0-test', keychain: { available: true } });
+  });
+
+  it('accounts: the password goes to the keychain only; an untrusted certificate can be pinned, then it connects', async () => {
+    await service.saveAccount({ name: 'local', account: account() });
+    expect(await service.listAccounts()).toEqual([{ name: 'local', account: { ...account() }, hasPassword: false }]);
+    const noPw = await service.testConnection({ account: account() }).catch((e) => e);
+    expect(noPw.code).toBe('NO_PASSWORD');
+    await service.setPassword({ name: 'local', password: server.password });
+    expect(secrets.get(`${server.user}@${server.host}`)).toBe(server.password);
+    expect(readFileSync(path.join(dir, 'config.json'), 'utf8')).not.toContain(server.password);
+    expect(JSON.stringify(await service.listAccounts())).not.toContain(server.password);
+    expect((await service.listAccounts())[0].hasPassword).toBe(true);
+
+    // Through the IPC layer, as the window sees it: the certificate comes with the error.
+    const untrusted = await handleRequest('connection:test', service as unknown as ServiceLike, { account: account() });
+    expect(untrusted.ok).toBe(false);
+    if (untrusted.ok) return;
+    expect(untrusted.error.code).toBe('TLS_UNTRUSTED');
+    expect(untrusted.error.certificate?.fingerprint256).toBe(server.pki.fingerprint256);
+    expect(untrusted.error.certificate?.issuer).toContain('mailbox2ics test CA');
+    await service.saveAccount({ name: 'local', previousName: 'local', account: { ...account(), pinnedFingerprint: untrusted.error.certificate!.fingerprint256 } });
+    expect(await service.testConnection({ account: (await service.listAccounts())[0].account })).toEqual({ folders: expect.any(Number), server: `${server.host}:${server.imapsPort}` });
+    const wrong = await service.testConnection({ account: { ...account(), pinnedFingerprint: server.pki.fingerprint256 }, password: 'wrong' }).catch((e) => e);
+    expect(wrong.code).toBe('LOGIN_REJECTED');
+  });
+
+  it('folders come with counts, in every namespace', async () => {
+    const folders = await service.listFolders({ name: 'local' });
+    const byPath = Object.fromEntries(folders.map((f) => [f.path, f]));
+    expect(byPath.Team.messages).toBe(3);
+    expect(byPath[`Public Folders${server.delimiter}Events`].messages).toBe(1200);
+  });
+
+  it('profiles are validated with paths; an account in use cannot be removed', async () => {
+    const bad = await service.saveProfile({ name: 'team', profile: { account: 'local', folders: ['Team'], output: path.join(dir, 'team.ics'), filters: { match: ['summary=('] } } as never }).catch((e) => e);
+    expect(bad.code).toBe('CONFIG');
+    expect(bad.message).toContain('profiles.team.filters.match.0');
+    await service.saveProfile({ name: 'team', profile: { account: 'local', folders: ['Team'], output: path.join(dir, 'team.ics') } as never });
+    await service.saveProfile({ name: 'big', profile: { account: 'local', folders: ['Team', `Public Folders${server.delimiter}Events`], output: path.join(dir, 'big.ics') } as never });
+    expect((await service.listProfiles()).map((p) => p.name)).toEqual(['team', 'big']);
+    const inUse = await service.removeAccount({ name: 'local' }).catch((e) => e);
+    expect(inUse.message).toMatch(/used by the profiles "team", "big"/);
+  });
+
+  it('scans with progress; the preview says what changed since the last scan; event text stays text', async () => {
+    progress.length = 0;
+    const first = await service.runScan({ scanId: 's1', profile: 'team' });
+    expect(first.events.map((e) => [e.summary, e.change]).sort()).toEqual([['<img src=x onerror=alert(1)>', 'new'], ['Review', 'new'], ['Standup', 'new']]);
+    const standup = first.events.find((e) => e.summary === 'Standup')!;
+    expect(standup).toMatchObject({ recurring: true, source: { folder: 'Team', subject: 'Invitation: Standup' } });
+    expect(progress.some((p) => p.scanId === 's1' && p.folder === 'Team' && p.total === 3)).toBe(true);
+
+    server.addMessage('Team', invite('review@corp.example', 'Review (moved)', 1));
+    server.addMessage('Team', buildMail({ subject: 'Cancelled: Standup', calendars: [{ method: 'CANCEL', ics: vcal('CANCEL', vevent({ uid: 'standup@corp.example', summary: 'Standup', sequence: 1, dtstamp: '20260105T000000Z', extra: ['STATUS:CANCELLED'] })) }] }));
+    server.addMessage('Team', invite('new@corp.example', 'Brand new'));
+    const second = await service.runScan({ scanId: 's2', profile: 'team' });
+    const change = Object.fromEntries(second.events.map((e) => [e.uid, e.change]));
+    expect(change).toEqual({ 'review@corp.example': 'updated', 'new@corp.example': 'new', 'xss@corp.example': 'unchanged' });
+    // The cancelled series left the calendar (policy "remove"): counted as removed since the last scan.
+    expect(second.summary.removedSinceLastSync).toBe(1);
+
+    const occ = await service.previewOccurrences({ scanId: 's2', from: '2026-01-01T00:00:00.000Z', to: '2026-12-31T00:00:00.000Z' });
+    expect(occ.map((o) => o.summary).sort()).toEqual(['<img src=x onerror=alert(1)>', 'Brand new', 'Review (moved)']);
+  });
+
+  it('cancel stops a running scan, and a cancelled scan changes nothing', async () => {
+    const before = cache.getSnapshot('profile:big');
+    const scan = service.runScan({ scanId: 'c1', profile: 'big' });
+    // Cancel as soon as the first batch of the big folder reports progress.
+    await new Promise<void>((resolve) => {
+      const t = setInterval(() => {
+        if (progress.some((p) => p.scanId === 'c1' && p.done > 0)) {
+          clearInterval(t);
+          resolve();
+        }
+      }, 2);
+    });
+    await service.cancelScan({ scanId: 'c1' });
+    const err = await scan.catch((e) => e);
+    expect(err.code).toBe('CANCELLED');
+    expect(cache.getSnapshot('profile:big')).toEqual(before);
+    expect(existsSync(path.join(dir, 'big.ics'))).toBe(false);
+    const preview = await service.previewOccurrences({ scanId: 'c1', from: '2026-01-01T00:00:00.000Z', to: '2026-02-01T00:00:00.000Z' }).catch((e) => e);
+    expect(preview.message).toMatch(/no longer available/);
+  });
+
+  it('export writes the previewed calendar atomically where the user chose, and remembers it', async () => {
+    savePath = undefined;
+    expect(await service.exportCalendar({ scanId: 's2' })).toEqual({ saved: false });
+    savePath = path.join(dir, 'exported', '..', 'chosen.ics');
+    const r = await service.exportCalendar({ scanId: 's2' });
+    expect(r).toEqual({ saved: true, path: path.join(dir, 'chosen.ics') });
+    const text = readFileSync(path.join(dir, 'chosen.ics'), 'utf8');
+    expect(text).toMatch(/^BEGIN:VCALENDAR\r\n/);
+    expect(text).toContain('SUMMARY:Review (moved)');
+    expect((await service.listProfiles()).find((p) => p.name === 'team')!.profile.output).toBe(path.join(dir, 'chosen.ics'));
+    await service.showInFolder({ path: path.join(dir, 'chosen.ics') });
+    expect(shown).toEqual([path.join(dir, 'chosen.ics')]);
+    const refused = await service.showInFolder({ path: '/etc/passwd' }).catch((e) => e);
+    expect(refused.message).toMatch(/not a calendar file mailbox2ics wrote/);
+  });
+});
