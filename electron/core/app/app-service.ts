@@ -180,7 +180,8 @@ export class AppService implements Methods {
         signal: abort.signal,
         onProgress: (p) => {
           if (!seen.includes(p.folder)) seen.push(p.folder);
-          this.deps.emitProgress({ scanId: req.scanId, folder: p.folder, folderIndex: seen.indexOf(p.folder), folderCount: plan.folders.length, done: p.done, total: p.total, calendarParts: p.calendarParts });
+          const listed = plan.folders.findIndex((f) => f.toLowerCase() === p.folder.toLowerCase());
+          this.deps.emitProgress({ scanId: req.scanId, folder: p.folder, folderIndex: listed >= 0 ? listed : seen.indexOf(p.folder), folderCount: plan.folders.length, done: p.done, total: p.total, calendarParts: p.calendarParts });
         },
       }, this.deps.connect);
       const scope = `profile:${req.profile}`;

@@ -60,6 +60,9 @@ function mergeInto(reports: Map<string, FolderReport>, parts: CalendarPart[], fo
 export async function syncFromImap(req: ImapSyncRequest, connect: (o: ConnectOptions) => Promise<ImapFlow> = connectImap): Promise<SyncResult> {
   const started = Date.now();
   const client = await connect(req.connect);
+  // Cancel must not wait for a slow FETCH to finish: closing the connection fails it at once.
+  const onAbort = () => client.close();
+  req.signal?.addEventListener('abort', onAbort, { once: true });
   const reports = new Map<string, FolderReport>();
   const parts: CalendarPart[] = [];
   let folders: string[];
@@ -86,10 +89,12 @@ export async function syncFromImap(req: ImapSyncRequest, connect: (o: ConnectOpt
       });
     }
   } catch (err) {
+    if (req.signal?.aborted) throw new AppError('CANCELLED', 'The scan was cancelled.');
     if (err instanceof AppError) throw err;
     const e = err as { code?: string };
     throw new AppError('CONNECTION_LOST', `The connection to ${req.connect.host} failed during the scan: ${errorMessage(err)}${e.code ? ` (${e.code})` : ''}. Nothing was written.`, { server: req.connect.host });
   } finally {
+    req.signal?.removeEventListener('abort', onAbort);
     await disconnect(client);
   }
   const { ics, items, extra } = mergeInto(reports, parts, folders, req);
