@@ -22,6 +22,8 @@ interface FieldTest {
 
 export interface EventFilter {
   isEmpty: boolean;
+  /** Everything that decides the outcome (window instants, patterns), for caching a merged feed. */
+  signature: string;
   window?: { start: number; end: number };
   /** master: the series master or lone component; all: every component of the UID. */
   keep(master: ICAL.Component, all: ICAL.Component[]): boolean;
@@ -134,6 +136,7 @@ export function buildEventFilter(spec: EventFilterSpec, now: Date = new Date()):
   return {
     isEmpty,
     window,
+    signature: JSON.stringify([window ?? null, spec.match ?? [], spec.exclude ?? []]),
     keep(master, all) {
       if (match.some((t) => !all.some((c) => matches(c, t)))) return false;
       if (exclude.some((t) => matches(master, t))) return false;

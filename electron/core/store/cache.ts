@@ -26,6 +26,7 @@ CREATE TABLE IF NOT EXISTS folders (
   highest_modseq TEXT, scan_key TEXT NOT NULL,
   PRIMARY KEY (account, folder)
 );
+CREATE TABLE IF NOT EXISTS feeds (key TEXT PRIMARY KEY, state TEXT NOT NULL, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS snapshots (scope TEXT PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS messages (
   account TEXT NOT NULL, folder TEXT NOT NULL, uid INTEGER NOT NULL,
@@ -96,6 +97,16 @@ export class SyncCache {
         .prepare('INSERT OR REPLACE INTO folders (account, folder, uid_validity, uid_next, msg_exists, highest_modseq, scan_key) VALUES (?, ?, ?, ?, ?, ?, ?)')
         .run(account, folder, state.uidValidity, state.uidNext, state.exists, state.highestModseq ?? null, state.scanKey);
     })();
+  }
+
+  /** The merged feed last built for these settings, if the folders were then in exactly `state`. */
+  getFeed(key: string, state: string): string | undefined {
+    const row = this.db.prepare('SELECT state, data FROM feeds WHERE key = ?').get(key) as { state: string; data: string } | undefined;
+    return row && row.state === state ? row.data : undefined;
+  }
+
+  putFeed(key: string, state: string, data: string): void {
+    this.db.prepare('INSERT OR REPLACE INTO feeds (key, state, data) VALUES (?, ?, ?)').run(key, state, data);
   }
 
   /** What the last finished sync of a scope (a profile) produced, for "new / updated / cancelled". */

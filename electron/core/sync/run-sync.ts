@@ -2,9 +2,10 @@
 // tray and the window. Never writes files (the caller does, atomically) and never prints.
 import type { ImapFlow } from 'imapflow';
 import type { CalendarPart, Warning } from '../model.ts';
-import { buildCalendar, type BuildOptions, type MergedItem } from '../ical/build-calendar.ts';
+import { createHash } from 'node:crypto';
+import { buildCalendar, type BuildOptions, type BuildResult, type FolderMergeStats, type MergedItem } from '../ical/build-calendar.ts';
 import { connectImap, defaultPort, disconnect, type ConnectOptions } from '../imap/connect.ts';
-import { syncFolderCached } from '../imap/incremental.ts';
+import { scanKeyOf, syncFolderCached } from '../imap/incremental.ts';
 import type { SyncCache } from '../store/cache.ts';
 import { listFolders, resolveFolders } from '../imap/folders.ts';
 import { scanFolder, type ScanProgress } from '../imap/scan.ts';
@@ -40,9 +41,10 @@ export interface ImapSyncRequest extends MergeSettings {
   onProgress?: (p: ScanProgress) => void;
 }
 
-/** Merges the parts and adds the merge statistics to the folder reports; returns the feed and the warnings that belong to no folder. */
-function mergeInto(reports: Map<string, FolderReport>, parts: CalendarPart[], folders: string[], settings: MergeSettings): { ics: string; items: MergedItem[]; extra: Warning[] } {
-  const built = buildCalendar(parts, folders, settings);
+type Built = Pick<BuildResult, 'ics' | 'items' | 'folders' | 'skipped' | 'warnings'>;
+
+/** Adds the merge statistics to the folder reports; returns the feed and the warnings that belong to no folder. */
+function mergeInto(reports: Map<string, FolderReport>, built: Built): { ics: string; items: MergedItem[]; extra: Warning[] } {
   for (const [folder, stats] of built.folders) {
     const r = reports.get(folder) ?? emptyFolderReport(folder);
     reports.set(folder, Object.assign(r, stats));
@@ -57,6 +59,18 @@ function mergeInto(reports: Map<string, FolderReport>, parts: CalendarPart[], fo
   return { ics: built.ics, items: built.items, extra };
 }
 
+/** What decides a merged feed besides the folders' content. */
+function feedKey(account: string, folders: string[], scanKeys: string[], settings: MergeSettings): string {
+  const desc = JSON.stringify([account, folders, scanKeys, [...settings.include].sort(), settings.cancelled, settings.maxPartBytes, settings.eventFilter?.signature ?? null]);
+  return createHash('sha256').update(desc).digest('hex');
+}
+
+const encodeBuilt = (b: Built) => JSON.stringify({ ...b, folders: [...b.folders] });
+const decodeBuilt = (text: string): Built => {
+  const o = JSON.parse(text) as Omit<Built, 'folders'> & { folders: Array<[string, FolderMergeStats]> };
+  return { ...o, folders: new Map(o.folders) };
+};
+
 export async function syncFromImap(req: ImapSyncRequest, connect: (o: ConnectOptions) => Promise<ImapFlow> = connectImap): Promise<SyncResult> {
   const started = Date.now();
   const client = await connect(req.connect);
@@ -65,16 +79,19 @@ export async function syncFromImap(req: ImapSyncRequest, connect: (o: ConnectOpt
   req.signal?.addEventListener('abort', onAbort, { once: true });
   const reports = new Map<string, FolderReport>();
   const parts: CalendarPart[] = [];
+  const states: unknown[][] = [];
   let folders: string[];
+  let account = '';
   try {
     folders = resolveFolders(req.folders, await listFolders(client, false));
-    const account = `${req.connect.username}@${req.connect.host}:${req.connect.port ?? defaultPort(req.connect.security)}`;
+    account = `${req.connect.username}@${req.connect.host}:${req.connect.port ?? defaultPort(req.connect.security)}`;
     const scanOpts = { maxPartBytes: req.maxPartBytes, signal: req.signal, onProgress: req.onProgress, filter: req.serverFilter };
     for (const folder of folders) {
       const onPart = (p: CalendarPart) => parts.push(p);
       const scan = req.cache
         ? await syncFolderCached(client, req.cache, account, folder, { ...scanOpts, full: req.full }, onPart)
         : { ...(await scanFolder(client, folder, scanOpts, onPart)), mode: 'stateless' as const, messagesFetched: undefined, messagesExpunged: undefined };
+      states.push([folder, scan.uidValidity, scan.uidNext, scan.messages, scan.mode]);
       reports.set(folder, {
         ...emptyFolderReport(folder),
         messages: scan.messages,
@@ -97,7 +114,23 @@ export async function syncFromImap(req: ImapSyncRequest, connect: (o: ConnectOpt
     req.signal?.removeEventListener('abort', onAbort);
     await disconnect(client);
   }
-  const { ics, items, extra } = mergeInto(reports, parts, folders, req);
+  // With the cache, a feed built from exactly these folder states and settings is reused: merging
+  // every cached part again would cost far more than the no-change re-sync itself.
+  let built: Built | undefined;
+  let key: string | undefined;
+  let state = '';
+  if (req.cache) {
+    key = feedKey(account, folders, [scanKeyOf({ maxPartBytes: req.maxPartBytes, filter: req.serverFilter })], req);
+    state = JSON.stringify(states.map((s) => s.slice(0, 4)));
+    const unchanged = states.every((s) => s[4] === 'unchanged');
+    const hit = unchanged ? req.cache.getFeed(key, state) : undefined;
+    if (hit) built = decodeBuilt(hit);
+  }
+  if (!built) {
+    built = buildCalendar(parts, folders, req);
+    if (req.cache && key) req.cache.putFeed(key, state, encodeBuilt(built));
+  }
+  const { ics, items, extra } = mergeInto(reports, built);
   return { ics, items, report: finishReport(`imap://${req.connect.username}@${req.connect.host}`, started, [...reports.values()], extra) };
 }
 
@@ -128,7 +161,7 @@ export async function syncFromLocal(req: LocalSyncRequest): Promise<SyncResult> 
     r.warnings.push(...found.warnings);
     parts.push(...found.parts);
   }
-  const { ics, items, extra } = mergeInto(reports, parts, [...reports.keys()], req);
+  const { ics, items, extra } = mergeInto(reports, buildCalendar(parts, [...reports.keys()], req));
   const label = [...(req.maildirs ?? []), ...(req.mboxes ?? []), ...(req.emlFiles ?? [])].join(', ');
   return { ics, items, report: finishReport(`local: ${label}`, started, [...reports.values()], extra) };
 }
