@@ -73,13 +73,28 @@ export const ProfileSchema = z.strictObject({
   schedule: ScheduleSchema.default({ enabled: true, intervalMinutes: 10 }),
 });
 
+/** The local subscription feed. Its Basic-auth password lives in the keychain (or MAILBOX2ICS_FEED_PASSWORD). */
+export const FeedSchema = z.strictObject({
+  enabled: z.boolean().default(false),
+  port: z.number().int().min(1024).max(65535).default(8642),
+  /** "loopback": this machine only. "lan": every interface, and then Basic auth is mandatory. */
+  listen: z.enum(['loopback', 'lan']).default('loopback'),
+  username: z.string().min(1).max(100).regex(/^[^:]+$/, 'a user name cannot contain ":"').optional(),
+  /** Per-profile random tokens, the secret part of each feed URL. */
+  tokens: z.record(Name, z.string().regex(/^[A-Za-z0-9_-]{16,}$/, 'a token is at least 16 URL-safe characters')).default({}),
+});
+
 export const ConfigSchema = z
   .strictObject({
     version: z.literal(CONFIG_VERSION),
     accounts: z.record(Name, AccountSchema, { error: badName }).default({}),
     profiles: z.record(Name, ProfileSchema, { error: badName }).default({}),
+    feed: FeedSchema.optional(),
   })
   .superRefine((cfg, ctx) => {
+    if (cfg.feed?.listen === 'lan' && !cfg.feed.username) {
+      ctx.addIssue({ code: 'custom', path: ['feed', 'username'], message: 'required when the feed listens on the LAN: HTTP Basic authentication is mandatory there' });
+    }
     for (const [name, p] of Object.entries(cfg.profiles)) {
       if (!(p.account in cfg.accounts)) {
         const known = Object.keys(cfg.accounts);
@@ -96,6 +111,7 @@ export type Account = z.infer<typeof AccountSchema>;
 export type Profile = z.infer<typeof ProfileSchema>;
 export type ProfileFilters = z.infer<typeof FiltersSchema>;
 export type Config = z.infer<typeof ConfigSchema>;
+export type FeedConfig = z.infer<typeof FeedSchema>;
 /** What a file may contain before defaults are applied. */
 export type ConfigInput = z.input<typeof ConfigSchema>;
 

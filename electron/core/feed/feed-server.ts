@@ -1,0 +1,133 @@
+// The local subscription feed: serves each profile's .ics at /<token>/<profile>.ics with correct
+// HTTP (ETag, Last-Modified, 304, HEAD). Loopback by default; on the LAN only with Basic auth.
+// Serves nothing but the profiles' own files: no listing, no paths from the request reach the disk.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AppError } from '../errors.ts';
+
+export interface FeedProfile {
+  /** Profile name: the file name in the URL. */
+  name: string;
+  /** Unguessable per-profile token: the first path segment. */
+  token: string;
+  /** The profile's output file. */
+  file: string;
+}
+
+export interface FeedServerOptions {
+  /** Loopback unless the user explicitly chose the LAN. */
+  host?: string;
+  port?: number;
+  /** Required when host is not a loopback address. */
+  basicAuth?: { username: string; password: string };
+  /** The profiles currently served; read on every request so changes apply at once. */
+  profiles: () => FeedProfile[];
+  maxConnections?: number;
+  log?: (line: string) => void;
+}
+
+export interface RunningFeed {
+  port: number;
+  host: string;
+  url(profile: FeedProfile): string;
+  close(): Promise<void>;
+}
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const x = createHash('sha256').update(a).digest();
+  const y = createHash('sha256').update(b).digest();
+  return timingSafeEqual(x, y);
+}
+
+function authorized(header: string | undefined, auth: { username: string; password: string }): boolean {
+  const m = /^Basic ([A-Za-z0-9+/=]+)$/.exec(header ?? '');
+  if (!m) return false;
+  const text = Buffer.from(m[1], 'base64').toString('utf8');
+  const i = text.indexOf(':');
+  return i >= 0 && safeEqual(text.slice(0, i), auth.username) && safeEqual(text.slice(i + 1), auth.password);
+}
+
+function plain(res: http.ServerResponse, status: number, text: string, extra: Record<string, string> = {}, head = false): void {
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', ...extra });
+  res.end(head ? undefined : text + '\n');
+}
+
+export async function startFeedServer(opts: FeedServerOptions): Promise<RunningFeed> {
+  const host = opts.host ?? '127.0.0.1';
+  if (!isLoopback(host) && !opts.basicAuth) {
+    throw new AppError('CONFIG', `The feed would listen on ${host}, beyond this machine: set a user name and password for it (HTTP Basic authentication is required on the LAN).`, { host });
+  }
+  const log = opts.log ?? (() => {});
+  const server = http.createServer(async (req, res) => {
+    const head = req.method === 'HEAD';
+    try {
+      if (req.method !== 'GET' && !head) return plain(res, 405, 'Method not allowed', { Allow: 'GET, HEAD' });
+      if (opts.basicAuth && !authorized(req.headers.authorization, opts.basicAuth)) {
+        return plain(res, 401, 'Authentication required', { 'WWW-Authenticate': 'Basic realm="mailbox2ics", charset="UTF-8"' }, head);
+      }
+      const m = /^\/([A-Za-z0-9_-]{16,})\/([A-Za-z0-9][A-Za-z0-9._-]{0,63})\.ics$/.exec(new URL(req.url ?? '/', 'http://feed').pathname);
+      const profile = m && opts.profiles().find((p) => p.name === m[2] && safeEqual(p.token, m[1]));
+      if (!profile) return plain(res, 404, 'Not found', {}, head);
+      let data: Buffer;
+      let mtime: Date;
+      try {
+        [data, mtime] = await Promise.all([fs.readFile(profile.file), fs.stat(profile.file).then((s) => s.mtime)]);
+      } catch {
+        return plain(res, 404, `The calendar for "${profile.name}" has not been written yet.`, {}, head);
+      }
+      const etag = `"${createHash('sha256').update(data).digest('base64url').slice(0, 27)}"`;
+      const lastModified = new Date(Math.floor(mtime.getTime() / 1000) * 1000);
+      const headers = { ETag: etag, 'Last-Modified': lastModified.toUTCString(), 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' };
+      const inm = req.headers['if-none-match'];
+      const ims = req.headers['if-modified-since'];
+      const notModified = inm !== undefined ? inm.split(',').map((s) => s.trim()).some((t) => t === etag || t === `W/${etag}` || t === '*') : ims !== undefined && Date.parse(ims) >= lastModified.getTime();
+      if (notModified) {
+        res.writeHead(304, headers);
+        return res.end();
+      }
+      res.writeHead(200, { ...headers, 'Content-Type': 'text/calendar; charset=utf-8', 'Content-Length': String(data.length), 'Content-Disposition': `inline; filename="${profile.name}.ics"` });
+      res.end(head ? undefined : data);
+    } catch (err) {
+      log(`feed: ${req.method} failed: ${(err as Error).message}`);
+      if (!res.headersSent) plain(res, 500, 'Internal error', {}, head);
+      else res.destroy();
+    }
+  });
+  server.maxConnections = opts.maxConnections ?? 32;
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(new AppError('CONFIG', `The feed cannot listen on ${host}:${opts.port ?? 0}: ${err.code ?? err.message}`, { host, port: opts.port })),
+    );
+    server.listen(opts.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const shown = host.includes(':') ? `[${host}]` : host;
+  return {
+    port,
+    host,
+    url: (p) => `http://${shown}:${port}/${p.token}/${p.name}.ics`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** A new unguessable token for a profile's feed URL (144 random bits). */
+export function newFeedToken(): string {
+  return randomBytes(18).toString('base64url');
+}
+
+export function webcalUrl(httpUrl: string): string {
+  return httpUrl.replace(/^http:/, 'webcal:');
+}
