@@ -15,7 +15,7 @@ import { buildEventFilter, type EventFilter } from '../core/filters/event-filter
 import { NAME_PATTERN, type ProfileFilters } from '../shared/config-schema.ts';
 
 export interface CliPlan {
-  mode: 'imap' | 'local' | 'list-folders' | 'profiles' | 'help' | 'version';
+  mode: 'imap' | 'local' | 'list-folders' | 'profiles' | 'serve' | 'help' | 'version';
   /** --config FILE: run its profiles (mode 'profiles'), or with --save-profile store this run as one. */
   configFile?: string;
   profile?: string;
@@ -50,6 +50,7 @@ export interface CliPlan {
 
 export const USAGE = `Usage: mailbox2ics [options] hostname username mailbox [mailbox...]
        mailbox2ics sync --config FILE [--profile NAME] [--full] [-v|-q]
+       mailbox2ics serve --config FILE
        mailbox2ics --list-folders [options] hostname username
        mailbox2ics [options] --maildir DIR | --mbox FILE | FILE.eml...
 
@@ -99,6 +100,9 @@ Configuration (accounts and sync profiles; never a password):
   --profile NAME         run only this profile
   --save-profile NAME    with the positional form: after a successful run, store the
                          account, folders, filters and -o output in --config FILE as NAME
+Service (no window; for servers and machines without a desktop):
+  serve --config FILE    sync every profile on its schedule and serve the local feed if
+                         the file enables it; logs to stderr; stops cleanly on SIGTERM
 Other:
   -v, --verbose          progress on stderr
   -q, --quiet            only errors on stderr
@@ -236,6 +240,14 @@ export function parseCliArgs(argv: string[]): CliPlan {
     if (name === undefined) continue;
     if (!v.config) throw usage(`--${flag} needs --config FILE`);
     if (!NAME_PATTERN.test(name)) throw usage(`--${flag} "${name}": names use letters, digits, ".", "_" and "-", starting with a letter or digit`);
+  }
+  if (pos[0] === 'serve') {
+    if (!v.config) throw usage('serve needs --config FILE');
+    if (pos.length > 1) throw usage(`unexpected "${pos[1]}" after serve`);
+    const allowed = new Set(['config', 'cache-dir', 'no-cache', 'verbose', 'quiet']);
+    const clash = Object.keys(v).find((k) => !allowed.has(k) && v[k as keyof typeof v] !== undefined);
+    if (clash) throw usage(`--${clash} cannot be combined with serve: set it in ${v.config}`);
+    return { ...base, mode: 'serve', configFile: v.config };
   }
   if (v.config && v['save-profile'] === undefined) {
     // sync --config FILE: everything about the run comes from the file.

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { emptyConfig, type Account, type Config, type Profile } from '../shared/config-schema.ts';
 import { loadConfig, profileNames, saveConfig } from '../core/config/config-file.ts';
 import { planProfile, runProfile } from '../core/config/profile-run.ts';
+import { startProfileService } from '../core/sync/profile-service.ts';
 import { DEFAULT_MAX_PART_BYTES } from '../core/limits.ts';
 import { AppError, errorMessage } from '../core/errors.ts';
 import type { ErrorCode } from '../shared/errors.ts';
@@ -86,6 +87,7 @@ async function run(plan: CliPlan, io: CliIo): Promise<number> {
     return 0;
   }
   if (plan.mode === 'profiles') return runProfiles(plan, io, { err, info, verbose });
+  if (plan.mode === 'serve') return serve(plan, io, info);
   // Read (and validate) a config to update before connecting: a broken file fails fast.
   const configToUpdate = plan.saveProfile && plan.configFile ? (existsSync(plan.configFile) ? await loadConfig(plan.configFile) : emptyConfig()) : undefined;
   const settings = { include: plan.include, cancelled: plan.cancelled, maxPartBytes: plan.maxPartBytes, eventFilter: plan.eventFilter };
@@ -126,6 +128,25 @@ async function run(plan: CliPlan, io: CliIo): Promise<number> {
     info(`Saved profile "${plan.saveProfile}" in ${plan.configFile} (no password is stored there).`);
   }
   return 0;
+}
+
+/** mailbox2ics serve --config FILE: the schedule and the feed without a window, until SIGTERM/SIGINT. */
+async function serve(plan: CliPlan, io: CliIo, info: (m: string) => void): Promise<number> {
+  const cache = plan.cacheFile ? new SyncCache(plan.cacheFile) : undefined;
+  try {
+    const service = await startProfileService({ configFile: plan.configFile!, cache, openSecrets: io.openStore, env: io.env, log: (l) => io.stderr.write(l + '\n') });
+    info(`mailbox2ics ${version()} serving ${plan.configFile}: ${service.scheduler.statuses().map((s) => s.name).join(', ') || 'no profiles'}`);
+    for (const [name, u] of Object.entries(service.urls)) info(`feed ${name}: ${u.http}  (${u.webcal})`);
+    const signal = await new Promise<string>((resolve) => {
+      for (const s of ['SIGTERM', 'SIGINT'] as const) process.once(s, () => resolve(s));
+    });
+    info(`${signal}: stopping (waiting for running syncs to finish)…`);
+    await service.stop();
+    info('stopped');
+    return 0;
+  } finally {
+    cache?.close();
+  }
 }
 
 /** Stores the positional run as a profile (and its account, reused when one matches). */
