@@ -1,40 +1,45 @@
 // The Electron entry point: a thin composition root. It owns the single-instance lock, builds the
-// core AppService with Electron's dialog/shell/keychain, wires the IPC contract and opens the one
-// hardened window. All behaviour lives in electron/core and is tested under plain Node.
-import { app, BrowserWindow, dialog, ipcMain, shell } from 'electron';
+// core AppService and the profile service (schedule + feed) with Electron's dialog, shell, keychain,
+// tray and notifications, wires the IPC contract and opens the one hardened window. Closing the
+// window keeps the app in the tray. All behaviour lives in electron/core, tested under plain Node.
+import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, nativeImage, net, Notification, powerMonitor, shell, Tray } from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AppService } from './core/app/app-service.ts';
-import { defaultConfigPath } from './core/config/config-file.ts';
+import { defaultConfigPath, loadConfig } from './core/config/config-file.ts';
 import { keytarStore } from './core/secrets/secret-store.ts';
 import { defaultCachePath, SyncCache } from './core/store/cache.ts';
+import { startProfileService, type RunningService } from './core/sync/profile-service.ts';
 import { registerIpc, type ServiceLike } from './main/ipc-wiring.ts';
+import { notificationFor, tooltip, trayMenuTemplate, type TrayState } from './main/tray-menu.ts';
 import { createMainWindow, isOurFrame, isSafeExternal } from './main/window.ts';
 
 // Built layout (electron/build.mjs): dist-electron/main.js, dist-electron/preload.cjs, renderer/dist/index.html.
 const root = path.resolve(import.meta.dirname, '..');
 const indexHtml = path.join(root, 'renderer', 'dist', 'index.html');
 const preload = path.join(import.meta.dirname, 'preload.cjs');
+const trayIcon = path.join(root, 'resources', 'tray.png');
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   let win: BrowserWindow | undefined;
+  let tray: Tray | undefined;
+  let quitting = false;
+  let service: RunningService | undefined;
+  const configFile = defaultConfigPath();
   const openExternal = (url: string) => {
     if (isSafeExternal(url)) void shell.openExternal(url);
   };
-  app.on('second-instance', () => {
-    if (win?.isMinimized()) win.restore();
-    win?.focus();
-  });
   app.on('web-contents-created', (_e, contents) => {
     contents.on('will-navigate', (ev) => ev.preventDefault());
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   });
-  void app.whenReady().then(() => {
+
+  void app.whenReady().then(async () => {
     const cache = new SyncCache(defaultCachePath());
-    const service = new AppService({
-      configFile: defaultConfigPath(),
+    const appService = new AppService({
+      configFile,
       version: app.getVersion(),
       openSecrets: () => keytarStore(),
       cache,
@@ -46,11 +51,102 @@ if (!app.requestSingleInstanceLock()) {
       emitProgress: (p) => win?.webContents.send('scan:progress', p),
     });
     const indexUrl = pathToFileURL(indexHtml).href;
-    registerIpc(ipcMain, service as unknown as ServiceLike, (frame) => isOurFrame(win, frame, indexUrl));
-    win = createMainWindow(BrowserWindow, { preload, indexHtml, openExternal });
-    app.on('window-all-closed', () => {
-      cache.close();
-      app.quit();
+    registerIpc(ipcMain, appService as unknown as ServiceLike, (frame) => isOurFrame(win, frame, indexUrl));
+
+    const openWindow = () => {
+      if (!win || win.isDestroyed()) {
+        win = createMainWindow(BrowserWindow, { preload, indexHtml, openExternal });
+        // Closing the window keeps the app (schedule, feed) running in the tray.
+        win.on('close', (e) => {
+          if (!quitting && tray) {
+            e.preventDefault();
+            win?.hide();
+          }
+        });
+      } else {
+        if (win.isMinimized()) win.restore();
+        win.show();
+        win.focus();
+      }
+    };
+    app.on('second-instance', openWindow);
+
+    // The schedule and the feed: the same service `mailbox2ics serve` runs headless.
+    let notifyChanges: Record<string, boolean> = {};
+    const refreshTray = () => {
+      if (!tray || !service) return;
+      const state: TrayState = {
+        statuses: service.scheduler.statuses(),
+        paused: service.scheduler.isPaused(),
+        openAtLogin: app.getLoginItemSettings().openAtLogin,
+        feedLinks: Object.fromEntries(Object.entries(service.urls).map(([n, u]) => [n, u.webcal])),
+      };
+      tray.setToolTip(tooltip(state));
+      tray.setContextMenu(
+        Menu.buildFromTemplate(
+          trayMenuTemplate(state, {
+            syncNow: (p) => (p ? [p] : state.statuses.map((s) => s.name)).forEach((n) => void service!.scheduler.runNow(n)),
+            open: openWindow,
+            setPaused: (on) => (on ? service!.scheduler.pause() : service!.scheduler.resume()),
+            setOpenAtLogin: (on) => {
+              app.setLoginItemSettings({ openAtLogin: on });
+              refreshTray();
+            },
+            copy: (text) => clipboard.writeText(text),
+            regenerateFeedLink: (p) => void service!.regenerateToken(p).then(refreshTray, (err: Error) => dialog.showErrorBox('mailbox2ics', err.message)),
+            quit: () => {
+              quitting = true;
+              app.quit();
+            },
+          }),
+        ),
+      );
+    };
+    try {
+      notifyChanges = Object.fromEntries(Object.entries((await loadConfig(configFile)).profiles).map(([n, p]) => [n, p.schedule.notifyChanges]));
+      service = await startProfileService({
+        configFile,
+        cache,
+        openSecrets: () => keytarStore(),
+        env: process.env,
+        log: (line) => console.error(line),
+        onTransition: (t) => {
+          const n = notificationFor(t, notifyChanges[t.profile] ?? false);
+          if (n && Notification.isSupported()) new Notification(n).show();
+          refreshTray();
+        },
+      });
+    } catch (err) {
+      // No or invalid configuration yet: the window still opens so the user can set things up.
+      console.error(`mailbox2ics: the schedule is not running: ${(err as Error).message}`);
+    }
+    tray = new Tray(nativeImage.createFromPath(trayIcon));
+    tray.on('click', openWindow);
+    refreshTray();
+    setInterval(refreshTray, 30_000).unref();
+
+    // Catch up at once after sleep, and when the network comes back.
+    powerMonitor.on('resume', () => service?.scheduler.wake());
+    let online = net.isOnline();
+    setInterval(() => {
+      const now = net.isOnline();
+      if (now && !online) service?.scheduler.wake();
+      online = now;
+    }, 15_000).unref();
+
+    openWindow();
+    app.on('before-quit', () => {
+      quitting = true;
+    });
+    app.on('will-quit', (e) => {
+      if (!service) return cache.close();
+      e.preventDefault();
+      const s = service;
+      service = undefined;
+      void s.stop().finally(() => {
+        cache.close();
+        app.quit();
+      });
     });
   });
 }

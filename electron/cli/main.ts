@@ -172,7 +172,7 @@ async function saveAsProfile(plan: CliPlan, cfg: Config, file: string, name: str
     cancelled: plan.cancelled,
     include,
     ...(plan.maxPartBytes !== DEFAULT_MAX_PART_BYTES ? { maxPartBytes: plan.maxPartBytes } : {}),
-    schedule: cfg.profiles[name]?.schedule ?? { enabled: true, intervalMinutes: 10 },
+    schedule: cfg.profiles[name]?.schedule ?? { enabled: true, intervalMinutes: 10, notifyChanges: false },
   };
   await saveConfig(file, cfg);
 }

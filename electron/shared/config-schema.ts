@@ -56,6 +56,8 @@ export const FiltersSchema = z.strictObject({
 export const ScheduleSchema = z.strictObject({
   enabled: z.boolean().default(true),
   intervalMinutes: z.number().int().min(1).max(24 * 60).default(10),
+  /** Desktop notification with "2 new, 1 updated, 1 cancelled" after a sync that changed something. */
+  notifyChanges: z.boolean().default(false),
 });
 
 export const ComponentTypeSchema = z.enum(['VEVENT', 'VTODO', 'VJOURNAL']);
@@ -70,7 +72,7 @@ export const ProfileSchema = z.strictObject({
   include: z.array(ComponentTypeSchema).default(['VEVENT']),
   /** Calendar parts larger than this many bytes are skipped and reported. */
   maxPartBytes: z.number().int().positive().optional(),
-  schedule: ScheduleSchema.default({ enabled: true, intervalMinutes: 10 }),
+  schedule: ScheduleSchema.default({ enabled: true, intervalMinutes: 10, notifyChanges: false }),
 });
 
 /** The local subscription feed. Its Basic-auth password lives in the keychain (or MAILBOX2ICS_FEED_PASSWORD). */

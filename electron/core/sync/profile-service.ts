@@ -25,6 +25,8 @@ export interface RunningService {
   feed?: RunningFeed;
   /** Feed URL per profile (http and webcal), when the feed is on. */
   urls: Record<string, { http: string; webcal: string }>;
+  /** Gives a profile a new feed token (saved atomically); the old URL stops working at once. */
+  regenerateToken(profile: string): Promise<{ http: string; webcal: string }>;
   stop(): Promise<void>;
 }
 
@@ -96,19 +98,32 @@ export async function startProfileService(opts: ProfileServiceOptions): Promise<
       if (!pw) throw new AppError('NO_PASSWORD', `No password for the feed user "${f.username}": store it in the keychain (account "${FEED_KEYCHAIN_PREFIX}${f.username}") or set MAILBOX2ICS_FEED_PASSWORD.`);
       basicAuth = { username: f.username, password: pw };
     }
-    const served = (): FeedProfile[] => Object.keys(cfg.profiles).map((n) => ({ name: n, token: f.tokens[n], file: planProfile(cfg, n, file).output }));
+    // Read on every request: a regenerated token applies at once.
+    const served = (): FeedProfile[] => Object.keys(cfg.profiles).map((n) => ({ name: n, token: cfg.feed!.tokens[n], file: planProfile(cfg, n, file).output }));
     feed = await startFeedServer({ host: f.listen === 'lan' ? '0.0.0.0' : '127.0.0.1', port: f.port, basicAuth, profiles: served, log: opts.log });
     for (const p of served()) {
       const http = feed.url(p);
       urls[p.name] = { http, webcal: webcalUrl(http) };
     }
   }
+  const regenerateToken = async (profile: string) => {
+    if (!feed || !cfg.feed?.enabled) throw new AppError('CONFIG', 'The local feed is not enabled in the configuration.');
+    if (!(profile in cfg.profiles)) throw new AppError('CONFIG', `There is no profile named "${profile}".`, { profile });
+    const next = await loadConfig(file);
+    next.feed!.tokens[profile] = newFeedToken();
+    await saveConfig(file, next);
+    cfg = await loadConfig(file);
+    const http = feed.url({ name: profile, token: cfg.feed!.tokens[profile], file: '' });
+    urls[profile] = { http, webcal: webcalUrl(http) };
+    return urls[profile];
+  };
 
   scheduler.setProfiles(Object.entries(cfg.profiles).map(([name, p]) => ({ name, intervalMinutes: p.schedule.intervalMinutes, enabled: p.schedule.enabled })));
   return {
     scheduler,
     feed,
     urls,
+    regenerateToken,
     async stop() {
       scheduler.stop();
       await scheduler.idle();

@@ -44,8 +44,8 @@ describe('configuration schema', () => {
   it('accepts a valid file and fills defaults', () => {
     const cfg = parseConfig(JSON.stringify(valid()), 'cfg.json');
     expect(cfg.accounts.work.security).toBe('tls');
-    expect(cfg.profiles.team).toMatchObject({ cancelled: 'remove', include: ['VEVENT'], schedule: { enabled: true, intervalMinutes: 10 } });
-    expect(cfg.profiles.home.schedule).toEqual({ enabled: true, intervalMinutes: 30 });
+    expect(cfg.profiles.team).toMatchObject({ cancelled: 'remove', include: ['VEVENT'], schedule: { enabled: true, intervalMinutes: 10, notifyChanges: false } });
+    expect(cfg.profiles.home.schedule).toEqual({ enabled: true, intervalMinutes: 30, notifyChanges: false });
   });
 
   it('reports unknown fields with their path, at every depth, all at once', () => {
