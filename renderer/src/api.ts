@@ -1,13 +1,7 @@
-// The window API the preload provides, and a helper that turns {ok:false} answers into thrown
-// UiErrors so components can use try/catch. The renderer reaches main through nothing else.
+// Access to the window API, and a helper that turns {ok:false} answers into thrown UiErrors so
+// components can use try/catch. The renderer reaches main through nothing else.
 import type { IpcError, IpcResult, WindowApi } from '../../electron/shared/ipc-contract.ts';
 import { ERROR_TITLES } from '../../electron/shared/errors.ts';
-
-declare global {
-  interface Window {
-    mailbox2ics: WindowApi;
-  }
-}
 
 export class UiError extends Error {
   constructor(readonly error: IpcError) {

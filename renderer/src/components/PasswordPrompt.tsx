@@ -1,27 +1,25 @@
-// A modal asking for one account's password; Escape or Cancel gives up. The password goes only to
-// the caller (and from there to main for this one call); it is never shown or stored here.
-import { useEffect, useRef, useState } from 'react';
+// A small modal asking for one account's password; Escape or Cancel gives up. The password goes
+// only to the caller (and from there to main for the call at hand); it is never shown or stored here.
+import { useState } from 'react';
+import { Modal } from './Modal.tsx';
 
 export function PasswordPrompt({ account, onDone }: { account: string; onDone: (pw: string | undefined) => void }) {
   const [pw, setPw] = useState('');
-  const input = useRef<HTMLInputElement>(null);
-  useEffect(() => input.current?.focus(), []);
   return (
-    <div className="backdrop" onKeyDown={(e) => e.key === 'Escape' && onDone(undefined)}>
+    <Modal labelledBy="pw-title" describedBy="pw-hint" onCancel={() => onDone(undefined)}>
       <form
-        className="dialog"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="pw-title"
         onSubmit={(e) => {
           e.preventDefault();
           if (pw) onDone(pw);
         }}
       >
         <h2 id="pw-title">Password for {account}</h2>
+        <p id="pw-hint" className="muted">
+          Used for this session only; it is not saved.
+        </p>
         <label>
           Password
-          <input ref={input} type="password" autoComplete="current-password" value={pw} onChange={(e) => setPw(e.target.value)} />
+          <input type="password" autoComplete="current-password" value={pw} onChange={(e) => setPw(e.target.value)} data-autofocus />
         </label>
         <div className="actions">
           <button type="submit" disabled={!pw}>
@@ -32,6 +30,6 @@ export function PasswordPrompt({ account, onDone }: { account: string; onDone: (
           </button>
         </div>
       </form>
-    </div>
+    </Modal>
   );
 }

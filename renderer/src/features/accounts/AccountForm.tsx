@@ -1,65 +1,66 @@
 // Add or edit one account: connection fields, the password (sent to the keychain, never read back),
-// "Test connection", and for an untrusted certificate its details and "Trust this certificate"
-// (pins exactly that one; there is no "ignore errors").
-import { useState } from 'react';
-import type { IpcError, Response } from '../../../../electron/shared/ipc-contract.ts';
-import { NAME_PATTERN } from '../../../../electron/shared/config-schema.ts';
-import { ERROR_TITLES } from '../../../../electron/shared/errors.ts';
+// "Test connection", and for an untrusted certificate its details and "Trust this certificate",
+// which pins exactly that one. There is deliberately no "ignore certificate errors".
+import { useRef, useState, type FormEvent } from 'react';
+import type { IpcError } from '../../../../electron/shared/ipc-contract.ts';
 import { api, asUiError, call } from '../../api.ts';
-import type { Session } from '../../App.tsx';
+import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { TextField } from '../../components/TextField.tsx';
+import type { Session } from '../../session.ts';
+import type { AccountView, Security } from '../../types.ts';
+import { draftFrom, toAccount, validateDraft, type AccountDraft, type DraftField } from './account-draft.ts';
 import { CertificateCard } from './CertificateCard.tsx';
+import { PasswordField } from './PasswordField.tsx';
 
-type AccountView = Response<'accounts:list'>[number];
-type Security = 'tls' | 'starttls' | 'plaintext';
+const ORDER: DraftField[] = ['name', 'host', 'port', 'username'];
 
 export function AccountForm({ session, initial, onSaved, onClose }: { session: Session; initial?: AccountView; onSaved: () => void; onClose: () => void }) {
-  const a = initial?.account;
-  const [name, setName] = useState(initial?.name ?? '');
-  const [host, setHost] = useState(a?.host ?? '');
-  const [port, setPort] = useState(a?.port ? String(a.port) : '');
-  const [security, setSecurity] = useState<Security>(a?.security ?? 'tls');
-  const [username, setUsername] = useState(a?.username ?? '');
-  const [caFile, setCaFile] = useState(a?.caFile ?? '');
-  const [pinned, setPinned] = useState(a?.pinnedFingerprint);
+  const [draft, setDraft] = useState<AccountDraft>(() => draftFrom(initial));
+  const [pinned, setPinned] = useState(initial?.account.pinnedFingerprint);
+  /** The name this account has in the configuration, once saved (renames send it as previousName). */
+  const [savedName, setSavedName] = useState(initial?.name);
   const [password, setPassword] = useState('');
   const [hasPassword, setHasPassword] = useState(initial?.hasPassword ?? false);
+  const [touched, setTouched] = useState<ReadonlySet<DraftField>>(new Set());
+  const [showAll, setShowAll] = useState(false);
   const [status, setStatus] = useState<{ kind: 'ok' | 'busy'; text: string } | null>(null);
   const [failure, setFailure] = useState<IpcError | null>(null);
-  const keychain = session.info?.keychain.available !== false;
+  const form = useRef<HTMLFormElement>(null);
+  const keychain = session.keychainAvailable;
+  const problems = validateDraft(draft);
+  const shown = (k: DraftField) => (showAll || touched.has(k) ? problems[k] : undefined);
 
-  const problems: string[] = [];
-  if (!NAME_PATTERN.test(name)) problems.push('Name: letters, digits, ".", "_" and "-", starting with a letter or digit.');
-  if (!host.trim()) problems.push('Server: required.');
-  if (!username.trim()) problems.push('User name: required.');
-  if (port && !(Number.isInteger(Number(port)) && Number(port) >= 1 && Number(port) <= 65535)) problems.push('Port: a number from 1 to 65535.');
-
-  const account = (pin = pinned) => ({
-    host: host.trim(),
-    ...(port ? { port: Number(port) } : {}),
-    security,
-    username: username.trim(),
-    ...(caFile.trim() ? { caFile: caFile.trim() } : {}),
-    ...(pin ? { pinnedFingerprint: pin } : {}),
-  });
+  /** True when the fields are valid; otherwise shows every problem and focuses the first one. */
+  const ready = () => {
+    const first = ORDER.find((k) => problems[k]);
+    if (!first) return true;
+    setShowAll(true);
+    form.current?.querySelector<HTMLElement>(`[data-field="${first}"]`)?.focus();
+    return false;
+  };
 
   const save = async (pin = pinned) => {
-    const saved = await call(api().saveAccount({ name, account: account(pin), ...(initial ? { previousName: initial.name } : {}) }));
+    const saved = await call(api().saveAccount({ name: draft.name, account: toAccount(draft, pin), ...(savedName ? { previousName: savedName } : {}) }));
+    setSavedName(saved.name);
     if (password && keychain) {
-      await call(api().setPassword({ name, password }));
+      await call(api().setPassword({ name: saved.name, password }));
       setPassword('');
       setHasPassword(true);
-    } else setHasPassword(saved.hasPassword);
+    } else {
+      // Without a keychain the typed password lives in memory for this session only.
+      if (password) session.remember(saved.name, password);
+      setHasPassword(saved.hasPassword);
+    }
     onSaved();
-    return saved;
   };
 
   const test = async (pin = pinned) => {
     setFailure(null);
     setStatus({ kind: 'busy', text: 'Connecting…' });
     try {
-      const typed = password || (!keychain || !hasPassword ? await session.passwordFor(name || host, false) : undefined);
-      const r = await call(api().testConnection({ account: account(pin), ...(initial ? { name: initial.name } : {}), ...(typed ? { password: typed } : {}) }));
-      setStatus({ kind: 'ok', text: `Connected to ${r.server}: ${r.folders} folders.` });
+      const typed = password || (keychain && hasPassword ? undefined : await session.passwordFor(savedName ?? draft.name, false));
+      const r = await call(api().testConnection({ account: toAccount(draft, pin), ...(savedName ? { name: savedName } : {}), ...(typed ? { password: typed } : {}) }));
+      setStatus({ kind: 'ok', text: `Connected to ${r.server}: ${r.folders} folder${r.folders === 1 ? '' : 's'}.` });
     } catch (err) {
       setStatus(null);
       setFailure(asUiError(err).error);
@@ -68,95 +69,73 @@ export function AccountForm({ session, initial, onSaved, onClose }: { session: S
 
   const trust = async (fingerprint: string) => {
     setPinned(fingerprint);
+    setFailure(null);
     try {
-      if (initial || NAME_PATTERN.test(name)) await save(fingerprint);
-      await test(fingerprint);
+      await save(fingerprint);
     } catch (err) {
-      session.report(err);
+      return setFailure(asUiError(err).error);
     }
+    await test(fingerprint);
   };
 
+  const forget = () =>
+    call(api().deletePassword({ name: savedName ?? draft.name })).then(() => {
+      setHasPassword(false);
+      onSaved();
+    }, session.report);
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (ready()) save().then(onClose, (err) => setFailure(asUiError(err).error));
+  };
+  const set = (k: keyof AccountDraft) => (e: { target: { value: string } }) => setDraft({ ...draft, [k]: e.target.value });
+  const field = (k: DraftField, label: string, extra: Record<string, string> = {}) => (
+    <TextField label={label} value={draft[k]} onChange={set(k)} onBlur={() => setTouched(new Set(touched).add(k))} error={shown(k)} data-field={k} {...extra} />
+  );
+
   return (
-    <form
-      className="panel"
-      aria-label={initial ? `Edit account ${initial.name}` : 'New account'}
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (!problems.length) save().then(onClose, session.report);
-      }}
-      onKeyDown={(e) => e.key === 'Escape' && onClose()}
-    >
+    <form ref={form} className="panel" aria-label={initial ? `Edit account ${initial.name}` : 'New account'} onSubmit={submit} noValidate>
       <h3>{initial ? `Edit ${initial.name}` : 'New account'}</h3>
       <div className="grid">
-        <label>
-          Name
-          <input value={name} onChange={(e) => setName(e.target.value)} placeholder="work" required />
-        </label>
-        <label>
-          Server
-          <input value={host} onChange={(e) => setHost(e.target.value)} placeholder="imap.example.com" required />
-        </label>
-        <label>
-          Port
-          <input value={port} onChange={(e) => setPort(e.target.value)} inputMode="numeric" placeholder={security === 'tls' ? '993' : '143'} />
-        </label>
-        <label>
-          Security
-          <select value={security} onChange={(e) => setSecurity(e.target.value as Security)}>
+        {field('name', 'Name', { placeholder: 'work', autoComplete: 'off' })}
+        {field('host', 'Server', { placeholder: 'imap.example.com', autoComplete: 'off' })}
+        {field('port', 'Port', { inputMode: 'numeric', placeholder: draft.security === 'tls' ? '993' : '143' })}
+        <div className="field">
+          <label htmlFor="account-security">Security</label>
+          <select id="account-security" value={draft.security} onChange={(e) => setDraft({ ...draft, security: e.target.value as Security })}>
             <option value="tls">TLS (port 993)</option>
             <option value="starttls">STARTTLS (port 143)</option>
-            <option value="plaintext">None (plain text)</option>
+            <option value="plaintext">None: plain text</option>
           </select>
-        </label>
-        <label>
-          User name
-          <input value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="username" required />
-        </label>
-        <label>
-          Password
-          <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" placeholder={hasPassword ? 'saved in the keychain' : ''} />
-        </label>
-        <label className="wide">
-          Trusted CA file (optional)
-          <input value={caFile} onChange={(e) => setCaFile(e.target.value)} placeholder="/path/to/company-ca.pem" />
-        </label>
-      </div>
-      {security === 'plaintext' && (
-        <p className="banner warning" role="note">
-          Without encryption your password and all mail data cross the network readable by anyone on the way. Use TLS or STARTTLS if the
-          server offers it.
-        </p>
-      )}
-      {!keychain && <p className="muted">The keychain is unavailable: the password is not saved and will be asked when needed.</p>}
-      {hasPassword && keychain && (
-        <p className="muted">
-          A password is saved in the keychain.{' '}
-          <button type="button" className="link" onClick={() => call(api().deletePassword({ name: initial?.name ?? name })).then(() => { setHasPassword(false); onSaved(); }, session.report)}>
-            Forget it
-          </button>
-        </p>
-      )}
-      {pinned && <p className="muted">Trusted certificate (pinned): <code>{pinned}</code></p>}
-      {problems.length > 0 && (name || host || username) && (
-        <ul className="problems" aria-label="Problems">
-          {problems.map((p) => (
-            <li key={p}>{p}</li>
-          ))}
-        </ul>
-      )}
-      {status && <p className={status.kind === 'ok' ? 'ok' : 'muted'} role="status">{status.text}</p>}
-      {failure && (
-        <div className="banner error" role="alert">
-          <strong>{ERROR_TITLES[failure.code]}</strong>
-          <p className="pre">{failure.message}</p>
-          {failure.code === 'TLS_UNTRUSTED' && failure.certificate && <CertificateCard certificate={failure.certificate} onTrust={() => void trust(failure.certificate!.fingerprint256)} />}
         </div>
+        {field('username', 'User name', { autoComplete: 'username' })}
+        <PasswordField value={password} onChange={setPassword} keychain={keychain} hasPassword={hasPassword} onForget={savedName ? forget : undefined} />
+        <TextField className="wide" label="Trusted CA file (optional)" value={draft.caFile} onChange={set('caFile')} placeholder="/path/to/company-ca.pem" hint="A PEM file with your organisation's certificate authority." />
+      </div>
+      {draft.security === 'plaintext' && (
+        <p className="banner warning" role="note">
+          <strong>No encryption.</strong> Your password and all mail data would cross the network readable by anyone on the way. Use TLS or STARTTLS if
+          the server offers it.
+        </p>
+      )}
+      {pinned && draft.security !== 'plaintext' && (
+        <p className="muted">
+          Trusted certificate (pinned): <code>{pinned}</code>
+        </p>
+      )}
+      {status && (
+        <p className={status.kind === 'ok' ? 'ok' : 'muted'} role="status">
+          {status.text}
+        </p>
+      )}
+      {failure && (
+        <ErrorAlert error={failure} onDismiss={() => setFailure(null)}>
+          {failure.code === 'TLS_UNTRUSTED' && failure.certificate && <CertificateCard certificate={failure.certificate} onTrust={() => void trust(failure.certificate!.fingerprint256)} />}
+        </ErrorAlert>
       )}
       <div className="actions">
-        <button type="submit" disabled={problems.length > 0}>
-          Save
-        </button>
-        <button type="button" disabled={problems.length > 0 || status?.kind === 'busy'} onClick={() => void test()}>
+        <button type="submit">Save</button>
+        <button type="button" disabled={status?.kind === 'busy'} onClick={() => ready() && void test()}>
           Test connection
         </button>
         <button type="button" onClick={onClose}>

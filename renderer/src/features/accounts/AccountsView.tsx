@@ -1,28 +1,32 @@
-// Accounts: the list, and a form to add or edit one. Removing asks first.
+// Accounts: the list, and a form to add or edit one. Removing asks first (it also forgets the
+// account's saved password).
 import { useCallback, useEffect, useState } from 'react';
-import type { Response } from '../../../../electron/shared/ipc-contract.ts';
 import { api, call } from '../../api.ts';
-import type { Session } from '../../App.tsx';
+import { useConfirm } from '../../components/ConfirmDialog.tsx';
+import type { Session } from '../../session.ts';
+import type { AccountView } from '../../types.ts';
 import { AccountForm } from './AccountForm.tsx';
 
-type AccountView = Response<'accounts:list'>[number];
+const SECURITY: Record<AccountView['account']['security'], string> = { tls: 'TLS', starttls: 'STARTTLS', plaintext: 'plain text (unencrypted)' };
 
 export function AccountsView({ session }: { session: Session }) {
   const [accounts, setAccounts] = useState<AccountView[]>([]);
   const [editing, setEditing] = useState<AccountView | 'new' | null>(null);
-  const reload = useCallback(() => call(api().listAccounts({})).then(setAccounts, session.report), [session.report]);
+  const [dialog, confirm] = useConfirm();
+  const { report } = session;
+  const reload = useCallback(() => call(api().listAccounts({})).then(setAccounts, report), [report]);
   useEffect(() => {
     void reload();
   }, [reload]);
 
   const remove = async (name: string) => {
-    if (!window.confirm(`Remove the account "${name}" and its saved password?`)) return;
+    if (!(await confirm(`Remove account ${name}?`, `The account "${name}" and its saved password are removed. Profiles using it stop working until you pick another account.`, 'Remove account'))) return;
     try {
       await call(api().removeAccount({ name }));
-      setEditing(null);
+      if (editing !== 'new' && editing?.name === name) setEditing(null);
       await reload();
     } catch (err) {
-      session.report(err);
+      report(err);
     }
   };
 
@@ -42,8 +46,9 @@ export function AccountsView({ session }: { session: Session }) {
               <strong>{a.name}</strong>
               <div className="muted">
                 {a.account.username}@{a.account.host}
-                {a.account.port ? `:${a.account.port}` : ''} · {a.account.security.toUpperCase()}
-                {a.account.pinnedFingerprint ? ' · pinned certificate' : ''} · {a.hasPassword ? 'password in keychain' : 'no saved password'}
+                {a.account.port ? `:${a.account.port}` : ''} · {SECURITY[a.account.security]}
+                {a.account.pinnedFingerprint ? ' · pinned certificate' : ''}
+                {session.keychainAvailable ? (a.hasPassword ? ' · password in keychain' : ' · no saved password') : ' · password asked each session'}
               </div>
             </div>
             <div className="actions">
@@ -66,6 +71,7 @@ export function AccountsView({ session }: { session: Session }) {
           onClose={() => setEditing(null)}
         />
       )}
+      {dialog}
     </section>
   );
 }

@@ -1,13 +1,10 @@
 // The certificate an untrusted server presented, for the user to check (ideally the fingerprint
-// against what the administrator publishes) before trusting exactly this one.
-import type { z } from 'zod';
-import type { CertificateSchema } from '../../../../electron/shared/ipc-contract.ts';
-
-type Certificate = z.infer<typeof CertificateSchema>;
+// against what the administrator publishes) before trusting exactly this one. Server text is text.
+import type { Certificate } from '../../types.ts';
 
 export function CertificateCard({ certificate: c, onTrust }: { certificate: Certificate; onTrust: () => void }) {
   return (
-    <div className="cert" aria-label="Server certificate">
+    <section className="cert" aria-label="Server certificate">
       <dl>
         <dt>Subject</dt>
         <dd>{c.subject}</dd>
@@ -18,17 +15,20 @@ export function CertificateCard({ certificate: c, onTrust }: { certificate: Cert
         </dd>
         <dt>Valid</dt>
         <dd>
-          {c.validFrom} – {c.validTo}
+          from {c.validFrom} until {c.validTo}
         </dd>
         <dt>SHA-256 fingerprint</dt>
         <dd>
           <code className="fingerprint">{c.fingerprint256}</code>
         </dd>
       </dl>
-      <p className="muted">Compare the fingerprint with the one your administrator gave you. Trusting it accepts this certificate only; if the server later shows a different one, the connection is refused.</p>
+      <p className="muted">
+        Compare the fingerprint with the one your administrator gave you. Trusting it accepts this certificate only; if the server later shows a
+        different one, the connection is refused.
+      </p>
       <button type="button" onClick={onTrust}>
         Trust this certificate
       </button>
-    </div>
+    </section>
   );
 }

@@ -1,73 +1,85 @@
 // The virtualized event list: only the visible rows exist in the DOM, so 20,000 events scroll
-// smoothly. Arrow keys move the selection; the header sorts by start. Text is rendered as text.
-import { useRef } from 'react';
+// smoothly. Arrow keys, Page Up/Down, Home/End move the selection; the Time header sorts. Text only.
+import { useRef, type KeyboardEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { PreviewEvent } from '../../../../electron/shared/ipc-contract.ts';
-import { CHANGE_LABEL, formatWhen } from './format.ts';
+import { ChangeBadge } from './ChangeBadge.tsx';
+import { formatWhen } from './format.ts';
 
 const ROW = 34;
+const PAGE = 15;
 
 export function EventTable({ events, selected, onSelect, sortAsc, onSort }: {
   events: PreviewEvent[]; selected?: string; onSelect: (key: string) => void; sortAsc: boolean; onSort: () => void;
 }) {
   const scroller = useRef<HTMLDivElement>(null);
-  const virtual = useVirtualizer({ count: events.length, getScrollElement: () => scroller.current, estimateSize: () => ROW, overscan: 12 });
-  const index = events.findIndex((e) => e.key === selected);
-  const move = (delta: number) => {
-    const next = Math.max(0, Math.min(events.length - 1, (index < 0 ? -1 : index) + delta));
-    if (events[next]) {
-      onSelect(events[next].key);
-      virtual.scrollToIndex(next);
-    }
+  // useFlushSync off: React 19 batches scroll updates well, and flushSync inside its layout effects only warns.
+  const virtual = useVirtualizer({ count: events.length, getScrollElement: () => scroller.current, estimateSize: () => ROW, overscan: 10, getItemKey: (i) => events[i].key, useFlushSync: false });
+  const index = selected === undefined ? -1 : events.findIndex((e) => e.key === selected);
+
+  const moveTo = (i: number) => {
+    const next = Math.max(0, Math.min(events.length - 1, i));
+    if (!events[next]) return;
+    onSelect(events[next].key);
+    virtual.scrollToIndex(next, { align: 'auto' });
   };
+  const onKeyDown = (e: KeyboardEvent) => {
+    const at = index < 0 ? -1 : index;
+    const target: Record<string, number> = {
+      ArrowDown: at + 1, ArrowUp: Math.max(at - 1, 0), PageDown: at + PAGE, PageUp: Math.max(at - PAGE, 0), Home: 0, End: events.length - 1, Enter: Math.max(at, 0), ' ': Math.max(at, 0),
+    };
+    if (!(e.key in target)) return;
+    e.preventDefault();
+    moveTo(target[e.key]);
+  };
+
   return (
-    <div className="table" role="grid" aria-label="Events" aria-rowcount={events.length + 1}>
-      <div className="row head" role="row">
-        <button type="button" role="columnheader" className="cell when sort" aria-sort={sortAsc ? 'ascending' : 'descending'} onClick={onSort}>
-          Time {sortAsc ? '▲' : '▼'}
-        </button>
-        <span role="columnheader" className="cell">Summary</span>
-        <span role="columnheader" className="cell">Location</span>
-        <span role="columnheader" className="cell">Organizer</span>
-        <span role="columnheader" className="cell">Folder</span>
+    <div className="table" role="grid" aria-label="Events" aria-rowcount={events.length + 1} aria-colcount={5}>
+      <div className="row head" role="row" aria-rowindex={1}>
+        <div role="columnheader" className="cell when" aria-sort={sortAsc ? 'ascending' : 'descending'}>
+          <button type="button" className="sort" onClick={onSort} title={`Sorted by start, ${sortAsc ? 'earliest' : 'latest'} first: activate to reverse`}>
+            Time <span aria-hidden="true">{sortAsc ? '▲' : '▼'}</span>
+          </button>
+        </div>
+        <div role="columnheader" className="cell">Summary</div>
+        <div role="columnheader" className="cell">Location</div>
+        <div role="columnheader" className="cell">Organizer</div>
+        <div role="columnheader" className="cell">Folder</div>
       </div>
       <div
         ref={scroller}
         className="rows"
+        role="rowgroup"
         tabIndex={0}
-        aria-label="Event rows: use the arrow keys to move"
-        aria-activedescendant={selected ? `ev-${index}` : undefined}
-        onKeyDown={(e) => {
-          const step: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: 15, PageUp: -15, Home: -events.length, End: events.length };
-          if (e.key in step) {
-            e.preventDefault();
-            move(step[e.key]);
-          }
-        }}
+        aria-label="Event rows: arrow keys move, Home and End jump"
+        aria-activedescendant={index >= 0 ? `ev-row-${index}` : undefined}
+        onKeyDown={onKeyDown}
       >
-        <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
+        {events.length === 0 && <p className="muted empty">No events match.</p>}
+        <div className="sizer" style={{ height: virtual.getTotalSize() }}>
           {virtual.getVirtualItems().map((v) => {
             const ev = events[v.index];
+            const isSel = v.index === index;
             return (
               <div
-                key={ev.key}
-                id={`ev-${v.index}`}
+                key={v.key}
+                id={`ev-row-${v.index}`}
                 role="row"
                 aria-rowindex={v.index + 2}
-                aria-selected={ev.key === selected}
-                className={`row${ev.key === selected ? ' selected' : ''}${ev.cancelled ? ' cancelled' : ''}`}
-                style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW, transform: `translateY(${v.start}px)` }}
+                aria-selected={isSel}
+                className={`row${isSel ? ' selected' : ''}${ev.cancelled ? ' cancelled' : ''}`}
+                style={{ height: ROW, transform: `translateY(${v.start}px)` }}
                 onClick={() => onSelect(ev.key)}
               >
                 <span role="gridcell" className="cell when">{formatWhen(ev)}</span>
-                <span role="gridcell" className="cell">
-                  {CHANGE_LABEL[ev.change] && <span className={`badge ${ev.change}`}>{CHANGE_LABEL[ev.change]}</span>}
-                  {ev.recurring && <span className="badge series" title="Recurring">↻</span>}
+                <span role="gridcell" className="cell" title={ev.summary}>
+                  <ChangeBadge change={ev.change} />
+                  {ev.recurring && <span className="badge series" title="Recurring" aria-label="recurring">↻</span>}
                   {ev.summary || '(no title)'}
                 </span>
-                <span role="gridcell" className="cell">{ev.location}</span>
-                <span role="gridcell" className="cell">{ev.organizer}</span>
-                <span role="gridcell" className="cell">{ev.source.folder}</span>
+                <span role="gridcell" className="cell" title={ev.location}>{ev.location}</span>
+                <span role="gridcell" className="cell" title={ev.organizer}>{ev.organizer}</span>
+                <span role="gridcell" className="cell" title={ev.source.folder}>{ev.source.folder}</span>
               </div>
             );
           })}

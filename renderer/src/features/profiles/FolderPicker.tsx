@@ -1,68 +1,103 @@
-// The account's folder tree (built from full paths and the server's delimiter, every namespace as a
-// root), message counts, a filter box and checkboxes. Containers that cannot be opened are not checkable.
-import { useMemo, useState } from 'react';
-import type { Response } from '../../../../electron/shared/ipc-contract.ts';
+// The account's folder tree with message counts, a filter box and checkboxes. A keyboard user moves
+// with the arrow keys (Right/Left open and close, Home/End), Space or Enter checks; containers that
+// cannot be opened (\Noselect, namespace roots) are not checkable.
+import { useMemo, useRef, useState, type FocusEvent, type KeyboardEvent } from 'react';
+import type { Folder } from '../../types.ts';
+import { buildTree, checkable, filterTree, visibleNodes, type TreeNode } from './folder-tree.ts';
 
-type Folder = Response<'folders:list'>[number];
-
-interface Node {
-  folder?: Folder;
-  label: string;
-  path: string;
-  children: Node[];
-}
-
-export function buildTree(folders: Folder[]): Node[] {
-  const roots: Node[] = [];
-  const byPath = new Map<string, Node>();
-  for (const f of [...folders].sort((a, b) => a.path.localeCompare(b.path))) {
-    const parts = f.delimiter ? f.path.split(f.delimiter) : [f.path];
-    let level = roots;
-    let prefix = '';
-    parts.forEach((label, i) => {
-      prefix = i ? `${prefix}${f.delimiter}${label}` : label;
-      let node = byPath.get(prefix);
-      if (!node) {
-        node = { label, path: prefix, children: [] };
-        byPath.set(prefix, node);
-        level.push(node);
-      }
-      if (i === parts.length - 1) node.folder = f;
-      level = node.children;
-    });
-  }
-  return roots;
-}
-
-function matches(n: Node, q: string): boolean {
-  return n.path.toLowerCase().includes(q) || n.children.some((c) => matches(c, q));
-}
+export { buildTree };
 
 export function FolderPicker({ folders, selected, onChange }: { folders: Folder[]; selected: string[]; onChange: (paths: string[]) => void }) {
   const [query, setQuery] = useState('');
-  const tree = useMemo(() => buildTree(folders), [folders]);
-  const q = query.trim().toLowerCase();
-  const toggle = (path: string, on: boolean) => onChange(on ? [...selected.filter((p) => p !== path), path] : selected.filter((p) => p !== path));
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
+  const [active, setActive] = useState<string>();
+  const treeRef = useRef<HTMLUListElement>(null);
+  const full = useMemo(() => buildTree(folders), [folders]);
+  const tree = useMemo(() => filterTree(full, query), [full, query]);
+  // While filtering every match is shown, whatever was collapsed.
+  const isExpanded = (n: TreeNode) => !!query.trim() || !collapsed.has(n.path);
+  const order = visibleNodes(tree, isExpanded);
+  const current = order.find((n) => n.path === active) ?? order[0];
+  const isOn = (path: string) => selected.includes(path);
 
-  const render = (nodes: Node[], depth: number) => (
-    <ul role={depth ? 'group' : 'tree'} aria-label={depth ? undefined : 'Folders'} className="tree">
-      {nodes.filter((n) => !q || matches(n, q)).map((n) => {
-        const f = n.folder;
-        const checkable = !!f && f.selectable;
-        return (
-          <li key={n.path} role="treeitem" aria-selected={selected.includes(n.path)} aria-expanded={n.children.length ? true : undefined}>
-            <label className={checkable ? '' : 'muted'}>
-              <input type="checkbox" disabled={!checkable} checked={selected.includes(n.path)} onChange={(e) => toggle(n.path, e.target.checked)} aria-label={`${n.path}${f?.messages !== undefined ? `, ${f.messages} messages` : ''}`} />
-              {n.label}
-              {f?.messages !== undefined && <span className="count">{f.messages}</span>}
-              {f?.specialUse && <span className="tag">{f.specialUse.replace('\\', '')}</span>}
+  const toggle = (n: TreeNode) => {
+    if (!checkable(n)) return;
+    onChange(isOn(n.path) ? selected.filter((p) => p !== n.path) : [...selected, n.path]);
+  };
+  const setOpen = (n: TreeNode, open: boolean) => {
+    const next = new Set(collapsed);
+    if (open) next.delete(n.path);
+    else next.add(n.path);
+    setCollapsed(next);
+  };
+  const focus = (n: TreeNode | undefined) => {
+    if (!n) return;
+    setActive(n.path);
+    const items = treeRef.current?.querySelectorAll<HTMLElement>('[data-path]') ?? [];
+    [...items].find((el) => el.dataset.path === n.path)?.focus();
+  };
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (!current) return;
+    const i = order.indexOf(current);
+    const onCheckbox = (e.target as HTMLElement).tagName === 'INPUT';
+    const parent = order.slice(0, i).reverse().find((n) => n.depth === current.depth - 1);
+    const actions: Record<string, () => void> = {
+      ArrowDown: () => focus(order[i + 1]),
+      ArrowUp: () => focus(order[i - 1]),
+      Home: () => focus(order[0]),
+      End: () => focus(order[order.length - 1]),
+      ArrowRight: () => (current.children.length && !isExpanded(current) ? setOpen(current, true) : focus(current.children.length ? order[i + 1] : undefined)),
+      ArrowLeft: () => (current.children.length && isExpanded(current) && !query.trim() ? setOpen(current, false) : focus(parent)),
+      Enter: () => toggle(current),
+      // A focused checkbox toggles itself on Space; do not toggle twice.
+      ' ': () => !onCheckbox && toggle(current),
+    };
+    const act = actions[e.key];
+    if (!act || (e.key === ' ' && onCheckbox)) return;
+    e.preventDefault();
+    act();
+  };
+  const onFocus = (e: FocusEvent) => {
+    const path = (e.target as HTMLElement).closest<HTMLElement>('[data-path]')?.dataset.path;
+    if (path !== undefined) setActive(path);
+  };
+
+  const render = (nodes: TreeNode[]) =>
+    nodes.map((n) => {
+      const f = n.folder;
+      const open = isExpanded(n);
+      const name = `${n.path}${f?.messages !== undefined ? `, ${f.messages} messages` : ''}`;
+      return (
+        <li
+          key={n.path}
+          role="treeitem"
+          data-path={n.path}
+          tabIndex={n === current ? 0 : -1}
+          aria-level={n.depth + 1}
+          aria-label={checkable(n) ? name : `${name} (container, cannot be selected)`}
+          aria-checked={checkable(n) ? isOn(n.path) : undefined}
+          aria-expanded={n.children.length ? open : undefined}
+        >
+          <div className={`tree-row${checkable(n) ? '' : ' muted'}`}>
+            {n.children.length > 0 ? (
+              <span className="expander" aria-hidden="true" onClick={() => setOpen(n, !open)}>
+                {open ? '▾' : '▸'}
+              </span>
+            ) : (
+              <span className="expander" aria-hidden="true" />
+            )}
+            <label>
+              <input type="checkbox" tabIndex={-1} disabled={!checkable(n)} checked={isOn(n.path)} onChange={() => toggle(n)} aria-label={name} />
+              <span className="folder-name">{n.label}</span>
             </label>
-            {n.children.length > 0 && render(n.children, depth + 1)}
-          </li>
-        );
-      })}
-    </ul>
-  );
+            {f?.messages !== undefined && <span className="count" aria-hidden="true">{f.messages}</span>}
+            {f?.specialUse && <span className="tag">{f.specialUse.replace('\\', '')}</span>}
+          </div>
+          {n.children.length > 0 && open && <ul role="group">{render(n.children)}</ul>}
+        </li>
+      );
+    });
 
   return (
     <div className="folder-picker">
@@ -70,9 +105,18 @@ export function FolderPicker({ folders, selected, onChange }: { folders: Folder[
         Filter folders
         <input type="search" value={query} onChange={(e) => setQuery(e.target.value)} placeholder="Type part of a folder name" />
       </label>
-      {render(tree, 0)}
-      <p className="muted" aria-live="polite">
-        {selected.length} folder{selected.length === 1 ? '' : 's'} selected
+      {order.length ? (
+        <ul ref={treeRef} role="tree" aria-label="Folders" aria-multiselectable="true" className="tree" onKeyDown={onKeyDown} onFocus={onFocus}>
+          {render(tree)}
+        </ul>
+      ) : (
+        <p className="muted">{folders.length ? 'No folder matches the filter.' : 'The server lists no folders.'}</p>
+      )}
+      <p className="muted wrap" aria-live="polite">
+        <span>
+          {selected.length} folder{selected.length === 1 ? '' : 's'} selected
+        </span>
+        {selected.length > 0 && <span>: {selected.join(', ')}</span>}
       </p>
     </div>
   );

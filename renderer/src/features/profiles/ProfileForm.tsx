@@ -1,31 +1,32 @@
 // Add or edit a profile: account, folders (picked from the server's tree), output file, filters,
-// cancelled policy and component types. Saved through main, which validates it all.
-import { useState } from 'react';
-import type { Profile, ProfileFilters } from '../../../../electron/shared/config-schema.ts';
-import { NAME_PATTERN } from '../../../../electron/shared/config-schema.ts';
-import type { Response } from '../../../../electron/shared/ipc-contract.ts';
-import { api, call } from '../../api.ts';
-import type { Session } from '../../App.tsx';
+// cancelled policy and component types. Main validates it all; its "path: problem" lines are listed here.
+import { useState, type FormEvent } from 'react';
+import { NAME_PATTERN, type Profile, type ProfileFilters } from '../../../../electron/shared/config-schema.ts';
+import { api, asUiError, call } from '../../api.ts';
+import { TextField } from '../../components/TextField.tsx';
+import type { Session } from '../../session.ts';
+import type { AccountView, Folder } from '../../types.ts';
+import { splitConfigMessage, type ConfigProblems } from './config-problems.ts';
+import { ContentOptions, type Kind } from './ContentOptions.tsx';
 import { FiltersEditor } from './FiltersEditor.tsx';
 import { FolderPicker } from './FolderPicker.tsx';
-
-type AccountView = Response<'accounts:list'>[number];
-type Folder = Response<'folders:list'>[number];
 
 export function ProfileForm({ session, accounts, initial, onSaved, onClose }: {
   session: Session; accounts: AccountView[]; initial?: { name: string; profile: Profile }; onSaved: () => void; onClose: () => void;
 }) {
   const p = initial?.profile;
   const [name, setName] = useState(initial?.name ?? '');
+  const [savedName, setSavedName] = useState(initial?.name);
   const [account, setAccount] = useState(p?.account ?? accounts[0]?.name ?? '');
   const [folders, setFolders] = useState<string[]>(p?.folders ?? []);
   const [output, setOutput] = useState(p?.output ?? '');
   const [filters, setFilters] = useState<ProfileFilters>(p?.filters ?? {});
   const [cancelled, setCancelled] = useState<'remove' | 'keep'>(p?.cancelled ?? 'remove');
-  const [include, setInclude] = useState<Array<'VEVENT' | 'VTODO' | 'VJOURNAL'>>(p?.include ?? ['VEVENT']);
+  const [include, setInclude] = useState<Kind[]>(p?.include ?? ['VEVENT']);
   const [tree, setTree] = useState<Folder[] | null>(null);
   const [loading, setLoading] = useState(false);
   const [saved, setSaved] = useState(false);
+  const [problems, setProblems] = useState<ConfigProblems | null>(null);
 
   const loadFolders = async () => {
     const acc = accounts.find((a) => a.name === account);
@@ -41,68 +42,97 @@ export function ProfileForm({ session, accounts, initial, onSaved, onClose }: {
     }
   };
 
-  const save = async () => {
+  const localProblems = () => {
+    const lines: string[] = [];
+    if (!NAME_PATTERN.test(name)) lines.push('name: use letters, digits, ".", "_" and "-" (at most 64), starting with a letter or digit');
+    if (!account) lines.push('account: choose an account');
+    if (!folders.length) lines.push('folders: choose at least one folder');
+    if (!output.trim()) lines.push('output: the calendar file path is empty');
+    return lines;
+  };
+
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
     setSaved(false);
-    const profile: Profile = { ...(p ?? { schedule: { enabled: true, intervalMinutes: 10 } }), account, folders, output, filters, cancelled, include } as Profile;
+    const local = localProblems();
+    if (local.length) return setProblems({ headline: 'The profile is not complete:', lines: local });
+    setProblems(null);
+    // Fields this form does not edit (schedule, maxPartBytes) are kept; a new profile gets main's defaults.
+    const profile = { ...p, account, folders, output: output.trim(), filters, cancelled, include };
     try {
-      await call(api().saveProfile({ name, profile, ...(initial ? { previousName: initial.name } : {}) }));
+      const r = await call(api().saveProfile({ name, profile, ...(savedName ? { previousName: savedName } : {}) }));
+      setSavedName(r.name);
       setSaved(true);
       onSaved();
     } catch (err) {
-      session.report(err);
+      const ui = asUiError(err);
+      if (ui.error.code === 'CONFIG') setProblems(splitConfigMessage(ui.error.message));
+      else session.report(ui);
     }
   };
-  const toggleType = (t: 'VTODO' | 'VJOURNAL', on: boolean) => setInclude(on ? [...include.filter((x) => x !== t), t] : include.filter((x) => x !== t));
-  const valid = NAME_PATTERN.test(name) && !!account && folders.length > 0 && output.trim().length > 0;
 
   return (
-    <form className="panel" aria-label={initial ? `Edit profile ${initial.name}` : 'New profile'} onSubmit={(e) => { e.preventDefault(); if (valid) void save(); }} onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+    <form className="panel" aria-label={initial ? `Edit profile ${initial.name}` : 'New profile'} onSubmit={save} noValidate>
       <h3>{initial ? `Edit ${initial.name}` : 'New profile'}</h3>
       <div className="grid">
-        <label>
-          Profile name
-          <input value={name} onChange={(e) => setName(e.target.value)} placeholder="team" required />
-        </label>
-        <label>
-          Account
-          <select value={account} onChange={(e) => { setAccount(e.target.value); setTree(null); }}>
-            {accounts.map((a) => <option key={a.name} value={a.name}>{a.name}</option>)}
+        <TextField label="Profile name" value={name} onChange={(e) => setName(e.target.value)} placeholder="team" autoComplete="off" />
+        <div className="field">
+          <label htmlFor="profile-account">Account</label>
+          <select
+            id="profile-account"
+            value={account}
+            onChange={(e) => {
+              setAccount(e.target.value);
+              setTree(null);
+              setFolders([]); // folder paths belong to one server
+            }}
+          >
+            {accounts.map((a) => (
+              <option key={a.name} value={a.name}>
+                {a.name}
+              </option>
+            ))}
           </select>
-        </label>
-        <label className="wide">
-          Calendar file (.ics)
-          <input value={output} onChange={(e) => setOutput(e.target.value)} placeholder="~/calendars/team.ics" required />
-        </label>
+        </div>
+        <TextField className="wide" label="Calendar file (.ics)" value={output} onChange={(e) => setOutput(e.target.value)} placeholder="~/calendars/team.ics" hint="Relative paths are relative to the configuration file." />
       </div>
       <fieldset>
         <legend>Folders</legend>
-        {tree ? <FolderPicker folders={tree} selected={folders} onChange={setFolders} /> : (
+        {tree ? (
+          <FolderPicker folders={tree} selected={folders} onChange={setFolders} />
+        ) : (
           <p>
             {folders.length ? `Selected: ${folders.join(', ')}. ` : 'No folders selected. '}
-            <button type="button" onClick={() => void loadFolders()} disabled={loading || !account}>{loading ? 'Loading folders…' : 'Choose folders'}</button>
+            <button type="button" onClick={() => void loadFolders()} disabled={loading || !account}>
+              {loading ? 'Loading folders…' : 'Choose folders'}
+            </button>
           </p>
         )}
       </fieldset>
       <FiltersEditor value={filters} onChange={setFilters} />
-      <fieldset>
-        <legend>Calendar content</legend>
-        <label className="inline">
-          <input type="checkbox" checked={cancelled === 'keep'} onChange={(e) => setCancelled(e.target.checked ? 'keep' : 'remove')} />
-          Keep cancelled events (marked as cancelled) instead of removing them
-        </label>
-        <label className="inline">
-          <input type="checkbox" checked={include.includes('VTODO')} onChange={(e) => toggleType('VTODO', e.target.checked)} />
-          Include tasks (VTODO)
-        </label>
-        <label className="inline">
-          <input type="checkbox" checked={include.includes('VJOURNAL')} onChange={(e) => toggleType('VJOURNAL', e.target.checked)} />
-          Include journal entries (VJOURNAL)
-        </label>
-      </fieldset>
-      {saved && <p className="ok" role="status">Profile saved.</p>}
+      <ContentOptions cancelled={cancelled} onCancelled={setCancelled} include={include} onInclude={setInclude} />
+      {problems && (
+        <div className="banner error" role="alert">
+          <strong>{problems.headline}</strong>
+          {problems.lines.length > 0 && (
+            <ul aria-label="Problems">
+              {problems.lines.map((l) => (
+                <li key={l}>{l}</li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+      {saved && (
+        <p className="ok" role="status">
+          Profile saved.
+        </p>
+      )}
       <div className="actions">
-        <button type="submit" disabled={!valid}>Save profile</button>
-        <button type="button" onClick={onClose}>Close</button>
+        <button type="submit">Save profile</button>
+        <button type="button" onClick={onClose}>
+          Close
+        </button>
       </div>
     </form>
   );

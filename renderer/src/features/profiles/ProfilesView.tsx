@@ -1,46 +1,54 @@
 // Sync profiles: which account and folders, filters and output; "Scan now" starts a scan whose
-// result the Preview shows.
+// result the Preview shows. Removing asks first (the calendar file itself stays).
 import { useCallback, useEffect, useState } from 'react';
-import type { Response } from '../../../../electron/shared/ipc-contract.ts';
 import { api, call } from '../../api.ts';
-import type { Session } from '../../App.tsx';
+import { useConfirm } from '../../components/ConfirmDialog.tsx';
+import type { Session } from '../../session.ts';
+import type { AccountView, ProfileView } from '../../types.ts';
 import { ProfileForm } from './ProfileForm.tsx';
 
-type ProfileView = Response<'profiles:list'>[number];
-type AccountView = Response<'accounts:list'>[number];
-
-export function ProfilesView({ session, scanning, onScan }: { session: Session; scanning: boolean; onScan: (profile: string, account: string, hasPassword: boolean) => void }) {
+export function ProfilesView({ session, scanning, onScan }: {
+  session: Session; scanning: boolean; onScan: (profile: string, account: string, hasPassword: boolean) => void;
+}) {
   const [profiles, setProfiles] = useState<ProfileView[]>([]);
   const [accounts, setAccounts] = useState<AccountView[]>([]);
   const [editing, setEditing] = useState<ProfileView | 'new' | null>(null);
+  const [dialog, confirm] = useConfirm();
+  const { report } = session;
   const reload = useCallback(async () => {
     try {
       const [p, a] = await Promise.all([call(api().listProfiles({})), call(api().listAccounts({}))]);
       setProfiles(p);
       setAccounts(a);
     } catch (err) {
-      session.report(err);
+      report(err);
     }
-  }, [session.report]);
+  }, [report]);
   useEffect(() => {
     void reload();
   }, [reload]);
 
   const remove = async (name: string) => {
-    if (!window.confirm(`Remove the profile "${name}"? Its calendar file is not deleted.`)) return;
-    await call(api().removeProfile({ name })).then(reload, session.report);
-    setEditing(null);
+    if (!(await confirm(`Remove profile ${name}?`, `The profile "${name}" is removed. Its calendar file is not deleted.`, 'Remove profile'))) return;
+    try {
+      await call(api().removeProfile({ name }));
+      if (editing !== 'new' && editing?.name === name) setEditing(null);
+      await reload();
+    } catch (err) {
+      report(err);
+    }
   };
 
   return (
     <section aria-labelledby="profiles-title">
       <header className="section-head">
         <h2 id="profiles-title">Profiles and folders</h2>
-        <button type="button" onClick={() => setEditing('new')} disabled={!accounts.length} title={accounts.length ? undefined : 'Add an account first'}>
+        <button type="button" onClick={() => setEditing('new')} disabled={!accounts.length}>
           Add profile
         </button>
       </header>
       {!accounts.length && <p className="muted">Add an account first; a profile picks folders from it.</p>}
+      {accounts.length > 0 && !profiles.length && <p className="muted">No profiles yet. A profile turns some folders of one account into one calendar file.</p>}
       <ul className="cards" aria-label="Profiles">
         {profiles.map(({ name, profile }) => {
           const acc = accounts.find((a) => a.name === profile.account);
@@ -48,12 +56,12 @@ export function ProfilesView({ session, scanning, onScan }: { session: Session; 
             <li key={name} className="card">
               <div>
                 <strong>{name}</strong>
-                <div className="muted">
+                <div className="muted wrap">
                   {profile.account}: {profile.folders.join(', ')} → {profile.output}
                 </div>
               </div>
               <div className="actions">
-                <button type="button" disabled={scanning} onClick={() => onScan(name, profile.account, acc?.hasPassword ?? false)} aria-label={`Scan ${name} now`}>
+                <button type="button" className="primary" disabled={scanning} onClick={() => onScan(name, profile.account, acc?.hasPassword ?? false)} aria-label={`Scan ${name} now`}>
                   Scan now
                 </button>
                 <button type="button" onClick={() => setEditing({ name, profile })} aria-label={`Edit ${name}`}>
@@ -77,6 +85,7 @@ export function ProfilesView({ session, scanning, onScan }: { session: Session; 
           onClose={() => setEditing(null)}
         />
       )}
+      {dialog}
     </section>
   );
 }

@@ -1,20 +1,27 @@
-// Progress of the running scan: folder, messages done of total, with Cancel (nothing changes).
+// Progress of the running scan: folder, messages done of total, calendar parts found so far, and
+// Cancel (main stops and changes nothing).
 import type { ScanProgress as Progress } from '../../../../electron/shared/ipc-contract.ts';
 
 export function ScanProgress({ progress: p, onCancel }: { progress: Progress | null; onCancel: () => void }) {
-  const pct = p && p.total ? Math.round((100 * p.done) / p.total) : undefined;
+  const pct = p && p.total ? Math.min(100, Math.round((100 * p.done) / p.total)) : undefined;
   return (
-    <div className="scan-progress" role="status" aria-live="polite">
-      <div>
-        <strong>Scanning</strong>{' '}
-        {p ? `${p.folder} (folder ${p.folderIndex + 1} of ${p.folderCount}): ${p.done} / ${p.total} messages` : 'connecting…'}
+    <section className="scan-progress" aria-label="Scan">
+      <div role="status" aria-live="polite">
+        <div>
+          <strong>Scanning</strong> {p ? `${p.folder} (folder ${p.folderIndex + 1} of ${p.folderCount}): ${p.done} / ${p.total} messages` : 'connecting…'}
+        </div>
+        {p && (
+          <div className="muted">
+            {p.calendarParts} calendar part{p.calendarParts === 1 ? '' : 's'} found
+          </div>
+        )}
       </div>
-      <progress max={100} value={pct} aria-label="Scan progress">
+      <progress max={100} value={pct} aria-label="Scan progress" aria-valuetext={pct === undefined ? 'starting' : `${pct}%`}>
         {pct ?? 0}%
       </progress>
       <button type="button" onClick={onCancel}>
         Cancel
       </button>
-    </div>
+    </section>
   );
 }
