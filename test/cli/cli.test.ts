@@ -1,35 +1,20 @@
 // The headless command end to end, as a user runs it (a child process), against the real Dovecot:
 // exit codes, password sources, --list-folders, --report-json, and the output file surviving failures.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDovecot, type DovecotServer } from '../helpers/dovecot.ts';
+import { CLI_BIN, cliRunner } from '../helpers/run-cli.ts';
 import { startFaultProxy } from '../helpers/fault-proxy.ts';
 import { buildMail, vcal, vevent } from '../helpers/mail-builder.ts';
 import { inKeyringSession } from '../helpers/keyring-session.ts';
 
-const BIN = path.resolve(import.meta.dirname, '../../electron/cli/bin.mjs');
-const run = promisify(execFile);
 
 let server: DovecotServer;
 let dir: string;
 
-interface Result { code: number; stdout: string; stderr: string }
-async function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<Result> {
-  try {
-    const r = await run(process.execPath, [BIN, ...args], {
-      env: { PATH: process.env.PATH, HOME: dir, TZ: 'UTC', DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent', ...env } as NodeJS.ProcessEnv,
-      maxBuffer: 64 << 20,
-    });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const cli = cliRunner(() => dir);
 
 const common = () => ['--port', String(server.imapsPort), '--ca-file', server.pki.caFile, server.host, server.user];
 const PW = () => ({ MAILBOX2ICS_PASSWORD: server.password });
@@ -90,7 +75,7 @@ describe('mailbox2ics CLI', () => {
   it('prompts on a terminal without echo, and --save-password stores the typed password for later runs', async () => {
     const out1 = path.join(dir, 'prompted.ics');
     const out2 = path.join(dir, 'from-keychain.ics');
-    const args = (out: string) => [BIN, '-o', out, ...common(), 'Events'].map((a) => `'${a}'`).join(' ');
+    const args = (out: string) => [CLI_BIN, '-o', out, ...common(), 'Events'].map((a) => `'${a}'`).join(' ');
     // `script` gives the CLI a real pseudo-terminal; the second run has no terminal and no env password.
     // The password is typed once the prompt is up (as a person would), so the terminal must not echo it.
     const sh = `(sleep 3; printf '%s\\r' "$PW") | script -qfec "${process.execPath} --no-warnings ${args(out1).replace(/"/g, '\\"')} --save-password" /dev/null; ` +

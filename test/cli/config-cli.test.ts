@@ -1,33 +1,19 @@
 // `mailbox2ics sync --config FILE [--profile NAME]` and `--save-profile`, as a user runs them (child
 // processes), against the real Dovecot: profiles run from the file, no password ever lands in it,
 // a bad file is refused before connecting, and one failing profile does not stop the others.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDovecot, type DovecotServer } from '../helpers/dovecot.ts';
+import { cliRunner } from '../helpers/run-cli.ts';
 import { buildMail, vcal, vevent } from '../helpers/mail-builder.ts';
 
-const BIN = path.resolve(import.meta.dirname, '../../electron/cli/bin.mjs');
-const run = promisify(execFile);
 
 let server: DovecotServer;
 let dir: string;
 
-interface Result { code: number; stdout: string; stderr: string }
-async function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<Result> {
-  try {
-    const r = await run(process.execPath, [BIN, ...args], {
-      env: { PATH: process.env.PATH, HOME: dir, TZ: 'UTC', DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent', ...env } as NodeJS.ProcessEnv,
-    });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const cli = cliRunner(() => dir);
 const PW = () => ({ MAILBOX2ICS_PASSWORD: server.password });
 
 beforeAll(async () => {

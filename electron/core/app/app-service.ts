@@ -7,14 +7,13 @@ import type { Account } from '../../shared/config-schema.ts';
 import type { Request, Response, ScanProgress } from '../../shared/ipc-contract.ts';
 import type { InvokeChannel, INVOKE_CHANNELS } from '../../shared/ipc-channels.ts';
 import { AppError } from '../errors.ts';
-import { planProfile, connectionOf } from '../config/profile-run.ts';
+import { planProfile, connectionOf, syncProfile } from '../config/profile-run.ts';
 import { connectImap, defaultPort, disconnect, type ConnectOptions } from '../imap/connect.ts';
 import { listFolders } from '../imap/folders.ts';
 import { expandOccurrences, toPreviewEvents } from '../preview/preview-events.ts';
 import { accountKey, type SecretStore } from '../secrets/secret-store.ts';
 import { writeFileAtomic } from '../store/atomic-write.ts';
 import type { SyncCache } from '../store/cache.ts';
-import { syncFromImap } from '../sync/run-sync.ts';
 import { AppConfig } from './app-config.ts';
 
 export interface AppServiceDeps {
@@ -167,14 +166,8 @@ export class AppService implements Methods {
     this.running.set(req.scanId, abort);
     const seen: string[] = [];
     try {
-      const result = await syncFromImap({
-        connect: { ...plan.connect, password },
-        folders: plan.folders,
-        serverFilter: plan.serverFilter,
-        eventFilter: plan.eventFilter,
-        include: plan.include,
-        cancelled: plan.cancelled,
-        maxPartBytes: plan.maxPartBytes,
+      const result = await syncProfile(plan, {
+        password,
         cache: this.deps.cache,
         full: req.full,
         signal: abort.signal,

@@ -3,6 +3,7 @@
 // schedule and the window. The password is passed in, never read from or written to the config.
 import type { Account, Config, ProfileFilters } from '../../shared/config-schema.ts';
 import type { ComponentType } from '../ical/build-calendar.ts';
+import type { ImapFlow } from 'imapflow';
 import type { ConnectOptions } from '../imap/connect.ts';
 import type { ScanProgress } from '../imap/scan.ts';
 import { buildEventFilter, type EventFilter } from '../filters/event-filter.ts';
@@ -70,9 +71,9 @@ export interface RunProfileOptions {
   onProgress?: (p: ScanProgress) => void;
 }
 
-/** Syncs one profile and replaces its output file atomically; on any failure the old file stays. */
-export async function runProfile(plan: ProfilePlan, opts: RunProfileOptions): Promise<SyncResult> {
-  const result = await syncFromImap({
+/** Syncs one profile from its plan (the cache makes it incremental); writes nothing. */
+export function syncProfile(plan: ProfilePlan, opts: RunProfileOptions, connect?: (o: ConnectOptions) => Promise<ImapFlow>): Promise<SyncResult> {
+  return syncFromImap({
     connect: { ...plan.connect, password: opts.password },
     folders: plan.folders,
     serverFilter: plan.serverFilter,
@@ -84,7 +85,12 @@ export async function runProfile(plan: ProfilePlan, opts: RunProfileOptions): Pr
     full: opts.full,
     signal: opts.signal,
     onProgress: opts.onProgress,
-  });
+  }, connect);
+}
+
+/** Syncs one profile and replaces its output file atomically; on any failure the old file stays. */
+export async function runProfile(plan: ProfilePlan, opts: RunProfileOptions): Promise<SyncResult> {
+  const result = await syncProfile(plan, opts);
   await writeFileAtomic(plan.output, result.ics);
   return result;
 }
