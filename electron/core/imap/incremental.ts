@@ -16,6 +16,8 @@ export interface CachedFolderScan extends FolderScan {
   /** Messages whose structure (and calendar parts) were fetched in this run. */
   messagesFetched: number;
   messagesExpunged: number;
+  /** Set for an unchanged folder scanned with lazyUnchanged: tallies the cached messages when called. */
+  loadCached?: () => void;
 }
 
 /** What decides the content of a scan: when it changes, cached results no longer apply. */
@@ -26,7 +28,7 @@ export function scanKeyOf(opts: ScanOptions): string {
 
 export async function syncFolderCached(
   client: ImapFlow, cache: SyncCache, account: string, folder: string,
-  opts: ScanOptions & { full?: boolean }, onPart: (part: CalendarPart) => void,
+  opts: ScanOptions & { full?: boolean; lazyUnchanged?: boolean }, onPart: (part: CalendarPart) => void,
 ): Promise<CachedFolderScan> {
   const scan: CachedFolderScan = { ...newFolderScan(folder), mode: 'incremental', messagesFetched: 0, messagesExpunged: 0 };
   const before = client.stats().received;
@@ -82,11 +84,17 @@ export async function syncFolderCached(
     scan.bytesDownloaded = client.stats().received - before;
   }
   // The merge always starts from the cache, so the output equals a full scan of the folder now.
-  const filteredBefore = scan.messagesFilteredOut;
-  for (const m of cache.messages(account, folder)) tally(scan, m, onPart);
-  if (scan.mode === 'unchanged') {
-    // Not recomputed without a SEARCH: derive the SEARCH-filtered count from what is cached.
-    scan.messagesFilteredOut = opts.filter && !opts.filter.isEmpty ? scan.messages - cache.cachedUids(account, folder).length + (scan.messagesFilteredOut - filteredBefore) : scan.messagesFilteredOut;
-  }
+  const load = () => {
+    const filteredBefore = scan.messagesFilteredOut;
+    for (const m of cache.messages(account, folder)) tally(scan, m, onPart);
+    if (scan.mode === 'unchanged') {
+      // Not recomputed without a SEARCH: derive the SEARCH-filtered count from what is cached.
+      scan.messagesFilteredOut = opts.filter && !opts.filter.isEmpty ? scan.messages - cache.cachedUids(account, folder).length + (scan.messagesFilteredOut - filteredBefore) : scan.messagesFilteredOut;
+    }
+  };
+  // An unchanged folder may not need its cached parts at all (the caller may reuse the last merged
+  // feed): with lazyUnchanged the caller loads them only if it has to.
+  if (scan.mode === 'unchanged' && opts.lazyUnchanged) scan.loadCached = load;
+  else load();
   return scan;
 }

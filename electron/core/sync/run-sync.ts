@@ -5,10 +5,10 @@ import type { CalendarPart, Warning } from '../model.ts';
 import { createHash } from 'node:crypto';
 import { buildCalendar, type BuildOptions, type BuildResult, type FolderMergeStats, type MergedItem } from '../ical/build-calendar.ts';
 import { connectImap, defaultPort, disconnect, type ConnectOptions } from '../imap/connect.ts';
-import { scanKeyOf, syncFolderCached } from '../imap/incremental.ts';
+import { scanKeyOf, syncFolderCached, type CachedFolderScan } from '../imap/incremental.ts';
 import type { SyncCache } from '../store/cache.ts';
 import { listFolders, resolveFolders } from '../imap/folders.ts';
-import { scanFolder, type ScanProgress } from '../imap/scan.ts';
+import { scanFolder, type FolderScan, type ScanProgress } from '../imap/scan.ts';
 import { extractFromMessage } from '../mime/extract-local.ts';
 import { readEmlFiles, readMaildir, readMbox, type LocalMessage } from '../sources/local-mail.ts';
 import { AppError, errorMessage } from '../errors.ts';
@@ -65,11 +65,20 @@ function feedKey(account: string, folders: string[], scanKeys: string[], setting
   return createHash('sha256').update(desc).digest('hex');
 }
 
-const encodeBuilt = (b: Built) => JSON.stringify({ ...b, folders: [...b.folders] });
-const decodeBuilt = (text: string): Built => {
-  const o = JSON.parse(text) as Omit<Built, 'folders'> & { folders: Array<[string, FolderMergeStats]> };
-  return { ...o, folders: new Map(o.folders) };
-};
+type FolderOutcome = Omit<CachedFolderScan, 'mode' | 'messagesFetched' | 'messagesExpunged'> & { mode: CachedFolderScan['mode'] | 'stateless'; messagesFetched?: number; messagesExpunged?: number };
+type Tally = Pick<FolderScan, 'messagesWithCalendar' | 'messagesFilteredOut' | 'skipped' | 'warnings'>;
+
+/** The merged feed plus what each folder's cached messages tallied to, so a hit reads no message rows. */
+function encodeMemo(b: Built, scans: FolderOutcome[]): string {
+  const tallies: Record<string, Tally> = {};
+  for (const s of scans) tallies[s.folder] = { messagesWithCalendar: s.messagesWithCalendar, messagesFilteredOut: s.messagesFilteredOut, skipped: s.skipped, warnings: s.warnings };
+  return JSON.stringify({ built: { ...b, folders: [...b.folders] }, tallies });
+}
+
+function decodeMemo(text: string): { built: Built; tallies: Record<string, Tally> } {
+  const o = JSON.parse(text) as { built: Omit<Built, 'folders'> & { folders: Array<[string, FolderMergeStats]> }; tallies: Record<string, Tally> };
+  return { built: { ...o.built, folders: new Map(o.built.folders) }, tallies: o.tallies };
+}
 
 export async function syncFromImap(req: ImapSyncRequest, connect: (o: ConnectOptions) => Promise<ImapFlow> = connectImap): Promise<SyncResult> {
   const started = Date.now();
@@ -80,6 +89,7 @@ export async function syncFromImap(req: ImapSyncRequest, connect: (o: ConnectOpt
   const reports = new Map<string, FolderReport>();
   const parts: CalendarPart[] = [];
   const states: unknown[][] = [];
+  const scans: FolderOutcome[] = [];
   let folders: string[];
   let account = '';
   try {
@@ -88,22 +98,11 @@ export async function syncFromImap(req: ImapSyncRequest, connect: (o: ConnectOpt
     const scanOpts = { maxPartBytes: req.maxPartBytes, signal: req.signal, onProgress: req.onProgress, filter: req.serverFilter };
     for (const folder of folders) {
       const onPart = (p: CalendarPart) => parts.push(p);
-      const scan = req.cache
-        ? await syncFolderCached(client, req.cache, account, folder, { ...scanOpts, full: req.full }, onPart)
+      const scan: FolderOutcome = req.cache
+        ? await syncFolderCached(client, req.cache, account, folder, { ...scanOpts, full: req.full, lazyUnchanged: true }, onPart)
         : { ...(await scanFolder(client, folder, scanOpts, onPart)), mode: 'stateless' as const, messagesFetched: undefined, messagesExpunged: undefined };
       states.push([folder, scan.uidValidity, scan.uidNext, scan.messages, scan.mode]);
-      reports.set(folder, {
-        ...emptyFolderReport(folder),
-        messages: scan.messages,
-        messagesWithCalendar: scan.messagesWithCalendar,
-        bytesDownloaded: scan.bytesDownloaded,
-        messagesFilteredOut: scan.messagesFilteredOut,
-        syncMode: scan.mode,
-        messagesFetched: scan.messagesFetched ?? scan.messages,
-        messagesExpunged: scan.messagesExpunged ?? 0,
-        skipped: scan.skipped,
-        warnings: scan.warnings,
-      });
+      scans.push(scan);
     }
   } catch (err) {
     if (req.signal?.aborted) throw new AppError('CANCELLED', 'The scan was cancelled.');
@@ -115,20 +114,38 @@ export async function syncFromImap(req: ImapSyncRequest, connect: (o: ConnectOpt
     await disconnect(client);
   }
   // With the cache, a feed built from exactly these folder states and settings is reused: merging
-  // every cached part again would cost far more than the no-change re-sync itself.
+  // every cached part again (or even reading them) would cost far more than the re-sync itself.
   let built: Built | undefined;
   let key: string | undefined;
   let state = '';
   if (req.cache) {
     key = feedKey(account, folders, [scanKeyOf({ maxPartBytes: req.maxPartBytes, filter: req.serverFilter })], req);
     state = JSON.stringify(states.map((s) => s.slice(0, 4)));
-    const unchanged = states.every((s) => s[4] === 'unchanged');
-    const hit = unchanged ? req.cache.getFeed(key, state) : undefined;
-    if (hit) built = decodeBuilt(hit);
+    const hit = scans.every((s) => s.mode === 'unchanged') ? req.cache.getFeed(key, state) : undefined;
+    if (hit) {
+      const memo = decodeMemo(hit);
+      built = memo.built;
+      for (const s of scans) Object.assign(s, memo.tallies[s.folder] ?? {}, { loadCached: undefined });
+    }
+  }
+  for (const s of scans) s.loadCached?.();
+  for (const scan of scans) {
+    reports.set(scan.folder, {
+      ...emptyFolderReport(scan.folder),
+      messages: scan.messages,
+      messagesWithCalendar: scan.messagesWithCalendar,
+      bytesDownloaded: scan.bytesDownloaded,
+      messagesFilteredOut: scan.messagesFilteredOut,
+      syncMode: scan.mode,
+      messagesFetched: scan.messagesFetched ?? scan.messages,
+      messagesExpunged: scan.messagesExpunged ?? 0,
+      skipped: scan.skipped,
+      warnings: scan.warnings,
+    });
   }
   if (!built) {
     built = buildCalendar(parts, folders, req);
-    if (req.cache && key) req.cache.putFeed(key, state, encodeBuilt(built));
+    if (req.cache && key) req.cache.putFeed(key, state, encodeMemo(built, scans));
   }
   const { ics, items, extra } = mergeInto(reports, built);
   return { ics, items, report: finishReport(`imap://${req.connect.username}@${req.connect.host}`, started, [...reports.values()], extra) };
