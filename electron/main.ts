@@ -7,6 +7,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AppService } from './core/app/app-service.ts';
 import { defaultConfigPath, loadConfig } from './core/config/config-file.ts';
+import { ConnectionPool } from './core/imap/connection-pool.ts';
 import { keytarStore } from './core/secrets/secret-store.ts';
 import { defaultCachePath, SyncCache } from './core/store/cache.ts';
 import { startProfileService, type RunningService } from './core/sync/profile-service.ts';
@@ -38,7 +39,10 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(async () => {
     const cache = new SyncCache(defaultCachePath());
+    // One kept-open connection per account, shared by the window's scans and the schedule.
+    const pool = new ConnectionPool();
     const appService = new AppService({
+      pool,
       configFile,
       version: app.getVersion(),
       openSecrets: () => keytarStore(),
@@ -107,6 +111,7 @@ if (!app.requestSingleInstanceLock()) {
       service = await startProfileService({
         configFile,
         cache,
+        pool,
         openSecrets: () => keytarStore(),
         env: process.env,
         log: (line) => console.error(line),
@@ -143,7 +148,7 @@ if (!app.requestSingleInstanceLock()) {
       e.preventDefault();
       const s = service;
       service = undefined;
-      void s.stop().finally(() => {
+      void s.stop().then(() => pool.closeAll()).finally(() => {
         cache.close();
         app.quit();
       });

@@ -10,6 +10,7 @@ import { AppError } from '../errors.ts';
 import { planProfile, connectionOf, syncProfile } from '../config/profile-run.ts';
 import { connectImap, defaultPort, disconnect, type ConnectOptions } from '../imap/connect.ts';
 import { listFolders } from '../imap/folders.ts';
+import type { ConnectionPool } from '../imap/connection-pool.ts';
 import { expandOccurrences, toPreviewEvents } from '../preview/preview-events.ts';
 import { accountKey, type SecretStore } from '../secrets/secret-store.ts';
 import { writeFileAtomic } from '../store/atomic-write.ts';
@@ -22,6 +23,8 @@ export interface AppServiceDeps {
   /** Opens the OS keychain; throws KEYCHAIN_UNAVAILABLE where there is none. */
   openSecrets: () => Promise<SecretStore>;
   cache?: SyncCache;
+  /** Keeps scan connections open between scans (shared with the schedule in the app). */
+  pool?: ConnectionPool;
   connect?: (o: ConnectOptions) => Promise<ImapFlow>;
   /** The native save dialog; undefined when the user cancels. */
   chooseSavePath: (suggested: string) => Promise<string | undefined>;
@@ -169,6 +172,7 @@ export class AppService implements Methods {
       const result = await syncProfile(plan, {
         password,
         cache: this.deps.cache,
+        pool: this.deps.pool,
         full: req.full,
         signal: abort.signal,
         onProgress: (p) => {

@@ -5,6 +5,7 @@ import type { Account, Config, ProfileFilters } from '../../shared/config-schema
 import type { ComponentType } from '../ical/build-calendar.ts';
 import type { ImapFlow } from 'imapflow';
 import type { ConnectOptions } from '../imap/connect.ts';
+import type { ConnectionPool } from '../imap/connection-pool.ts';
 import type { ScanProgress } from '../imap/scan.ts';
 import { buildEventFilter, type EventFilter } from '../filters/event-filter.ts';
 import { buildServerFilter, type ServerFilter } from '../filters/server-filter.ts';
@@ -65,6 +66,8 @@ export function planProfile(cfg: Config, name: string, configFile: string, now =
 
 export interface RunProfileOptions {
   password: string;
+  /** Keep the connection open for the next run (tray, serve). */
+  pool?: ConnectionPool;
   cache?: SyncCache;
   full?: boolean;
   signal?: AbortSignal;
@@ -82,6 +85,7 @@ export function syncProfile(plan: ProfilePlan, opts: RunProfileOptions, connect?
     cancelled: plan.cancelled,
     maxPartBytes: plan.maxPartBytes,
     cache: opts.cache,
+    pool: opts.pool,
     full: opts.full,
     signal: opts.signal,
     onProgress: opts.onProgress,

@@ -2,6 +2,7 @@
 // on its interval (each run replaces its .ics atomically; a failed run keeps the last good file)
 // and, if enabled, the local feed. Passwords come from the environment or the keychain, never a file.
 import { AppError } from '../errors.ts';
+import { ConnectionPool } from '../imap/connection-pool.ts';
 import { loadConfig, saveConfig } from '../config/config-file.ts';
 import { planProfile, runProfile } from '../config/profile-run.ts';
 import { newFeedToken, startFeedServer, webcalUrl, type FeedProfile, type RunningFeed } from '../feed/feed-server.ts';
@@ -18,6 +19,8 @@ export interface ProfileServiceOptions {
   log: (line: string) => void;
   clock?: Clock;
   onTransition?: (t: Transition) => void;
+  /** Connections kept open between runs; one is made (and closed on stop) if not given. */
+  pool?: ConnectionPool;
 }
 
 export interface RunningService {
@@ -44,6 +47,7 @@ async function secret(opts: ProfileServiceOptions, envName: string, key: string)
 
 export async function startProfileService(opts: ProfileServiceOptions): Promise<RunningService> {
   let cfg = await loadConfig(opts.configFile);
+  const pool = opts.pool ?? new ConnectionPool();
   const file = opts.configFile;
   // Every served profile needs a token; missing ones are made once and saved (atomically).
   if (cfg.feed?.enabled) {
@@ -60,7 +64,7 @@ export async function startProfileService(opts: ProfileServiceOptions): Promise<
       const plan = planProfile(cfg, name, file);
       const password = await secret(opts, 'MAILBOX2ICS_PASSWORD', accountKey(plan.connect.username, plan.connect.host));
       if (!password) throw new AppError('NO_PASSWORD', `No password for ${accountKey(plan.connect.username, plan.connect.host)} (account "${plan.accountName}"): store it in the keychain or set MAILBOX2ICS_PASSWORD.`);
-      const result = await runProfile(plan, { password, cache: opts.cache });
+      const result = await runProfile(plan, { password, cache: opts.cache, pool });
       const scope = `profile:${name}`;
       const { events, snapshot, removed } = toPreviewEvents(result.items, result.ics, opts.cache?.getSnapshot(scope));
       opts.cache?.putSnapshot(scope, snapshot);
@@ -128,6 +132,7 @@ export async function startProfileService(opts: ProfileServiceOptions): Promise<
       scheduler.stop();
       await scheduler.idle();
       await feed?.close();
+      if (!opts.pool) await pool.closeAll();
     },
   };
 }

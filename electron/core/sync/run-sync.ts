@@ -5,6 +5,7 @@ import type { CalendarPart, Warning } from '../model.ts';
 import { createHash } from 'node:crypto';
 import { buildCalendar, type BuildOptions, type BuildResult, type FolderMergeStats, type MergedItem } from '../ical/build-calendar.ts';
 import { connectImap, defaultPort, disconnect, type ConnectOptions } from '../imap/connect.ts';
+import type { ConnectionPool } from '../imap/connection-pool.ts';
 import { scanKeyOf, syncFolderCached, type CachedFolderScan } from '../imap/incremental.ts';
 import type { SyncCache } from '../store/cache.ts';
 import { listFolders, resolveFolders } from '../imap/folders.ts';
@@ -37,6 +38,8 @@ export interface ImapSyncRequest extends MergeSettings {
   cache?: SyncCache;
   /** Ignore the cache's state and rescan (the cache is refilled). */
   full?: boolean;
+  /** Long-running callers keep the connection open between syncs (no new TLS handshake and login). */
+  pool?: ConnectionPool;
   signal?: AbortSignal;
   onProgress?: (p: ScanProgress) => void;
 }
@@ -82,7 +85,8 @@ function decodeMemo(text: string): { built: Built; tallies: Record<string, Tally
 
 export async function syncFromImap(req: ImapSyncRequest, connect: (o: ConnectOptions) => Promise<ImapFlow> = connectImap): Promise<SyncResult> {
   const started = Date.now();
-  const client = await connect(req.connect);
+  const client = await (req.pool ? req.pool.acquire(req.connect) : connect(req.connect));
+  let healthy = false;
   // Cancel must not wait for a slow FETCH to finish: closing the connection fails it at once.
   const onAbort = () => client.close();
   req.signal?.addEventListener('abort', onAbort, { once: true });
@@ -104,6 +108,7 @@ export async function syncFromImap(req: ImapSyncRequest, connect: (o: ConnectOpt
       states.push([folder, scan.uidValidity, scan.uidNext, scan.messages, scan.mode]);
       scans.push(scan);
     }
+    healthy = true;
   } catch (err) {
     if (req.signal?.aborted) throw new AppError('CANCELLED', 'The scan was cancelled.');
     if (err instanceof AppError) throw err;
@@ -111,7 +116,8 @@ export async function syncFromImap(req: ImapSyncRequest, connect: (o: ConnectOpt
     throw new AppError('CONNECTION_LOST', `The connection to ${req.connect.host} failed during the scan: ${errorMessage(err)}${e.code ? ` (${e.code})` : ''}. Nothing was written.`, { server: req.connect.host });
   } finally {
     req.signal?.removeEventListener('abort', onAbort);
-    await disconnect(client);
+    if (req.pool && healthy && !req.signal?.aborted) await req.pool.release(req.connect, client);
+    else await disconnect(client);
   }
   // With the cache, a feed built from exactly these folder states and settings is reused: merging
   // every cached part again (or even reading them) would cost far more than the re-sync itself.

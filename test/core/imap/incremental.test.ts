@@ -8,6 +8,7 @@ import { startDovecot, type DovecotServer } from '../../helpers/dovecot.ts';
 import { buildMail, vcal, vevent } from '../../helpers/mail-builder.ts';
 import { syncFromImap, type ImapSyncRequest } from '../../../electron/core/sync/run-sync.ts';
 import { SyncCache } from '../../../electron/core/store/cache.ts';
+import { ConnectionPool } from '../../../electron/core/imap/connection-pool.ts';
 import { buildServerFilter } from '../../../electron/core/filters/server-filter.ts';
 
 let server: DovecotServer;
@@ -107,5 +108,37 @@ describe('incremental sync', () => {
     const forced = await syncFromImap({ ...req, cache, full: true });
     expect(forced.report.folders.map((f) => f.syncMode)).toEqual(['full', 'full']);
     expect(forced.ics).toBe((await syncFromImap(req)).ics);
+  });
+
+  it('a kept-open connection logs in once and still sees a change that leaves the message count equal', async () => {
+    // Its own folder: the UIDVALIDITY test above deletes Dovecot's index files behind its back,
+    // after which a long-lived Dovecot session no longer notices Maildir files changed out of band.
+    server.createFolder('C');
+    for (let i = 0; i < 3; i++) server.addMessage('C', invitation(`c${i}@example.com`));
+    const own = { ...req, folders: ['C'], cache, pool: new ConnectionPool() };
+    const pool = own.pool;
+    try {
+      const before = (await server.waitForSessions(0)).sessions;
+      await syncFromImap(own);
+      expect(pool.size).toBe(1);
+      // The harness changes the Maildir behind Dovecot's back; Dovecot's open session notices that by
+      // the directory's mtime in whole seconds, so let a second pass first (real mail arrives through
+      // Dovecot itself).
+      await new Promise((r) => setTimeout(r, 1100));
+      // One message in, one out: EXISTS is the same, only a fresh EXAMINE's UIDNEXT tells.
+      server.addMessage('C', invitation('c-kept@example.com'));
+      server.removeMessageFile('C', 0);
+      const again = await syncFromImap(own);
+      expect(modes(again).C).toBe('incremental:1:1');
+      expect(again.ics).toBe((await syncFromImap({ ...req, folders: ['C'] })).ics);
+      const quiet = await syncFromImap(own);
+      expect(modes(quiet)).toEqual({ C: 'unchanged:0:0' });
+      await server.waitForSessions(before + 1);
+      // Three pooled syncs on one session (still open, so not logged yet) and one fresh login.
+      expect(server.readSessionStats().sessions - before).toBe(1);
+    } finally {
+      await pool.closeAll();
+    }
+    expect(pool.size).toBe(0);
   });
 });

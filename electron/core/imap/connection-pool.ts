@@ -1,0 +1,75 @@
+// Keeps one authenticated IMAP connection per account open between syncs of a long-running
+// process (tray, serve), so a re-sync that finds nothing new costs one EXAMINE per folder instead
+// of a TLS handshake and a login. Idle connections are logged out; a broken one is never reused.
+import { createHash } from 'node:crypto';
+import type { ImapFlow } from 'imapflow';
+import { connectImap, disconnect, type ConnectOptions } from './connect.ts';
+
+interface Idle {
+  client: ImapFlow;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+export class ConnectionPool {
+  private readonly idle = new Map<string, Idle>();
+
+  constructor(
+    private readonly connect: (o: ConnectOptions) => Promise<ImapFlow> = connectImap,
+    /** How long an unused connection stays open (servers drop idle sessions after ~30 min). */
+    private readonly idleMs = 10 * 60_000,
+  ) {}
+
+  /** Same server, user, trust and password → same connection. */
+  private key(o: ConnectOptions): string {
+    return createHash('sha256').update(JSON.stringify([o.host, o.port, o.security, o.username, o.caFile, o.pinnedFingerprint, o.password])).digest('hex');
+  }
+
+  /** An open connection for these options: a kept one if it is still usable, else a new one. */
+  acquire = async (o: ConnectOptions): Promise<ImapFlow> => {
+    const k = this.key(o);
+    const kept = this.idle.get(k);
+    if (kept) {
+      this.idle.delete(k);
+      clearTimeout(kept.timer);
+      if (kept.client.usable) return kept.client;
+      kept.client.close();
+    }
+    return this.connect(o);
+  };
+
+  /** Hands a connection back; only a healthy one is kept (closed after idleMs without use). */
+  release = async (o: ConnectOptions, client: ImapFlow): Promise<void> => {
+    // Leave no folder selected: the next sync must EXAMINE afresh, or it would read a stale
+    // UIDNEXT (only SELECT/EXAMINE report it) and could miss a change. CLOSE after EXAMINE expunges nothing.
+    if (client.usable && client.mailbox) await client.mailboxClose().catch(() => client.close());
+    if (!client.usable) {
+      client.close();
+      return;
+    }
+    const k = this.key(o);
+    const other = this.idle.get(k);
+    if (other) {
+      clearTimeout(other.timer);
+      void disconnect(other.client);
+    }
+    const timer = setTimeout(() => {
+      if (this.idle.get(k)?.client === client) this.idle.delete(k);
+      void disconnect(client);
+    }, this.idleMs);
+    timer.unref?.();
+    this.idle.set(k, { client, timer });
+  };
+
+  get size(): number {
+    return this.idle.size;
+  }
+
+  async closeAll(): Promise<void> {
+    const all = [...this.idle.values()];
+    this.idle.clear();
+    await Promise.all(all.map(async (e) => {
+      clearTimeout(e.timer);
+      await disconnect(e.client);
+    }));
+  }
+}
