@@ -116,7 +116,14 @@ export class AppService implements Methods {
   async removeAccount(req: Request<'accounts:remove'>): Promise<null> {
     const removed = await this.config.removeAccount(req.name);
     const others = Object.values((await this.config.read()).accounts).some((a) => accountKey(a.username, a.host) === accountKey(removed.username, removed.host));
-    if (!others) await (await this.secrets()).delete(accountKey(removed.username, removed.host)).catch(() => false);
+    if (!others) {
+      try {
+        await (await this.secrets()).delete(accountKey(removed.username, removed.host));
+      } catch (err) {
+        // The account is gone either way; without a keychain there was no saved password to delete.
+        if (!(err instanceof AppError && err.code === 'KEYCHAIN_UNAVAILABLE')) throw err;
+      }
+    }
     return null;
   }
 
