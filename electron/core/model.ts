@@ -1,5 +1,6 @@
 // Data shapes shared by every stage of the pipeline: where a calendar part came from, what was
 // extracted, what was skipped. Plain data only (no classes), so they serialize into reports.
+import type { PreparedPart } from './ical/prepare.ts';
 
 /** Where one calendar part came from: a folder+UID on a server, or a local file. */
 export interface SourceRef {
@@ -26,6 +27,8 @@ export interface CalendarPart {
   text: string;
   /** What decoding noticed (truncated base64, guessed charset): added to the reason if parsing fails. */
   decodeNotes?: string[];
+  /** What the merge reads from the text (see ical/prepare.ts); stored with the part by the sync cache. */
+  prepared?: PreparedPart;
 }
 
 /** Something that was not taken into the calendar, and why. Never fatal to a run. */

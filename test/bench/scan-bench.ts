@@ -2,7 +2,7 @@
 // wall time, messages/s, bytes the server sent (Dovecot's logout log), peak RSS, events out.
 // Then incremental sync with the persistent cache: a cache-filling full scan, a re-sync with no
 // change, after 1% new messages and after 1% expunged ones, checked against a fresh full scan.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -79,6 +79,38 @@ try {
     return { ...r, serverBytes: after.bytesOut - before.bytesOut };
   }
 
+  /**
+   * As the tray and `serve` run it: one process keeps its connection open; after an untimed sync it
+   * waits while `change` alters the folder, then the timed sync runs.
+   */
+  async function runPooledAfter(cacheFile: string, change: () => void): Promise<ChildResult & { serverBytes: number }> {
+    const before = server.readSessionStats();
+    const args = [server.host, String(server.imapsPort), server.user, server.pki.caFile, FOLDER, cacheFile];
+    const proc = spawn(process.execPath, ['--import', 'tsx', child, ...args], {
+      env: { ...process.env, MAILBOX2ICS_PASSWORD: server.password, BENCH_POOLED: '1', BENCH_WAIT: '1' },
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    let out = '';
+    let changed = false;
+    const done = new Promise<number>((resolve, reject) => {
+      proc.on('error', reject);
+      proc.on('close', (code) => resolve(code ?? 1));
+    });
+    proc.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (!changed && out.includes('READY\n')) {
+        changed = true;
+        change();
+        proc.stdin.end('go\n');
+      }
+    });
+    const code = await done;
+    if (code !== 0 || !changed) throw new Error(`pooled bench child failed (exit ${code})`);
+    const r = JSON.parse(out.trim().split('\n').pop()!) as ChildResult;
+    const after = await server.waitForSessions(before.sessions + 1);
+    return { ...r, serverBytes: after.bytesOut - before.bytesOut };
+  }
+
   const r = await runScan();
   const serverBytes = r.serverBytes;
   const pct = (100 * serverBytes) / folderBytes;
@@ -103,14 +135,23 @@ try {
   // As the tray and `serve` run it: the connection stays open between syncs (no TLS handshake, no login).
   const unchangedPooled = await runScan(cacheFile, true);
   // 1% new messages, generated like the seed and continuing its numbering.
-  for (let i = N + 1; i <= N + K; i++) server.addMessage(FOLDER, mail(i));
+  const add = (from: number) => {
+    for (let i = from; i < from + K; i++) server.addMessage(FOLDER, mail(i));
+  };
+  add(N + 1);
   const added = await runScan(cacheFile);
+  const addedPooled = await runPooledAfter(cacheFile, () => add(N + K + 1));
   // 1% expunged: delete K message files spread evenly over the folder (a mix of plain mails,
   // invitations and large attachments); Dovecot sees the missing files as expunges. Highest index
   // first, so the lower indices still point at the same files.
-  const files = N + K;
-  for (let k = K - 1; k >= 0; k--) server.removeMessageFile(FOLDER, Math.floor((k * files) / K));
+  let files = N + 2 * K;
+  const expunge = () => {
+    for (let k = K - 1; k >= 0; k--) server.removeMessageFile(FOLDER, Math.floor((k * files) / K));
+    files -= K;
+  };
+  expunge();
   const expunged = await runScan(cacheFile);
+  const expungedPooled = await runPooledAfter(cacheFile, expunge);
   // The reference: a stateless full scan of the folder as it is now.
   const fresh = await runScan();
 
@@ -126,16 +167,19 @@ try {
   row('(a) full scan, filling cache', filled, 'baseline');
   row('no change (new connection)', unchanged, verdict(unchanged.messagesFetched === 0 && unchanged.wallMs <= base / 100, '0 fetched, ≤ 1%'));
   row('no change (kept-open conn.)', unchangedPooled, verdict(unchangedPooled.messagesFetched === 0 && unchangedPooled.wallMs <= base / 100, '0 fetched, ≤ 1%; bytes: 2 syncs'));
-  row(`${K} new (1%)`, added, verdict(added.wallMs <= base / 20, '≤ 5%'));
-  row(`${K} expunged (1%)`, expunged, '');
+  row(`${K} new (1%), new conn.`, added, verdict(added.wallMs <= base / 20, '≤ 5%'));
+  row(`${K} new (1%), kept-open conn.`, addedPooled, verdict(addedPooled.wallMs <= base / 20, '≤ 5%; bytes: 2 syncs'));
+  row(`${K} expunged (1%), new conn.`, expunged, '');
+  row(`${K} expunged (1%), kept-open`, expungedPooled, 'bytes: 2 syncs');
   row('stateless full, after', fresh, '');
   console.log('');
   console.log('incremental sync (one cache file; wall time measured inside the child, excluding Node startup)');
   const widths = table[0].map((_, c) => Math.max(...table.map((t) => t[c].length)));
   for (const t of table) console.log(t.map((cell, c) => (c === t.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ').trimEnd());
-  const same = expunged.icsSha256 === fresh.icsSha256 && expunged.icsBytes === fresh.icsBytes && expunged.eventsOut === fresh.eventsOut;
+  const last = expungedPooled;
+  const same = last.icsSha256 === fresh.icsSha256 && last.icsBytes === fresh.icsBytes && last.eventsOut === fresh.eventsOut;
   console.log(
-    `incremental == full scan: ${same ? 'yes' : 'no'} (cached: ${expunged.eventsOut} events, ${expunged.icsBytes} bytes, sha256 ${expunged.icsSha256.slice(0, 12)}; ` +
+    `incremental == full scan: ${same ? 'yes' : 'no'} (cached: ${last.eventsOut} events, ${last.icsBytes} bytes, sha256 ${last.icsSha256.slice(0, 12)}; ` +
       `full: ${fresh.eventsOut} events, ${fresh.icsBytes} bytes, sha256 ${fresh.icsSha256.slice(0, 12)})`,
   );
 } finally {

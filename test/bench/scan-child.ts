@@ -3,16 +3,33 @@
 // SQLite cache, so repeated runs measure incremental sync. Prints a JSON line; the feed itself is
 // only hashed and measured, never written anywhere.
 import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { syncFromImap } from '../../electron/core/sync/run-sync.ts';
 import { SyncCache } from '../../electron/core/store/cache.ts';
 import { ConnectionPool } from '../../electron/core/imap/connection-pool.ts';
 
+async function startProfiler(): Promise<{ stop(): Promise<unknown> }> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = await session.post('Profiler.stop');
+      session.disconnect();
+      return profile;
+    },
+  };
+}
+
 const [host, port, user, caFile, folder, cacheFile] = process.argv.slice(2);
 const cache = cacheFile ? new SyncCache(cacheFile) : undefined;
-// BENCH_POOLED=1: as the tray and `serve` do, keep the connection open; one untimed sync opens it,
-// the timed one reuses it.
+// BENCH_POOLED=1: as the tray and `serve` do, keep the connection open and the process warm. An
+// untimed sync opens the connection and rescans the folder (a long-running app has merged before,
+// so its code is compiled and its time-zone memos are filled); the timed sync reuses both.
 const pool = process.env.BENCH_POOLED ? new ConnectionPool() : undefined;
-const request = () => ({
+const request = (full = false) => ({
   connect: { host, port: Number(port), security: 'tls' as const, username: user, password: process.env.MAILBOX2ICS_PASSWORD ?? '', caFile },
     folders: [folder],
     include: new Set(['VEVENT'] as const),
@@ -20,16 +37,26 @@ const request = () => ({
     maxPartBytes: 10 << 20,
     cache,
     pool,
+    full,
   });
-if (pool) await syncFromImap(request());
+if (pool) await syncFromImap(request(true));
+// BENCH_WAIT=1: tell the parent the connection is open, then wait for it to change the folder.
+if (process.env.BENCH_WAIT) {
+  process.stdout.write('READY\n');
+  await new Promise<void>((resolve) => process.stdin.once('data', () => resolve()));
+  process.stdin.pause();
+}
 // Timed inside the child around syncFromImap only: Node/tsx startup and opening the cache are not
 // part of a sync's wall time (a long-running app pays them once).
+// BENCH_CPU_PROFILE=FILE: a CPU profile of the timed sync alone (open it in Chrome's DevTools).
+const profiler = process.env.BENCH_CPU_PROFILE ? await startProfiler() : undefined;
 const started = performance.now();
 let result: Awaited<ReturnType<typeof syncFromImap>>;
 let wallMs: number;
 try {
   result = await syncFromImap(request());
   wallMs = performance.now() - started;
+  if (profiler) writeFileSync(process.env.BENCH_CPU_PROFILE!, JSON.stringify(await profiler.stop()));
 } finally {
   await pool?.closeAll();
   cache?.close();

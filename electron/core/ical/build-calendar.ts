@@ -2,10 +2,9 @@
 // time zones, merge by iTIP rules, serialize. A bad part is skipped and reported, never fatal.
 import ICAL from 'ical.js';
 import type { CalendarPart, SkippedItem, SourceRef, Warning } from '../model.ts';
-import { parsePart } from './parse-part.ts';
-import { derivedUid, rankOf, recurrenceKey } from './revision.ts';
-import { ATTENDEE_METHODS, mergeEntries, type CancelledPolicy, type Entry, type MergedComponent } from './merge.ts';
-import { TimezoneCollector, rewriteTzids } from './timezones.ts';
+import { componentFacts, COUNTED_ONLY, preparedOf, referencedTzids, type PreparedComp } from './prepare.ts';
+import { mergeEntries, type CancelledPolicy, type Entry, type MergedComponent } from './merge.ts';
+import { TimezoneCollector, componentText, rewriteTzids } from './timezones.ts';
 import { serializeCalendar } from './serialize.ts';
 import type { EventFilter } from '../filters/event-filter.ts';
 
@@ -56,19 +55,15 @@ function emptyStats(): FolderMergeStats {
   return { calendarParts: 0, componentsIn: 0, eventsOut: 0, updatesApplied: 0, cancellationsApplied: 0, attendeeTraffic: 0, notIncluded: 0, filteredOut: 0 };
 }
 
-function referencedTzids(comp: ICAL.Component, into: Set<string>): void {
-  for (const prop of comp.getAllProperties()) {
-    const tzid = prop.getParameter('tzid');
-    if (typeof tzid === 'string' && tzid) into.add(tzid);
-  }
-  for (const sub of comp.getAllSubcomponents()) referencedTzids(sub, into);
-}
-
 function where(part: CalendarPart) {
   const s = part.source;
   return { folder: s.folder, uid: s.uid, file: s.file, subject: s.subject, section: part.section };
 }
 
+/**
+ * Merges the parts into one feed. Each part is read through its prepared record (stored with it by
+ * the sync cache, or computed here), so only the components the merge changes are parsed again.
+ */
 export function buildCalendar(parts: Iterable<CalendarPart>, folderOrder: string[], opts: BuildOptions): BuildResult {
   const folders = new Map<string, FolderMergeStats>();
   const folderIndex = new Map<string, number>();
@@ -88,69 +83,72 @@ export function buildCalendar(parts: Iterable<CalendarPart>, folderOrder: string
   const skipped: SkippedItem[] = [];
   const warnings: Warning[] = [];
   const tz = new TimezoneCollector();
-  const pending: Array<{ comp: ICAL.Component; method: string; part: CalendarPart; folder: number }> = [];
+  const pending: Array<{ comp: PreparedComp; map: Map<string, string>; part: CalendarPart; folder: number }> = [];
 
   for (const part of parts) {
     const folder = indexOf(part.source.folder);
     const stats = folders.get(part.source.folder)!;
     stats.calendarParts += 1;
-    const parsed = parsePart(part.text);
-    if (!parsed.ok) {
+    const prepared = preparedOf(part);
+    if (prepared.error !== undefined) {
       const notes = part.decodeNotes?.length ? ` (${part.decodeNotes.join('; ')})` : '';
-      skipped.push({ ...where(part), reason: `${parsed.reason}${notes}` });
+      skipped.push({ ...where(part), reason: `${prepared.error}${notes}` });
       continue;
     }
-    for (const r of parsed.value.repairs) warnings.push({ ...where(part), message: `repaired: ${r}` });
+    for (const r of prepared.repairs) warnings.push({ ...where(part), message: `repaired: ${r}` });
     const label = `${part.source.file ?? `${part.source.folder} UID ${part.source.uid}`} part ${part.section}`;
-    const vtimezones: ICAL.Component[] = [];
     const refs = new Set<string>();
-    const comps: Array<{ comp: ICAL.Component; method: string }> = [];
-    for (const cal of parsed.value.calendars) {
-      const calMethod = String(cal.getFirstPropertyValue('method') ?? '').trim().toUpperCase();
-      const method = part.mimeMethod ?? (calMethod || 'PUBLISH');
-      for (const sub of cal.getAllSubcomponents()) {
-        if (sub.name === 'vtimezone') {
-          vtimezones.push(sub);
-          continue;
-        }
-        if (!KINDS.includes(sub.name)) continue;
-        stats.componentsIn += 1;
-        if (!opts.include.has(sub.name.toUpperCase() as ComponentType)) {
-          stats.notIncluded += 1;
-          continue;
-        }
-        if (ATTENDEE_METHODS.has(method)) {
-          stats.attendeeTraffic += 1;
-          continue;
-        }
-        if (method === 'ADD') {
-          skipped.push({ ...where(part), reason: `METHOD:ADD (adding instances to a series) is not supported; ${sub.name.toUpperCase()} not applied` });
-          continue;
-        }
-        referencedTzids(sub, refs);
-        comps.push({ comp: sub, method });
+    const comps: PreparedComp[] = [];
+    for (const c of prepared.comps) {
+      stats.componentsIn += 1;
+      if (!opts.include.has(c.kind.toUpperCase() as ComponentType)) {
+        stats.notIncluded += 1;
+        continue;
       }
+      if (c.method === 'ADD') {
+        skipped.push({ ...where(part), reason: `METHOD:ADD (adding instances to a series) is not supported; ${c.kind.toUpperCase()} not applied` });
+        continue;
+      }
+      if (COUNTED_ONLY.has(c.method)) {
+        stats.attendeeTraffic += 1;
+        continue;
+      }
+      for (const t of c.tzids) refs.add(t);
+      comps.push(c);
     }
     if (!comps.length) continue;
-    const map = tz.add({ label, vtimezones, referenced: refs });
-    for (const c of comps) {
-      rewriteTzids(c.comp, map);
-      pending.push({ ...c, part, folder });
-    }
+    const map = tz.add(label, prepared.zones, refs);
+    for (const comp of comps) pending.push({ comp, map, part, folder });
   }
   for (const p of tz.problems) warnings.push({ folder: p.source, message: `time zone: ${p.reason}` });
 
-  // Instants (RECURRENCE-ID, DTSTAMP) can only be computed once every zone is known.
+  // Every zone is known now. A component whose TZIDs keep their name and meaning uses its prepared
+  // text and facts; one whose TZIDs were renamed or now mean another definition is re-derived.
   tz.registerAll();
   const entries: Entry[] = pending.map((p, order) => {
-    if (!p.comp.hasProperty('uid')) p.comp.addPropertyWithValue('uid', derivedUid(p.comp));
+    const c = p.comp;
     const date = p.part.source.date ? Date.parse(p.part.source.date) : Number.NaN;
+    const same = c.tzids.every((t) => p.map.get(t) === t) && Object.entries(c.zones).every(([t, sig]) => (tz.sigOf(t) ?? null) === sig);
+    let facts: Pick<PreparedComp, 'uid' | 'recurKey' | 'recurrenceId' | 'sequence' | 'dtstamp' | 'status'> = c;
+    let text = c.text!;
+    let tzids = c.tzids;
+    if (!same) {
+      const comp = ICAL.Component.fromString(text);
+      rewriteTzids(comp, p.map);
+      facts = componentFacts(comp, tz.lookup);
+      text = componentText(comp);
+      tzids = [...referencedTzids(comp, new Set())].sort();
+    }
     return {
-      comp: p.comp,
-      uid: String(p.comp.getFirstPropertyValue('uid')),
-      recurKey: recurrenceKey(p.comp),
-      method: p.method,
-      rank: rankOf(p.comp, Number.isFinite(date) ? date : -Infinity, order),
+      text,
+      kind: c.kind,
+      uid: facts.uid,
+      recurKey: facts.recurKey,
+      ...(facts.recurrenceId !== undefined ? { recurrenceId: facts.recurrenceId } : {}),
+      tzids,
+      status: facts.status,
+      method: c.method,
+      rank: { sequence: facts.sequence, dtstamp: facts.dtstamp ?? -Infinity, messageDate: Number.isFinite(date) ? date : -Infinity, order },
       folder: p.folder,
       source: p.part.source,
     };
@@ -170,17 +168,24 @@ export function buildCalendar(parts: Iterable<CalendarPart>, folderOrder: string
 
   const sorted = kept.sort(
     (a, b) =>
-      KINDS.indexOf(a.comp.name) - KINDS.indexOf(b.comp.name) ||
-      (a.uid < b.uid ? -1 : a.uid > b.uid ? 1 : 0) ||
+      KINDS.indexOf(a.kind) - KINDS.indexOf(b.kind) ||
+      cmp(a.uid, b.uid) ||
       cmp(a.recurKey ?? '', b.recurKey ?? ''),
   );
   const used = new Set<string>();
-  for (const m of sorted) referencedTzids(m.comp, used);
-  const ics = serializeCalendar(tz.vtimezonesFor(used), sorted.map((m) => m.comp));
+  const texts = sorted.map((m) => {
+    if (m.comp) {
+      referencedTzids(m.comp, used);
+      return componentText(m.comp);
+    }
+    for (const t of m.tzids) used.add(t);
+    return m.text!;
+  });
+  const ics = serializeCalendar(tz.vtimezoneTexts(used), texts);
   const items: MergedItem[] = sorted.map((m) => ({
     uid: m.uid,
-    ...(m.comp.hasProperty('recurrence-id') ? { recurrenceId: String(m.comp.getFirstPropertyValue('recurrence-id')) } : {}),
-    kind: m.comp.name.toUpperCase() as ComponentType,
+    ...(m.recurrenceId !== undefined ? { recurrenceId: m.recurrenceId } : {}),
+    kind: m.kind.toUpperCase() as ComponentType,
     cancelled: m.cancelled,
     source: m.decidedBy.source ?? { folder: folderNames[m.decidedBy.folder], uid: 0 },
   }));
@@ -191,12 +196,17 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** A merged component to read (the filter never changes it, so its text stays the output). */
+function parsed(m: MergedComponent): ICAL.Component {
+  return m.comp ?? ICAL.Component.fromString(m.text!);
+}
+
 /** Keeps or drops each UID as a whole, so an override never survives without its series. */
 function applyEventFilter(components: MergedComponent[], filter: EventFilter | undefined, dropped: (m: MergedComponent) => void): MergedComponent[] {
   if (!filter || filter.isEmpty) return components;
   const groups = new Map<string, MergedComponent[]>();
   for (const m of components) {
-    const key = `${m.comp.name}|${m.uid}`;
+    const key = `${m.kind}|${m.uid}`;
     const g = groups.get(key);
     if (g) g.push(m);
     else groups.set(key, [m]);
@@ -204,7 +214,7 @@ function applyEventFilter(components: MergedComponent[], filter: EventFilter | u
   const out: MergedComponent[] = [];
   for (const g of groups.values()) {
     const master = g.find((m) => m.recurKey === null) ?? g[0];
-    if (filter.keep(master.comp, g.map((m) => m.comp))) out.push(...g);
+    if (filter.keep(parsed(master), g.map(parsed))) out.push(...g);
     else g.forEach(dropped);
   }
   return out;

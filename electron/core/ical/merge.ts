@@ -7,10 +7,17 @@ import { compareRank, type Rank } from './revision.ts';
 export type CancelledPolicy = 'remove' | 'keep';
 
 export interface Entry {
-  comp: ICAL.Component;
+  /** The component as output text; parsed only when the merge has to change it. */
+  text: string;
+  kind: string;
   uid: string;
   /** null for the series master (or a non-recurring component). */
   recurKey: string | null;
+  recurrenceId?: string;
+  /** Output TZIDs the component references. */
+  tzids: string[];
+  /** STATUS, upper-cased. */
+  status: string;
   method: string;
   rank: Rank;
   /** Index of the folder the entry came from, for per-folder statistics. */
@@ -26,12 +33,26 @@ export interface MergeStats {
 }
 
 export interface MergedComponent {
-  comp: ICAL.Component;
   uid: string;
+  kind: string;
   recurKey: string | null;
+  recurrenceId?: string;
   /** The entry whose content (or cancellation) decided this component. */
   decidedBy: Entry;
   cancelled: boolean;
+  /** The output text, unless the merge built or changed the component (then `comp`). */
+  text?: string;
+  comp?: ICAL.Component;
+  tzids: string[];
+}
+
+/** The merged component as an ical.js component (parsed on first use; later changes go to it). */
+export function componentOf(m: MergedComponent): ICAL.Component {
+  if (!m.comp) {
+    m.comp = ICAL.Component.fromString(m.text!);
+    m.text = undefined;
+  }
+  return m.comp;
 }
 
 export const ATTENDEE_METHODS = new Set(['REPLY', 'COUNTER', 'REFRESH', 'DECLINECOUNTER']);
@@ -41,8 +62,7 @@ function newest(entries: Entry[]): Entry {
 }
 
 function isCancelled(e: Entry): boolean {
-  if (e.method === 'CANCEL') return true;
-  return String(e.comp.getFirstPropertyValue('status') ?? '').toUpperCase() === 'CANCELLED';
+  return e.method === 'CANCEL' || e.status === 'CANCELLED';
 }
 
 function versionsCount(revs: Entry[]): number {
@@ -50,22 +70,26 @@ function versionsCount(revs: Entry[]): number {
 }
 
 /** Marks a component cancelled, keeping the best content we have for it. */
-function cancelledCopy(base: Entry, cancel: Entry, master?: ICAL.Component): ICAL.Component {
-  const comp = ICAL.Component.fromString(base.comp.toString());
+function cancelledCopy(base: Entry, cancel: Entry, master?: Entry): ICAL.Component {
+  const comp = ICAL.Component.fromString(base.text);
   comp.updatePropertyWithValue('status', 'CANCELLED');
   if (cancel.rank.sequence > base.rank.sequence) comp.updatePropertyWithValue('sequence', cancel.rank.sequence);
-  if (master && !comp.hasProperty('summary') && master.hasProperty('summary')) {
-    comp.addProperty(ICAL.Property.fromString(master.getFirstProperty('summary')!.toICALString()));
+  if (master && !comp.hasProperty('summary')) {
+    const summary = ICAL.Component.fromString(master.text).getFirstProperty('summary');
+    if (summary) comp.addProperty(ICAL.Property.fromString(summary.toICALString()));
   }
   return comp;
 }
 
-function addExdate(master: ICAL.Component, override: ICAL.Component): void {
+function addExdate(masterMerged: MergedComponent, overrideMerged: MergedComponent): void {
+  const override = overrideMerged.comp ?? ICAL.Component.fromString(overrideMerged.text!);
   const rid = override.getFirstProperty('recurrence-id');
   if (!rid) return;
   const text = rid.toICALString().replace(/^RECURRENCE-ID/i, 'EXDATE').replace(/;RANGE=[^;:]*/i, '');
+  const master = componentOf(masterMerged);
   const existing = new Set(master.getAllProperties('exdate').map((p) => p.toICALString()));
   if (!existing.has(text)) master.addProperty(ICAL.Property.fromString(text));
+  masterMerged.tzids = [...new Set([...masterMerged.tzids, ...overrideMerged.tzids])].sort();
 }
 
 export function mergeEntries(entries: Entry[], policy: CancelledPolicy, folderCount: number): { components: MergedComponent[]; stats: MergeStats } {
@@ -110,14 +134,14 @@ export function mergeEntries(entries: Entry[], policy: CancelledPolicy, folderCo
         const decided = winner.method === 'CANCEL' ? newest(revs) : winner;
         stats.updatesApplied[decided.folder] += versionsCount(revs) - 1;
       }
-      const merged = resolveKey(uid, key || null, winner, revs, policy, masterWinner?.comp);
+      const merged = resolveKey(uid, key || null, winner, revs, policy, masterWinner);
       if (key === '') master = merged;
       else overrides.push(merged);
     }
     if (master) emit(master);
     for (const o of overrides) {
       // Removing a cancelled occurrence must also stop the series rule from generating it.
-      if (o.cancelled && policy === 'remove' && master && !master.cancelled) addExdate(master.comp, o.comp);
+      if (o.cancelled && policy === 'remove' && master && !master.cancelled) addExdate(master, o);
       emit(o);
     }
   }
@@ -125,9 +149,16 @@ export function mergeEntries(entries: Entry[], policy: CancelledPolicy, folderCo
   return { components: kept, stats };
 }
 
-function resolveKey(uid: string, key: string | null, winner: Entry, revs: Entry[], policy: CancelledPolicy, master?: ICAL.Component): MergedComponent {
-  if (!isCancelled(winner)) return { comp: winner.comp, uid, recurKey: key, decidedBy: winner, cancelled: false };
-  if (policy === 'remove') return { comp: winner.comp, uid, recurKey: key, decidedBy: winner, cancelled: true };
+function resolveKey(uid: string, key: string | null, winner: Entry, revs: Entry[], policy: CancelledPolicy, master?: Entry): MergedComponent {
+  const from = (e: Entry, cancelled: boolean): MergedComponent => ({
+    uid, kind: e.kind, recurKey: key, ...(e.recurrenceId !== undefined ? { recurrenceId: e.recurrenceId } : {}),
+    decidedBy: winner, cancelled, text: e.text, tzids: e.tzids,
+  });
+  if (!isCancelled(winner)) return from(winner, false);
+  if (policy === 'remove') return from(winner, true);
   const base = winner.method === 'CANCEL' && revs.length ? newest(revs) : winner;
-  return { comp: cancelledCopy(base, winner, master), uid, recurKey: key, decidedBy: winner, cancelled: true };
+  const m = from(base, true);
+  m.comp = cancelledCopy(base, winner, master);
+  m.text = undefined;
+  return m;
 }

@@ -1,5 +1,7 @@
-// Reads the iTIP identity and ordering of one component: UID, RECURRENCE-ID as an instant, and the
-// revision rank (SEQUENCE, DTSTAMP, message date, arrival). Never modifies the component.
+// Reads the iTIP identity and ordering of one component: RECURRENCE-ID and DTSTAMP as instants, and
+// the revision rank (SEQUENCE, DTSTAMP, message date, arrival). Never modifies the component.
+// Instants are computed in explicitly given zones, never through ical.js's global zone registry, so
+// the same component always yields the same facts.
 import { createHash } from 'node:crypto';
 import ICAL from 'ical.js';
 
@@ -13,6 +15,9 @@ export interface Rank {
   order: number;
 }
 
+/** A TZID's definition (undefined: none known, the time is read as written) and its meaning. */
+export type ZoneLookup = (tzid: string) => { tz: ICAL.Timezone | undefined; sig: string } | undefined;
+
 /** Positive when a is the newer revision. */
 export function compareRank(a: Rank, b: Rank): number {
   return a.sequence - b.sequence || cmp(a.dtstamp, b.dtstamp) || cmp(a.messageDate, b.messageDate) || a.order - b.order;
@@ -22,24 +27,17 @@ function cmp(a: number, b: number): number {
   return a === b ? 0 : a < b ? -1 : 1;
 }
 
-function intProp(comp: ICAL.Component, name: string): number | undefined {
-  const v = comp.getFirstPropertyValue(name);
-  if (v === null || v === undefined) return undefined;
-  const n = Number.parseInt(String(v), 10);
-  return Number.isFinite(n) ? n : undefined;
-}
-
-export function rankOf(comp: ICAL.Component, messageDate: number, order: number): Rank {
-  // Outlook sometimes omits SEQUENCE but always sends its CDO counter.
-  const sequence = intProp(comp, 'sequence') ?? intProp(comp, 'x-microsoft-cdo-appt-sequence') ?? 0;
-  const stamp = comp.getFirstPropertyValue('dtstamp');
-  let dtstamp = -Infinity;
-  if (stamp instanceof ICAL.Time) dtstamp = stamp.toUnixTime();
-  return { sequence, dtstamp, messageDate, order };
+/** Unix seconds of a DATE-TIME property: UTC as given, a TZID through `zoneOf`, floating as UTC. */
+function instantOf(prop: ICAL.Property, value: ICAL.Time, zoneOf: ZoneLookup): number {
+  if (value.zone === ICAL.Timezone.utcTimezone) return value.toUnixTime();
+  const tzid = prop.getParameter('tzid');
+  const zone = (typeof tzid === 'string' && tzid ? zoneOf(tzid)?.tz : undefined) ?? ICAL.Timezone.localTimezone;
+  const { year, month, day, hour, minute, second } = value;
+  return ICAL.Time.fromData({ year, month, day, hour, minute, second, isDate: false }, zone).toUnixTime();
 }
 
 /** RECURRENCE-ID as a comparable key: an instant for date-times, the date for all-day values. */
-export function recurrenceKey(comp: ICAL.Component): string | null {
+export function recurrenceKeyIn(comp: ICAL.Component, zoneOf: ZoneLookup): string | null {
   const prop = comp.getFirstProperty('recurrence-id');
   if (!prop) return null;
   const value = prop.getFirstValue();
@@ -48,7 +46,14 @@ export function recurrenceKey(comp: ICAL.Component): string | null {
   const tzid = prop.getParameter('tzid');
   const floating = !tzid && value.zone !== ICAL.Timezone.utcTimezone;
   if (floating) return `F:${value.toICALString()}`;
-  return `T:${String(value.toUnixTime()).padStart(12, '0')}`;
+  return `T:${String(instantOf(prop, value, zoneOf)).padStart(12, '0')}`;
+}
+
+/** DTSTAMP as Unix seconds; -Infinity when absent or not a date-time. */
+export function stampIn(comp: ICAL.Component, zoneOf: ZoneLookup): number {
+  const prop = comp.getFirstProperty('dtstamp');
+  const value = prop?.getFirstValue();
+  return prop && value instanceof ICAL.Time ? instantOf(prop, value, zoneOf) : -Infinity;
 }
 
 /** A stable UID for a component that has none: a hash of its content without DTSTAMP. */

@@ -1,13 +1,16 @@
 // Gives every TZID in the output exactly one VTIMEZONE: keeps senders' definitions, merges equivalent
-// ones, renames conflicting ones, supplies missing ones. Pure and deterministic; never does I/O.
+// ones, renames conflicting ones, supplies missing ones. Works on prepared zone records (text plus
+// meaning), so a merge of cached parts parses no VTIMEZONE again. Deterministic; never does I/O.
 import { createHash } from 'node:crypto';
 import ICAL from 'ical.js';
 import { resolveTzid } from './tz-resolve.ts';
+import type { ZoneLookup } from './revision.ts';
 
-export interface TzSource {
-  label: string;
-  vtimezones: ICAL.Component[];
-  referenced: Set<string>;
+export interface ZoneRecord {
+  tzid: string;
+  usable: boolean;
+  sig: string;
+  text: string;
 }
 
 export interface TzProblem {
@@ -17,16 +20,29 @@ export interface TzProblem {
 }
 
 interface Known {
-  comp: ICAL.Component;
-  signature: string;
+  text: string;
+  sig: string;
 }
 
-function tzidOf(comp: ICAL.Component): string {
+export function tzidOf(comp: ICAL.Component): string {
   return String(comp.getFirstPropertyValue('tzid') ?? '').trim();
 }
 
-function isUsable(comp: ICAL.Component): boolean {
+export function isUsableZone(comp: ICAL.Component): boolean {
   return comp.getAllSubcomponents().some((s) => (s.name === 'standard' || s.name === 'daylight') && s.hasProperty('tzoffsetto') && s.hasProperty('dtstart'));
+}
+
+/** A component as output text: folded within 75 octets, CRLF line ends, no final line end. */
+export function componentText(comp: ICAL.Component): string {
+  // ical.js counts foldLength without the leading space of continuation lines, so 75 would give
+  // 76-octet lines; 74 keeps every line within RFC 5545's 75 octets.
+  const saved = ICAL.foldLength;
+  ICAL.foldLength = 74;
+  try {
+    return comp.toString().replace(/\r?\n/g, '\r\n');
+  } finally {
+    ICAL.foldLength = saved;
+  }
 }
 
 /** Observance lines only: LAST-MODIFIED, TZURL and X- properties do not change what a zone means. */
@@ -49,10 +65,23 @@ function textKey(comp: ICAL.Component): string {
 // Why this window: events in mail feeds fall within a few decades of now; older history is noise.
 const SAMPLE_FROM = 1990;
 const SAMPLE_TO = 2045;
+// Per-process memos; bounded so a mailbox of endlessly varied zones cannot grow them without limit.
+const MEMO_LIMIT = 2000;
 const signatureCache = new Map<string, string>();
+const timezoneCache = new Map<string, ICAL.Timezone>();
 
-/** What a zone means: its UTC offset at local noon on every day of the sample window. */
-function semanticSignature(comp: ICAL.Component): string {
+function remember<V>(map: Map<string, V>, key: string, value: V): V {
+  if (map.size >= MEMO_LIMIT) map.clear();
+  map.set(key, value);
+  return value;
+}
+
+/**
+ * What a zone means: its UTC offset at local noon on every day of the sample window, written as the
+ * days on which it changes. Sampled weekly and refined to the day, so an offset that holds for less
+ * than a week is not seen (no real zone does that); ~3,000 offset lookups instead of ~20,000.
+ */
+export function semanticSignature(comp: ICAL.Component): string {
   const key = textKey(comp);
   const cached = signatureCache.get(key);
   if (cached) return cached;
@@ -60,28 +89,60 @@ function semanticSignature(comp: ICAL.Component): string {
   try {
     const tz = new ICAL.Timezone(comp);
     const parts: string[] = [];
-    let last: number | undefined;
     const t = ICAL.Time.fromData({ year: SAMPLE_FROM, month: 1, day: 1, hour: 12, minute: 0, second: 0, isDate: false });
+    let last = tz.utcOffset(t);
+    parts.push(`${t.toICALString().slice(0, 8)}=${last}`);
     while (t.year < SAMPLE_TO) {
+      t.adjust(7, 0, 0, 0);
       const off = tz.utcOffset(t);
-      if (off !== last) {
-        parts.push(`${t.toICALString().slice(0, 8)}=${off}`);
-        last = off;
+      if (off === last) continue;
+      // Changed within the last week: find the first day with the new offset.
+      const day = t.clone();
+      for (let back = 1; back < 7; back++) {
+        day.adjust(-1, 0, 0, 0);
+        if (tz.utcOffset(day) !== off) {
+          day.adjust(1, 0, 0, 0);
+          break;
+        }
       }
-      t.adjust(1, 0, 0, 0);
+      if (day.year < SAMPLE_TO) parts.push(`${day.toICALString().slice(0, 8)}=${off}`);
+      last = off;
     }
-    sig = parts.join(',');
+    // Hashed: records compare and store it for every part.
+    sig = createHash('sha256').update(parts.join(',')).digest('hex').slice(0, 32);
   } catch {
-    sig = `text:${key}`;
+    sig = `text:${key.slice(0, 32)}`;
   }
-  signatureCache.set(key, sig);
-  return sig;
+  return remember(signatureCache, key, sig);
 }
 
-function withTzid(comp: ICAL.Component, tzid: string): ICAL.Component {
-  const copy = ICAL.Component.fromString(comp.toString());
+/** An ical.js zone for a prepared definition; one per meaning, so every part computes alike. */
+export function timezoneFor(sig: string, text: string): ICAL.Timezone | undefined {
+  const cached = timezoneCache.get(sig);
+  if (cached) return cached;
+  try {
+    return remember(timezoneCache, sig, new ICAL.Timezone(ICAL.Component.fromString(text)));
+  } catch {
+    return undefined;
+  }
+}
+
+const resolvedCache = new Map<string, { iana: string; text: string; sig: string } | null>();
+
+/** The built-in definition for a TZID that came without one (IANA, Windows or vendor-prefixed name). */
+export function resolvedZone(tzid: string): { iana: string; text: string; sig: string } | undefined {
+  let r = resolvedCache.get(tzid);
+  if (r === undefined) {
+    const found = resolveTzid(tzid);
+    r = remember(resolvedCache, tzid, found ? { iana: found.iana, text: componentText(found.comp), sig: semanticSignature(found.comp) } : null);
+  }
+  return r ?? undefined;
+}
+
+function withTzid(text: string, tzid: string): string {
+  const copy = ICAL.Component.fromString(text);
   copy.updatePropertyWithValue('tzid', tzid);
-  return copy;
+  return componentText(copy);
 }
 
 export class TimezoneCollector {
@@ -91,13 +152,12 @@ export class TimezoneCollector {
   /** Original TZID → output TZIDs defined under it, first one first. */
   private readonly variants = new Map<string, string[]>();
 
-  private defineVariant(tzid: string, comp: ICAL.Component): string {
-    const signature = semanticSignature(comp);
+  private defineVariant(tzid: string, z: Known): string {
     const names = this.variants.get(tzid) ?? [];
-    for (const n of names) if (this.zones.get(n)!.signature === signature) return n;
+    for (const n of names) if (this.zones.get(n)!.sig === z.sig) return n;
     let name = tzid;
     for (let i = 2; this.zones.has(name); i++) name = `${tzid} (${i})`;
-    this.zones.set(name, { comp: name === tzid ? ICAL.Component.fromString(comp.toString()) : withTzid(comp, name), signature });
+    this.zones.set(name, { text: name === tzid ? z.text : withTzid(z.text, name), sig: z.sig });
     this.variants.set(tzid, [...names, name]);
     return name;
   }
@@ -106,51 +166,62 @@ export class TimezoneCollector {
     if (!this.problems.some((p) => p.tzid === tzid && p.source === source && p.reason === reason)) this.problems.push({ tzid, source, reason });
   }
 
-  add(src: TzSource): Map<string, string> {
+  /** Takes one part's zones; returns how its TZIDs are named in the output. */
+  add(label: string, zones: ZoneRecord[], referenced: Iterable<string>): Map<string, string> {
     const map = new Map<string, string>();
     const invalid = new Set<string>();
-    for (const comp of src.vtimezones) {
-      const tzid = tzidOf(comp);
-      if (!tzid) continue;
-      if (!isUsable(comp)) {
-        invalid.add(tzid);
+    for (const z of zones) {
+      if (!z.usable) {
+        invalid.add(z.tzid);
         continue;
       }
-      map.set(tzid, this.defineVariant(tzid, comp));
+      map.set(z.tzid, this.defineVariant(z.tzid, z));
     }
-    for (const tzid of [...src.referenced].sort()) {
+    for (const tzid of [...new Set(referenced)].sort()) {
       if (map.has(tzid)) continue;
       const known = this.variants.get(tzid);
       if (known) {
         map.set(tzid, known[0]);
         continue;
       }
-      const resolved = resolveTzid(tzid);
+      const resolved = resolvedZone(tzid);
       if (resolved) {
-        const name = this.variants.get(resolved.iana)?.[0] ?? this.defineVariant(resolved.iana, resolved.comp);
+        const name = this.variants.get(resolved.iana)?.[0] ?? this.defineVariant(resolved.iana, resolved);
         map.set(tzid, name);
-        if (invalid.has(tzid)) this.problem(tzid, src.label, `VTIMEZONE "${tzid}" has no usable observances; replaced by the ${resolved.iana} definition`);
+        if (invalid.has(tzid)) this.problem(tzid, label, `VTIMEZONE "${tzid}" has no usable observances; replaced by the ${resolved.iana} definition`);
         continue;
       }
       map.set(tzid, tzid);
-      this.problem(tzid, src.label, invalid.has(tzid)
+      this.problem(tzid, label, invalid.has(tzid)
         ? `VTIMEZONE "${tzid}" has no usable observances and the name is not a known IANA or Windows zone; times in it are kept as written`
         : `TZID "${tzid}" has no VTIMEZONE and is not a known IANA or Windows zone name; times in it are kept as written`);
     }
     return map;
   }
 
-  vtimezonesFor(used: Iterable<string>): ICAL.Component[] {
+  /** The meaning of an output TZID; undefined when it has no definition (kept as written). */
+  sigOf(name: string): string | undefined {
+    return this.zones.get(name)?.sig;
+  }
+
+  /** Looks output TZIDs up in the collected definitions. */
+  readonly lookup: ZoneLookup = (name) => {
+    const z = this.zones.get(name);
+    return z ? { tz: timezoneFor(z.sig, z.text), sig: z.sig } : undefined;
+  };
+
+  vtimezoneTexts(used: Iterable<string>): string[] {
     return [...new Set(used)]
       .filter((t) => this.zones.has(t))
       .sort()
-      .map((t) => ICAL.Component.fromString(this.zones.get(t)!.comp.toString()));
+      .map((t) => this.zones.get(t)!.text);
   }
 
+  /** Registers every output zone with ical.js, for code that reads times from parsed components. */
   registerAll(): void {
     for (const [name, z] of this.zones) {
       ICAL.TimezoneService.remove(name);
-      ICAL.TimezoneService.register(new ICAL.Timezone(withTzid(z.comp, name)), name);
+      ICAL.TimezoneService.register(new ICAL.Timezone(ICAL.Component.fromString(z.text)), name);
     }
   }
 }

@@ -5,6 +5,7 @@ import type { ImapFlow } from 'imapflow';
 import { AppError } from '../errors.ts';
 import type { CalendarPart } from '../model.ts';
 import type { SyncCache } from '../store/cache.ts';
+import { PREPARED_VERSION, preparePart } from '../ical/prepare.ts';
 import { scanBatch } from './message-scan.ts';
 import { newFolderScan, tally, throwIfAborted, type FolderScan, type ScanOptions } from './scan.ts';
 import { toSequenceSet } from './sequence-set.ts';
@@ -23,7 +24,8 @@ export interface CachedFolderScan extends FolderScan {
 /** What decides the content of a scan: when it changes, cached results no longer apply. */
 export function scanKeyOf(opts: ScanOptions): string {
   const f = opts.filter && !opts.filter.isEmpty ? JSON.stringify(opts.filter.search) + JSON.stringify(opts.filter.allowList ?? []) : '';
-  return createHash('sha256').update(`v1|${opts.maxPartBytes}|${f}`).digest('hex').slice(0, 16);
+  // The prepared-record version is part of it: cached parts are stored prepared, without their text.
+  return createHash('sha256').update(`v1|p${PREPARED_VERSION}|${opts.maxPartBytes}|${f}`).digest('hex').slice(0, 16);
 }
 
 export async function syncFolderCached(
@@ -55,9 +57,18 @@ export async function syncFolderCached(
       if (prev.highestModseq !== state.highestModseq) cache.commitFolder(account, folder, [], state);
     } else {
       const filtered = !!opts.filter && !opts.filter.isEmpty;
-      const current = mb.exists ? ((await client.search(filtered ? opts.filter!.search : { all: true }, { uid: true })) || []) : [];
-      const now = new Set(current);
       const cached = cache.cachedUids(account, folder);
+      const searchAll = async () => (mb.exists ? ((await client.search(filtered ? opts.filter!.search : { all: true }, { uid: true })) || []) : []);
+      let current: number[] | undefined;
+      if (!filtered && prev && prev.uidNext > 0) {
+        // Every message below the recorded UIDNEXT is cached (UIDs only grow), so when the cached
+        // ones plus the new ones add up to EXISTS, nothing was expunged: ask only for the new UIDs
+        // instead of listing the whole folder.
+        const newer = ((await client.search({ uid: `${prev.uidNext}:*` }, { uid: true })) || []).filter((u) => u >= prev!.uidNext);
+        if (cached.length + newer.length === mb.exists) current = [...cached, ...newer];
+      }
+      current ??= await searchAll();
+      const now = new Set(current);
       const known = new Set(cached);
       const fresh = current.filter((u) => !known.has(u)).sort((a, b) => a - b);
       const gone = cached.filter((u) => !now.has(u));
@@ -66,6 +77,9 @@ export async function syncFolderCached(
       for (let i = 0; i < fresh.length; i += batchSize) {
         throwIfAborted(opts.signal);
         const results = await scanBatch(client, folder, toSequenceSet(fresh.slice(i, i + batchSize)), true, opts);
+        // Stored prepared, so later merges read the parts' components without parsing them again; the
+        // raw text is then not needed (a new prepared-record version changes the scan key: rescan).
+        for (const r of results) r.parts = r.parts.map((p) => ({ ...p, text: '', prepared: preparePart(p) }));
         // Each batch is committed on its own: a killed run keeps what it finished, and the next
         // run's UID diff picks up exactly the rest.
         cache.putMessages(account, folder, results);

@@ -35,8 +35,24 @@ CREATE TABLE IF NOT EXISTS messages (
 );
 `;
 
+/** Above this many bytes of cached rows, folders are read from the database on every merge. */
+const MIRROR_LIMIT_BYTES = 96 * 1024 * 1024;
+
+interface Mirror {
+  rows: Map<number, MessageResult>;
+  bytes: number;
+}
+
 export class SyncCache {
   private readonly db: Database.Database;
+  /**
+   * A long-running process (the app, `serve`) keeps each folder's decoded rows in memory, so a merge
+   * after a small change reads no row from disk. Another process writing the file (a cron CLI run
+   * on the same cache) changes SQLite's data_version, and every mirror is dropped.
+   */
+  private readonly mirrors = new Map<string, Mirror>();
+  private mirrorBytes = 0;
+  private dataVersion = -1;
 
   constructor(file: string) {
     try {
@@ -62,14 +78,49 @@ export class SyncCache {
     return { uidValidity: row.uid_validity, uidNext: row.uid_next, exists: row.msg_exists, highestModseq: row.highest_modseq ?? undefined, scanKey: row.scan_key };
   }
 
-  cachedUids(account: string, folder: string): number[] {
-    return (this.db.prepare('SELECT uid FROM messages WHERE account = ? AND folder = ? ORDER BY uid').all(account, folder) as Array<{ uid: number }>).map((r) => r.uid);
+  /** The folder's mirror if it is still what the file holds (no other process wrote since). */
+  private mirror(account: string, folder: string): Mirror | undefined {
+    const v = this.db.pragma('data_version', { simple: true }) as number;
+    if (v !== this.dataVersion) {
+      this.mirrors.clear();
+      this.mirrorBytes = 0;
+      this.dataVersion = v;
+    }
+    return this.mirrors.get(`${account}\0${folder}`);
   }
 
-  /** Every cached message of a folder, in UID order. */
+  private setMirror(account: string, folder: string, m: Mirror | undefined): void {
+    const key = `${account}\0${folder}`;
+    this.mirrorBytes -= this.mirrors.get(key)?.bytes ?? 0;
+    this.mirrors.delete(key);
+    if (m && this.mirrorBytes + m.bytes <= MIRROR_LIMIT_BYTES) {
+      this.mirrors.set(key, m);
+      this.mirrorBytes += m.bytes;
+    }
+  }
+
+  cachedUids(account: string, folder: string): number[] {
+    const m = this.mirror(account, folder);
+    if (m) return [...m.rows.keys()].sort((a, b) => a - b);
+    return this.db.prepare('SELECT uid FROM messages WHERE account = ? AND folder = ? ORDER BY uid').pluck().all(account, folder) as number[];
+  }
+
+  /** Every cached message of a folder, in UID order. The results are shared: do not modify them. */
   *messages(account: string, folder: string): Generator<MessageResult> {
+    const m = this.mirror(account, folder);
+    if (m) {
+      for (const uid of [...m.rows.keys()].sort((a, b) => a - b)) yield m.rows.get(uid)!;
+      return;
+    }
+    const loaded: Mirror = { rows: new Map(), bytes: 0 };
     const stmt = this.db.prepare('SELECT result FROM messages WHERE account = ? AND folder = ? ORDER BY uid');
-    for (const row of stmt.iterate(account, folder) as Iterable<{ result: string }>) yield JSON.parse(row.result) as MessageResult;
+    for (const row of stmt.iterate(account, folder) as Iterable<{ result: string }>) {
+      const r = JSON.parse(row.result) as MessageResult;
+      loaded.rows.set(r.uid, r);
+      loaded.bytes += row.result.length;
+      yield r;
+    }
+    this.setMirror(account, folder, loaded);
   }
 
   /** Forgets a folder entirely (UIDVALIDITY changed, or its scan settings did). */
@@ -78,14 +129,24 @@ export class SyncCache {
       this.db.prepare('DELETE FROM messages WHERE account = ? AND folder = ?').run(account, folder);
       this.db.prepare('DELETE FROM folders WHERE account = ? AND folder = ?').run(account, folder);
     })();
+    this.mirror(account, folder);
+    this.setMirror(account, folder, { rows: new Map(), bytes: 0 });
   }
 
   /** Stores a batch of scanned messages in one transaction. */
   putMessages(account: string, folder: string, results: MessageResult[]): void {
     const put = this.db.prepare('INSERT OR REPLACE INTO messages (account, folder, uid, result) VALUES (?, ?, ?, ?)');
+    const rows = results.map((r) => [r, JSON.stringify(r)] as const);
     this.db.transaction(() => {
-      for (const r of results) put.run(account, folder, r.uid, JSON.stringify(r));
+      for (const [r, json] of rows) put.run(account, folder, r.uid, json);
     })();
+    const m = this.mirror(account, folder);
+    if (!m) return;
+    for (const [r, json] of rows) {
+      m.rows.set(r.uid, r);
+      m.bytes += json.length;
+    }
+    this.setMirror(account, folder, m);
   }
 
   /** Removes expunged UIDs and records the new mailbox state, atomically. */
@@ -97,6 +158,8 @@ export class SyncCache {
         .prepare('INSERT OR REPLACE INTO folders (account, folder, uid_validity, uid_next, msg_exists, highest_modseq, scan_key) VALUES (?, ?, ?, ?, ?, ?, ?)')
         .run(account, folder, state.uidValidity, state.uidNext, state.exists, state.highestModseq ?? null, state.scanKey);
     })();
+    const m = this.mirror(account, folder);
+    if (m) for (const uid of gone) m.rows.delete(uid);
   }
 
   /** The merged feed last built for these settings, if the folders were then in exactly `state`. */
@@ -106,7 +169,8 @@ export class SyncCache {
   }
 
   putFeed(key: string, state: string, data: string): void {
-    this.db.prepare('INSERT OR REPLACE INTO feeds (key, state, data) VALUES (?, ?, ?)').run(key, state, data);
+    // An upsert rewrites the row in place; REPLACE would delete and re-insert a megabyte each time.
+    this.db.prepare('INSERT INTO feeds (key, state, data) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET state = excluded.state, data = excluded.data').run(key, state, data);
   }
 
   /** What the last finished sync of a scope (a profile) produced, for "new / updated / cancelled". */

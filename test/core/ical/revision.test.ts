@@ -1,8 +1,15 @@
 import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
-import { compareRank, derivedUid, rankOf, recurrenceKey } from '../../../electron/core/ical/revision.ts';
+import { componentFacts } from '../../../electron/core/ical/prepare.ts';
+import { compareRank, derivedUid, recurrenceKeyIn, type Rank, type ZoneLookup } from '../../../electron/core/ical/revision.ts';
 
 const ev = (...lines: string[]) => ICAL.Component.fromString(['BEGIN:VEVENT', ...lines, 'END:VEVENT'].join('\r\n'));
+const noZones: ZoneLookup = () => undefined;
+/** The rank the merge builds from a component's facts. */
+function rankOf(comp: ICAL.Component, messageDate: number, order: number): Rank {
+  const f = componentFacts(comp, noZones);
+  return { sequence: f.sequence, dtstamp: f.dtstamp ?? -Infinity, messageDate, order };
+}
 
 describe('revision ranking', () => {
   it('SEQUENCE first, then DTSTAMP, then message date, then arrival order', () => {
@@ -23,15 +30,23 @@ describe('revision ranking', () => {
 });
 
 describe('recurrenceKey', () => {
-  it('compares RECURRENCE-ID as an instant across UTC and a registered zone', () => {
-    const tz = ICAL.Component.fromString(['BEGIN:VTIMEZONE', 'TZID:Test/Plus2', 'BEGIN:STANDARD', 'DTSTART:19700101T000000', 'TZOFFSETFROM:+0200', 'TZOFFSETTO:+0200', 'END:STANDARD', 'END:VTIMEZONE'].join('\r\n'));
-    ICAL.TimezoneService.register(new ICAL.Timezone(tz), 'Test/Plus2');
+  it('compares RECURRENCE-ID as an instant across UTC and a given zone, never through the global registry', () => {
+    const tz = new ICAL.Timezone(ICAL.Component.fromString(['BEGIN:VTIMEZONE', 'TZID:Test/Plus2', 'BEGIN:STANDARD', 'DTSTART:19700101T000000', 'TZOFFSETFROM:+0200', 'TZOFFSETTO:+0200', 'END:STANDARD', 'END:VTIMEZONE'].join('\r\n')));
+    const lookup: ZoneLookup = (tzid) => (tzid === 'Test/Plus2' ? { tz, sig: 'plus2' } : undefined);
+    const recurrenceKey = (comp: ICAL.Component) => recurrenceKeyIn(comp, lookup);
     const local = recurrenceKey(ev('RECURRENCE-ID;TZID=Test/Plus2:20260105T120000'));
     const utc = recurrenceKey(ev('RECURRENCE-ID:20260105T100000Z'));
     expect(local).toBe(utc);
     expect(recurrenceKey(ev('RECURRENCE-ID:20260105T110000Z'))).not.toBe(utc);
     expect(recurrenceKey(ev('RECURRENCE-ID;VALUE=DATE:20260105'))).toBe('D:20260105');
     expect(recurrenceKey(ev('SUMMARY:no rid'))).toBeNull();
+    // Unknown zone: the time is read as written (as UTC), whatever ical.js has registered globally.
+    ICAL.TimezoneService.register(tz, 'Test/Plus2');
+    try {
+      expect(recurrenceKeyIn(ev('RECURRENCE-ID;TZID=Test/Plus2:20260105T100000'), noZones)).toBe(utc);
+    } finally {
+      ICAL.TimezoneService.remove('Test/Plus2');
+    }
   });
 });
 

@@ -2,18 +2,20 @@
 // instants ical.js computes (tests run with TZ=America/New_York, so a silent fallback would show).
 import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
-import { TimezoneCollector, rewriteTzids } from '../../../electron/core/ical/timezones.ts';
+import { TimezoneCollector, componentText, isUsableZone, rewriteTzids, semanticSignature, tzidOf, type ZoneRecord } from '../../../electron/core/ical/timezones.ts';
 
 const cal = (text: string) => ICAL.Component.fromString(text);
 const event = (tzid: string, local: string) => cal(['BEGIN:VEVENT', 'UID:x', `DTSTART;TZID=${tzid.includes(' ') || tzid.includes(',') ? `"${tzid}"` : tzid}:${local}`, 'END:VEVENT'].join('\r\n'));
 
 function addEvent(tz: TimezoneCollector, tzid: string, local: string, vtimezones: ICAL.Component[] = []) {
   const ev = event(tzid, local);
-  const map = tz.add({ label: 'test', vtimezones, referenced: new Set([tzid]) });
+  const records: ZoneRecord[] = vtimezones.map((z) => ({ tzid: tzidOf(z), usable: isUsableZone(z), sig: isUsableZone(z) ? semanticSignature(z) : '', text: componentText(z) }));
+  const map = tz.add('test', records, [tzid]);
   rewriteTzids(ev, map);
   return ev;
 }
 
+const zonesFor = (tz: TimezoneCollector, used: string[]) => tz.vtimezoneTexts(used).map((t) => ICAL.Component.fromString(t));
 const utcOf = (ev: ICAL.Component) => (ev.getFirstPropertyValue('dtstart') as ICAL.Time).toJSDate().toISOString();
 
 describe('TimezoneCollector', () => {
@@ -23,7 +25,7 @@ describe('TimezoneCollector', () => {
     tz.registerAll();
     expect(ev.getFirstProperty('dtstart')!.getParameter('tzid')).toBe('America/Los_Angeles');
     expect(utcOf(ev)).toBe('2024-07-01T17:00:00.000Z');
-    expect(tz.vtimezonesFor(['America/Los_Angeles']).map((z) => z.getFirstPropertyValue('tzid'))).toEqual(['America/Los_Angeles']);
+    expect(zonesFor(tz, ['America/Los_Angeles']).map((z) => z.getFirstPropertyValue('tzid'))).toEqual(['America/Los_Angeles']);
     expect(tz.problems).toEqual([]);
   });
 
@@ -49,7 +51,7 @@ describe('TimezoneCollector', () => {
     expect(c.getFirstProperty('dtstart')!.getParameter('tzid')).toBe('Corp Time (2)');
     expect(utcOf(a)).toBe('2026-01-01T09:00:00.000Z');
     expect(utcOf(c)).toBe('2026-01-01T13:00:00.000Z');
-    expect(tz.vtimezonesFor(['Corp Time', 'Corp Time (2)']).map((z) => z.getFirstPropertyValue('tzid'))).toEqual(['Corp Time', 'Corp Time (2)']);
+    expect(zonesFor(tz, ['Corp Time', 'Corp Time (2)']).map((z) => z.getFirstPropertyValue('tzid'))).toEqual(['Corp Time', 'Corp Time (2)']);
   });
 
   it('reports an unknown name and an empty definition, naming the TZID and the source', () => {
@@ -63,6 +65,6 @@ describe('TimezoneCollector', () => {
       'VTIMEZONE "Europe/Vienna" has no usable observances; replaced by the Europe/Vienna definition',
     ]);
     expect(utcOf(v)).toBe('2026-07-01T10:00:00.000Z');
-    expect(tz.vtimezonesFor(['Nowhere Standard Time'])).toEqual([]);
+    expect(zonesFor(tz, ['Nowhere Standard Time'])).toEqual([]);
   });
 });

@@ -1,0 +1,143 @@
+// Turns one calendar part into a plain, JSON-storable record: its components as output-ready text
+// with the facts the merge needs (UID, RECURRENCE-ID instant, SEQUENCE, DTSTAMP, STATUS) and its
+// VTIMEZONEs with their meaning. Depends on nothing but the part, so the sync cache stores it with
+// the message and a re-sync merges thousands of cached parts without parsing any of them again.
+import ICAL from 'ical.js';
+import type { CalendarPart } from '../model.ts';
+import { parsePart } from './parse-part.ts';
+import { derivedUid, recurrenceKeyIn, stampIn, type ZoneLookup } from './revision.ts';
+import { componentText, isUsableZone, resolvedZone, semanticSignature, timezoneFor, tzidOf } from './timezones.ts';
+
+/** Bump when the record's shape or the way any field is computed changes: older records are re-prepared. */
+export const PREPARED_VERSION = 1;
+
+export type CompKind = 'vevent' | 'vtodo' | 'vjournal';
+
+export interface PreparedZone {
+  tzid: string;
+  /** Has at least one observance with an offset and a start; unusable ones are replaced when possible. */
+  usable: boolean;
+  /** What the zone means (see semanticSignature); '' when unusable. */
+  sig: string;
+  /** The VTIMEZONE as output text. */
+  text: string;
+}
+
+export interface PreparedComp {
+  kind: CompKind;
+  /** The iTIP method that applies: the MIME method=, else the calendar's METHOD, else PUBLISH. */
+  method: string;
+  /** Output text (UID added when the sender left it out). Absent for attendee traffic and ADD. */
+  text?: string;
+  uid: string;
+  /** TZIDs the component references, sorted. */
+  tzids: string[];
+  /** TZID → signature of the zone recurKey/dtstamp were computed in (null: kept as written). */
+  zones: Record<string, string | null>;
+  recurKey: string | null;
+  /** RECURRENCE-ID as ical.js prints it, for the preview. */
+  recurrenceId?: string;
+  sequence: number;
+  /** DTSTAMP as Unix seconds; null when absent. */
+  dtstamp: number | null;
+  /** STATUS, upper-cased ('' when absent). */
+  status: string;
+}
+
+export interface PreparedPart {
+  v: number;
+  /** Why the part could not be parsed; nothing else is set then. */
+  error?: string;
+  repairs: string[];
+  zones: PreparedZone[];
+  comps: PreparedComp[];
+}
+
+const KINDS = new Set<string>(['vevent', 'vtodo', 'vjournal']);
+/** Methods whose components never enter the feed (attendee traffic, unsupported ADD): only counted. */
+export const COUNTED_ONLY = new Set(['REPLY', 'COUNTER', 'REFRESH', 'DECLINECOUNTER', 'ADD']);
+
+export function referencedTzids(comp: ICAL.Component, into: Set<string>): Set<string> {
+  for (const prop of comp.getAllProperties()) {
+    const tzid = prop.getParameter('tzid');
+    if (typeof tzid === 'string' && tzid) into.add(tzid);
+  }
+  for (const sub of comp.getAllSubcomponents()) referencedTzids(sub, into);
+  return into;
+}
+
+function intProp(comp: ICAL.Component, name: string): number | undefined {
+  const v = comp.getFirstPropertyValue(name);
+  if (v === null || v === undefined) return undefined;
+  const n = Number.parseInt(String(v), 10);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** The facts of one component that the merge reads, with TZIDs looked up through `zoneOf`. */
+export function componentFacts(comp: ICAL.Component, zoneOf: ZoneLookup): Pick<PreparedComp, 'uid' | 'recurKey' | 'recurrenceId' | 'sequence' | 'dtstamp' | 'status'> {
+  const rid = comp.getFirstProperty('recurrence-id');
+  const stamp = stampIn(comp, zoneOf);
+  return {
+    uid: String(comp.getFirstPropertyValue('uid')),
+    recurKey: recurrenceKeyIn(comp, zoneOf),
+    ...(rid ? { recurrenceId: String(rid.getFirstValue()) } : {}),
+    // Outlook sometimes omits SEQUENCE but always sends its CDO counter.
+    sequence: intProp(comp, 'sequence') ?? intProp(comp, 'x-microsoft-cdo-appt-sequence') ?? 0,
+    dtstamp: Number.isFinite(stamp) ? stamp : null,
+    status: String(comp.getFirstPropertyValue('status') ?? '').trim().toUpperCase(),
+  };
+}
+
+export function preparePart(part: Pick<CalendarPart, 'text' | 'mimeMethod'>): PreparedPart {
+  const parsed = parsePart(part.text);
+  if (!parsed.ok) return { v: PREPARED_VERSION, error: parsed.reason, repairs: [], zones: [], comps: [] };
+  const zones: PreparedZone[] = [];
+  const comps: PreparedComp[] = [];
+  const own = new Map<string, PreparedZone>();
+  const pending: Array<{ sub: ICAL.Component; method: string }> = [];
+  for (const cal of parsed.value.calendars) {
+    const calMethod = String(cal.getFirstPropertyValue('method') ?? '').trim().toUpperCase();
+    const method = part.mimeMethod ?? (calMethod || 'PUBLISH');
+    for (const sub of cal.getAllSubcomponents()) {
+      if (sub.name === 'vtimezone') {
+        const tzid = tzidOf(sub);
+        if (!tzid) continue;
+        const usable = isUsableZone(sub);
+        const z: PreparedZone = { tzid, usable, sig: usable ? semanticSignature(sub) : '', text: componentText(sub) };
+        zones.push(z);
+        if (usable) own.set(tzid, z);
+      } else if (KINDS.has(sub.name)) pending.push({ sub, method });
+    }
+  }
+  // A TZID means the part's own usable definition, else the known zone of that name, else nothing
+  // (times kept as written). The merge re-derives a component whose TZIDs end up meaning otherwise.
+  const zoneOf: ZoneLookup = (tzid) => {
+    const z = own.get(tzid);
+    if (z) return { tz: timezoneFor(z.sig, z.text), sig: z.sig };
+    const r = resolvedZone(tzid);
+    return r ? { tz: timezoneFor(r.sig, r.text), sig: r.sig } : undefined;
+  };
+  for (const { sub, method } of pending) {
+    const kind = sub.name as CompKind;
+    if (COUNTED_ONLY.has(method)) {
+      comps.push({ kind, method, uid: '', tzids: [], zones: {}, recurKey: null, sequence: 0, dtstamp: null, status: '' });
+      continue;
+    }
+    if (!sub.hasProperty('uid')) sub.addPropertyWithValue('uid', derivedUid(sub));
+    const tzids = [...referencedTzids(sub, new Set())].sort();
+    const used: Record<string, string | null> = {};
+    const record: ZoneLookup = (tzid) => {
+      const z = zoneOf(tzid);
+      used[tzid] = z?.sig ?? null;
+      return z;
+    };
+    const facts = componentFacts(sub, record);
+    comps.push({ kind, method, text: componentText(sub), tzids, zones: used, ...facts });
+  }
+  return { v: PREPARED_VERSION, repairs: parsed.value.repairs, zones, comps };
+}
+
+/** The part's prepared record: the one stored with it when still current, else computed now. */
+export function preparedOf(part: CalendarPart): PreparedPart {
+  return part.prepared?.v === PREPARED_VERSION ? part.prepared : preparePart(part);
+}
