@@ -166,12 +166,12 @@ export function buildCalendar(parts: Iterable<CalendarPart>, folderOrder: string
     s.filteredOut += 1;
   });
 
-  const sorted = kept.sort(
-    (a, b) =>
-      KINDS.indexOf(a.kind) - KINDS.indexOf(b.kind) ||
-      cmp(a.uid, b.uid) ||
-      cmp(a.recurKey ?? '', b.recurKey ?? ''),
-  );
+  // Kind, then UID, then RECURRENCE-ID (the master first), as one key: NUL sorts below any character.
+  const sortKey = (m: MergedComponent) => `${KINDS.indexOf(m.kind)}\0${m.uid}\0${m.recurKey ?? ''}`;
+  const sorted = kept
+    .map((m) => ({ m, k: sortKey(m) }))
+    .sort((a, b) => cmp(a.k, b.k))
+    .map((x) => x.m);
   const used = new Set<string>();
   const texts = sorted.map((m) => {
     if (m.comp) {

@@ -59,19 +59,24 @@ export async function syncFolderCached(
       const filtered = !!opts.filter && !opts.filter.isEmpty;
       const cached = cache.cachedUids(account, folder);
       const searchAll = async () => (mb.exists ? ((await client.search(filtered ? opts.filter!.search : { all: true }, { uid: true })) || []) : []);
-      let current: number[] | undefined;
+      let fresh: number[] | undefined;
+      let gone: number[] = [];
+      let matching = 0;
       if (!filtered && prev && prev.uidNext > 0) {
         // Every message below the recorded UIDNEXT is cached (UIDs only grow), so when the cached
         // ones plus the new ones add up to EXISTS, nothing was expunged: ask only for the new UIDs
         // instead of listing the whole folder.
         const newer = ((await client.search({ uid: `${prev.uidNext}:*` }, { uid: true })) || []).filter((u) => u >= prev!.uidNext);
-        if (cached.length + newer.length === mb.exists) current = [...cached, ...newer];
+        if (cached.length + newer.length === mb.exists) fresh = newer.sort((a, b) => a - b);
       }
-      current ??= await searchAll();
-      const now = new Set(current);
-      const known = new Set(cached);
-      const fresh = current.filter((u) => !known.has(u)).sort((a, b) => a - b);
-      const gone = cached.filter((u) => !now.has(u));
+      if (!fresh) {
+        const current = await searchAll();
+        matching = current.length;
+        const now = new Set(current);
+        const known = new Set(cached);
+        fresh = current.filter((u) => !known.has(u)).sort((a, b) => a - b);
+        gone = cached.filter((u) => !now.has(u));
+      }
       const batchSize = opts.batchSize ?? 500;
       opts.onProgress?.({ folder, done: 0, total: fresh.length, calendarParts: 0 });
       for (let i = 0; i < fresh.length; i += batchSize) {
@@ -88,7 +93,7 @@ export async function syncFolderCached(
       }
       cache.commitFolder(account, folder, gone, state);
       scan.messagesExpunged = gone.length;
-      if (filtered) scan.messagesFilteredOut = mb.exists - current.length;
+      if (filtered) scan.messagesFilteredOut = mb.exists - matching;
     }
     scan.messages = mb.exists;
     scan.uidValidity = state.uidValidity;

@@ -16,7 +16,8 @@ export interface FolderState {
   scanKey: string;
 }
 
-const SCHEMA_VERSION = 1;
+// 2: feeds keep the calendar text in its own column (no JSON escaping of a megabyte per sync).
+const SCHEMA_VERSION = 2;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -26,7 +27,7 @@ CREATE TABLE IF NOT EXISTS folders (
   highest_modseq TEXT, scan_key TEXT NOT NULL,
   PRIMARY KEY (account, folder)
 );
-CREATE TABLE IF NOT EXISTS feeds (key TEXT PRIMARY KEY, state TEXT NOT NULL, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS feeds (key TEXT PRIMARY KEY, state TEXT NOT NULL, data TEXT NOT NULL, ics TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS snapshots (scope TEXT PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS messages (
   account TEXT NOT NULL, folder TEXT NOT NULL, uid INTEGER NOT NULL,
@@ -63,8 +64,15 @@ export class SyncCache {
       this.db.pragma('synchronous = NORMAL');
       this.db.exec(SCHEMA);
       const v = this.db.prepare("SELECT value FROM meta WHERE key = 'schema'").get() as { value: string } | undefined;
-      if (!v) this.db.prepare("INSERT INTO meta (key, value) VALUES ('schema', ?)").run(String(SCHEMA_VERSION));
-      else if (Number(v.value) !== SCHEMA_VERSION) throw new Error(`schema version ${v.value}, expected ${SCHEMA_VERSION}`);
+      if (v && Number(v.value) === 1) {
+        // The feeds table only memoizes merges: rebuilt, not converted.
+        this.db.transaction(() => {
+          this.db.exec('DROP TABLE feeds');
+          this.db.exec(SCHEMA);
+          this.db.prepare("UPDATE meta SET value = ? WHERE key = 'schema'").run(String(SCHEMA_VERSION));
+        })();
+      } else if (!v) this.db.prepare("INSERT INTO meta (key, value) VALUES ('schema', ?)").run(String(SCHEMA_VERSION));
+      else if (Number(v.value) !== SCHEMA_VERSION) throw new Error(`schema version ${v.value}, expected ${SCHEMA_VERSION} (written by a newer mailbox2ics?)`);
     } catch (err) {
       throw new AppError('CONFIG', `Cannot open the sync cache ${file}: ${(err as Error).message}. Delete it or pass --no-cache.`, { file });
     }
@@ -163,14 +171,16 @@ export class SyncCache {
   }
 
   /** The merged feed last built for these settings, if the folders were then in exactly `state`. */
-  getFeed(key: string, state: string): string | undefined {
-    const row = this.db.prepare('SELECT state, data FROM feeds WHERE key = ?').get(key) as { state: string; data: string } | undefined;
-    return row && row.state === state ? row.data : undefined;
+  getFeed(key: string, state: string): { data: string; ics: string } | undefined {
+    const row = this.db.prepare('SELECT state, data, ics FROM feeds WHERE key = ?').get(key) as { state: string; data: string; ics: string } | undefined;
+    return row && row.state === state ? { data: row.data, ics: row.ics } : undefined;
   }
 
-  putFeed(key: string, state: string, data: string): void {
+  putFeed(key: string, state: string, data: string, ics: string): void {
     // An upsert rewrites the row in place; REPLACE would delete and re-insert a megabyte each time.
-    this.db.prepare('INSERT INTO feeds (key, state, data) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET state = excluded.state, data = excluded.data').run(key, state, data);
+    this.db
+      .prepare('INSERT INTO feeds (key, state, data, ics) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET state = excluded.state, data = excluded.data, ics = excluded.ics')
+      .run(key, state, data, ics);
   }
 
   /** What the last finished sync of a scope (a profile) produced, for "new / updated / cancelled". */

@@ -71,16 +71,17 @@ function feedKey(account: string, folders: string[], scanKeys: string[], setting
 type FolderOutcome = Omit<CachedFolderScan, 'mode' | 'messagesFetched' | 'messagesExpunged'> & { mode: CachedFolderScan['mode'] | 'stateless'; messagesFetched?: number; messagesExpunged?: number };
 type Tally = Pick<FolderScan, 'messagesWithCalendar' | 'messagesFilteredOut' | 'skipped' | 'warnings'>;
 
-/** The merged feed plus what each folder's cached messages tallied to, so a hit reads no message rows. */
-function encodeMemo(b: Built, scans: FolderOutcome[]): string {
+/** The merged feed (its text stored apart) plus what each folder's cached messages tallied to, so a hit reads no message rows. */
+function encodeMemo(b: Built, scans: FolderOutcome[]): { data: string; ics: string } {
   const tallies: Record<string, Tally> = {};
   for (const s of scans) tallies[s.folder] = { messagesWithCalendar: s.messagesWithCalendar, messagesFilteredOut: s.messagesFilteredOut, skipped: s.skipped, warnings: s.warnings };
-  return JSON.stringify({ built: { ...b, folders: [...b.folders] }, tallies });
+  const { ics, ...rest } = b;
+  return { data: JSON.stringify({ built: { ...rest, folders: [...b.folders] }, tallies }), ics };
 }
 
-function decodeMemo(text: string): { built: Built; tallies: Record<string, Tally> } {
-  const o = JSON.parse(text) as { built: Omit<Built, 'folders'> & { folders: Array<[string, FolderMergeStats]> }; tallies: Record<string, Tally> };
-  return { built: { ...o.built, folders: new Map(o.built.folders) }, tallies: o.tallies };
+function decodeMemo(memo: { data: string; ics: string }): { built: Built; tallies: Record<string, Tally> } {
+  const o = JSON.parse(memo.data) as { built: Omit<Built, 'folders' | 'ics'> & { folders: Array<[string, FolderMergeStats]> }; tallies: Record<string, Tally> };
+  return { built: { ...o.built, ics: memo.ics, folders: new Map(o.built.folders) }, tallies: o.tallies };
 }
 
 export async function syncFromImap(req: ImapSyncRequest, connect: (o: ConnectOptions) => Promise<ImapFlow> = connectImap): Promise<SyncResult> {
@@ -151,7 +152,10 @@ export async function syncFromImap(req: ImapSyncRequest, connect: (o: ConnectOpt
   }
   if (!built) {
     built = buildCalendar(parts, folders, req);
-    if (req.cache && key) req.cache.putFeed(key, state, encodeMemo(built, scans));
+    if (req.cache && key) {
+      const memo = encodeMemo(built, scans);
+      req.cache.putFeed(key, state, memo.data, memo.ics);
+    }
   }
   const { ics, items, extra } = mergeInto(reports, built);
   return { ics, items, report: finishReport(`imap://${req.connect.username}@${req.connect.host}`, started, [...reports.values()], extra) };

@@ -3,6 +3,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { SyncCache } from '../../../electron/core/store/cache.ts';
 import type { MessageResult } from '../../../electron/core/imap/message-scan.ts';
@@ -43,5 +44,31 @@ describe('SyncCache mirror', () => {
       app.close();
       cron.close();
     }
+  });
+
+  it('opens a cache written by the previous schema (feed memos dropped, messages kept) and refuses a newer one', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'cache-schema-'));
+    const file = path.join(dir, 'cache.sqlite');
+    const old = new Database(file);
+    old.exec(`CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE feeds (key TEXT PRIMARY KEY, state TEXT NOT NULL, data TEXT NOT NULL);
+      CREATE TABLE messages (account TEXT NOT NULL, folder TEXT NOT NULL, uid INTEGER NOT NULL, result TEXT NOT NULL, PRIMARY KEY (account, folder, uid));
+      INSERT INTO meta VALUES ('schema', '1');
+      INSERT INTO feeds VALUES ('k', 's', '{}');`);
+    old.prepare('INSERT INTO messages VALUES (?, ?, ?, ?)').run('acc', 'F', 1, JSON.stringify(msg(1)));
+    old.close();
+    const cache = new SyncCache(file);
+    try {
+      expect(cache.getFeed('k', 's')).toBeUndefined();
+      cache.putFeed('k', 's', '{"x":1}', 'BEGIN:VCALENDAR');
+      expect(cache.getFeed('k', 's')).toEqual({ data: '{"x":1}', ics: 'BEGIN:VCALENDAR' });
+      expect(subjects(cache)).toEqual(['m1']);
+    } finally {
+      cache.close();
+    }
+    const newer = new Database(file);
+    newer.prepare("UPDATE meta SET value = '99' WHERE key = 'schema'").run();
+    newer.close();
+    expect(() => new SyncCache(file)).toThrow(/schema version 99, expected 2 .*newer mailbox2ics.*Delete it or pass --no-cache/);
   });
 });
