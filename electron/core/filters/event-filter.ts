@@ -120,12 +120,24 @@ function overlaps(master: ICAL.Component, all: ICAL.Component[], w: { start: num
   }
   const it = event.iterator();
   for (let i = 0, next = it.next(); next && i < MAX_OCCURRENCES; i++, next = it.next()) {
-    const d = event.getOccurrenceDetails(next);
+    // An RDATE;VALUE=PERIOD occurrence comes out of ical.js's iterator as a Period, which
+    // getOccurrenceDetails cannot take: it carries its own start and end.
+    const occurrence = next as ICAL.Time | ICAL.Period;
+    const d = occurrence instanceof ICAL.Period ? { startDate: occurrence.start, endDate: occurrence.getEnd() } : event.getOccurrenceDetails(occurrence);
     const s = toMs(d.startDate);
     if (s >= w.end) return false;
     if (Math.max(toMs(d.endDate), s + 1) > w.start) return true;
   }
   return false;
+}
+
+/** Whether a UID's components pass the filters. One that cannot be evaluated is kept: a filter never loses an event to a quirk of its data. */
+function safely(test: () => boolean): boolean {
+  try {
+    return test();
+  } catch {
+    return true;
+  }
 }
 
 export function buildEventFilter(spec: EventFilterSpec, now: Date = new Date()): EventFilter {
@@ -141,8 +153,8 @@ export function buildEventFilter(spec: EventFilterSpec, now: Date = new Date()):
       if (match.some((t) => !all.some((c) => matches(c, t)))) return false;
       if (exclude.some((t) => matches(master, t))) return false;
       if (window) {
-        if (master.hasProperty('recurrence-id')) return all.some((c) => overlaps(c, [c], window));
-        return overlaps(master, all, window);
+        if (master.hasProperty('recurrence-id')) return all.some((c) => safely(() => overlaps(c, [c], window)));
+        return safely(() => overlaps(master, all, window));
       }
       return true;
     },

@@ -41,6 +41,21 @@ describe('event filter', () => {
     expect(f.keep(master, [master, moved])).toBe(true);
   });
 
+  it('reads RDATE;VALUE=PERIOD occurrences by their own start and end (real fixture shape)', () => {
+    // As in ical.js's recur_instances.ics: one RDATE a date-time, one a period.
+    const series = ev('DTSTART:20231120T090000Z', 'DTEND:20231120T100000Z', 'RRULE:FREQ=DAILY;COUNT=1', 'RDATE:20231123T090000Z', 'RDATE;VALUE=PERIOD:20231125T090000Z/20231125T123000Z', 'SUMMARY:Periods');
+    expect(buildEventFilter({ window: '2023-11-25..2023-11-25' }, NOW).keep(series, [series])).toBe(true);
+    expect(buildEventFilter({ window: '2023-11-26..2023-12-31' }, NOW).keep(series, [series])).toBe(false);
+  });
+
+  it.each([['EXDATE:garbage'], ['RRULE:FREQ=DAILY;UNTIL=garbage'], ['RDATE;VALUE=PERIOD:20260105T100000Z/garbage'], ['DURATION:garbage']])(
+    'keeps a series whose dates ical.js cannot expand (%s) instead of losing it or failing the merge',
+    (line) => {
+      const odd = ICAL.Component.fromString(['BEGIN:VEVENT', 'UID:odd@example.com', 'DTSTART:20260105T100000Z', 'RRULE:FREQ=DAILY;COUNT=2', line, 'SUMMARY:Odd', 'END:VEVENT'].join('\r\n'));
+      expect(buildEventFilter({ window: '2030-01-01..2030-12-31' }, NOW).keep(odd, [odd])).toBe(true);
+    },
+  );
+
   it('--match (regex, glob) and --exclude on text fields, case-insensitive, CN included', () => {
     const e = ev('DTSTART:20260615T100000Z', 'SUMMARY:Weekly Stand-up', 'LOCATION:Room 4', 'ORGANIZER;CN=Katrin Vogel:mailto:katrin@example.com', 'CATEGORIES:TEAM,INTERNAL');
     expect(buildEventFilter({ match: ['summary=stand-?up'] }).keep(e, [e])).toBe(true);
