@@ -1,6 +1,10 @@
 // Trusting one certificate by its SHA-256 fingerprint (pinning), against a real Dovecot whose
 // certificate is signed by a throwaway CA the client does NOT trust.
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { makeTestPki } from '../../helpers/certs.ts';
+import { tlsOptions } from '../../../electron/core/imap/tls-options.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDovecot, type DovecotServer } from '../../helpers/dovecot.ts';
 import { connectImap, disconnect, type ConnectOptions } from '../../../electron/core/imap/connect.ts';
@@ -66,5 +70,22 @@ describe('pinned certificate', () => {
   it('a pin adds trust and takes none away: a verified chain still connects', async () => {
     const client = await connectImap({ ...conn, caFile: server.pki.caFile, pinnedFingerprint: 'AA:'.repeat(31) + 'AA' });
     await disconnect(client);
+  });
+
+  it('a CA file is parsed into one reused context, and a replaced file takes effect at once', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ca-file-'));
+    const caFile = path.join(dir, 'company-ca.pem');
+    copyFileSync(server.pki.caFile, caFile);
+    const first = tlsOptions({ caFile });
+    expect(first.rejectUnauthorized).toBe(true);
+    expect(first.secureContext).toBeDefined();
+    expect(tlsOptions({ caFile }).secureContext).toBe(first.secureContext);
+    const client = await connectImap({ ...conn, caFile });
+    await disconnect(client);
+    // The user replaces the file with another CA: the old trust must not linger in the reused context.
+    writeFileSync(caFile, makeTestPki(path.join(dir, 'other')).caPem);
+    expect(tlsOptions({ caFile }).secureContext).not.toBe(first.secureContext);
+    const err = await connectImap({ ...conn, caFile }).catch((e) => e);
+    expect(err.code).toBe('TLS_UNTRUSTED');
   });
 });
