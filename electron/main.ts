@@ -9,7 +9,7 @@ import { AppService } from './core/app/app-service.ts';
 import { defaultConfigPath, loadConfig } from './core/config/config-file.ts';
 import { ConnectionPool } from './core/imap/connection-pool.ts';
 import { keytarStore } from './core/secrets/secret-store.ts';
-import { defaultCachePath, SyncCache } from './core/store/cache.ts';
+import { defaultCachePath, IDLE_FEED_WRITE_MS, SyncCache } from './core/store/cache.ts';
 import { startProfileService, type RunningService } from './core/sync/profile-service.ts';
 import { registerIpc, type ServiceLike } from './main/ipc-wiring.ts';
 import { notificationFor, tooltip, trayMenuTemplate, type TrayState } from './main/tray-menu.ts';
@@ -38,7 +38,8 @@ if (!app.requestSingleInstanceLock()) {
   });
 
   void app.whenReady().then(async () => {
-    const cache = new SyncCache(defaultCachePath());
+    // Long-running: the last merged feeds are kept in memory and stored when the app is idle or quits.
+    const cache = new SyncCache(defaultCachePath(), { deferFeedWrites: IDLE_FEED_WRITE_MS });
     // One kept-open connection per account, shared by the window's scans and the schedule.
     const pool = new ConnectionPool();
     const appService = new AppService({

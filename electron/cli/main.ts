@@ -13,7 +13,7 @@ import { connectImap, disconnect, type ConnectOptions } from '../core/imap/conne
 import { formatFolderTree, listFolders } from '../core/imap/folders.ts';
 import { accountKey, keytarStore, type SecretStore } from '../core/secrets/secret-store.ts';
 import { writeFileAtomic } from '../core/store/atomic-write.ts';
-import { SyncCache } from '../core/store/cache.ts';
+import { IDLE_FEED_WRITE_MS, SyncCache } from '../core/store/cache.ts';
 import { formatSkipped, formatSummary, formatWarning } from '../core/sync/report.ts';
 import { syncFromImap, syncFromLocal, type SyncResult } from '../core/sync/run-sync.ts';
 import { parseCliArgs, USAGE, type CliPlan } from './args.ts';
@@ -132,7 +132,7 @@ async function run(plan: CliPlan, io: CliIo): Promise<number> {
 
 /** mailbox2ics serve --config FILE: the schedule and the feed without a window, until SIGTERM/SIGINT. */
 async function serve(plan: CliPlan, io: CliIo, info: (m: string) => void): Promise<number> {
-  const cache = plan.cacheFile ? new SyncCache(plan.cacheFile) : undefined;
+  const cache = plan.cacheFile ? new SyncCache(plan.cacheFile, { deferFeedWrites: IDLE_FEED_WRITE_MS }) : undefined;
   try {
     const service = await startProfileService({ configFile: plan.configFile!, cache, openSecrets: io.openStore, env: io.env, log: (l) => io.stderr.write(l + '\n') });
     info(`mailbox2ics ${version()} serving ${plan.configFile}: ${service.scheduler.statuses().map((s) => s.name).join(', ') || 'no profiles'}`);

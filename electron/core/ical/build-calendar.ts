@@ -3,7 +3,7 @@
 import ICAL from 'ical.js';
 import type { CalendarPart, SkippedItem, SourceRef, Warning } from '../model.ts';
 import { componentFacts, COUNTED_ONLY, preparedOf, referencedTzids, type PreparedComp } from './prepare.ts';
-import { mergeEntries, type CancelledPolicy, type Entry, type MergedComponent } from './merge.ts';
+import { groupByUid, mergeGroup, type CancelledPolicy, type Entry, type GroupOutcome, type MergedComponent } from './merge.ts';
 import { TimezoneCollector, componentText, rewriteTzids } from './timezones.ts';
 import { serializeCalendar } from './serialize.ts';
 import type { EventFilter } from '../filters/event-filter.ts';
@@ -60,11 +60,45 @@ function where(part: CalendarPart) {
   return { folder: s.folder, uid: s.uid, file: s.file, subject: s.subject, section: part.section };
 }
 
+/** What a component of the output needs once its UID is merged: its sort key, text and zones. */
+interface Finished {
+  m: MergedComponent;
+  /** Kind, then UID, then RECURRENCE-ID (the master first), as one key: NUL sorts below any character. */
+  key: string;
+  text: string;
+  tzids: Iterable<string>;
+}
+
+/** One UID merged, event filter applied: what the output and the statistics take from it. */
+interface GroupResult {
+  entries: Entry[];
+  outcome: GroupOutcome;
+  kept: Finished[];
+  dropped: MergedComponent[];
+}
+
+/**
+ * What one build keeps for the next, so a long-running process (the app, `serve`) that re-merges
+ * after a small change derives and merges only what the change touched. A part is recognised by
+ * identity (the sync cache hands out the same objects while its rows are unchanged) and reused only
+ * while its TZIDs keep their output names and meanings; a UID is re-merged unless exactly the same
+ * entries, in the same order, make it up. The output equals a build without a memo (tested).
+ */
+export class MergeMemo {
+  /** The settings and folders the memo was built for: anything else starts afresh. */
+  key = '';
+  parts = new Map<CalendarPart, { zoneKey: string; entries: Entry[] }>();
+  groups = new Map<string, GroupResult>();
+  /** What the last build reused and what it had to do again. */
+  lastBuild = { partsReused: 0, partsDerived: 0, uidsReused: 0, uidsMerged: 0 };
+}
+
 /**
  * Merges the parts into one feed. Each part is read through its prepared record (stored with it by
  * the sync cache, or computed here), so only the components the merge changes are parsed again.
+ * With a memo, the work of the previous build is reused where its inputs are unchanged.
  */
-export function buildCalendar(parts: Iterable<CalendarPart>, folderOrder: string[], opts: BuildOptions): BuildResult {
+export function buildCalendar(parts: Iterable<CalendarPart>, folderOrder: string[], opts: BuildOptions, memo?: MergeMemo): BuildResult {
   const folders = new Map<string, FolderMergeStats>();
   const folderIndex = new Map<string, number>();
   const folderNames: string[] = [];
@@ -83,7 +117,7 @@ export function buildCalendar(parts: Iterable<CalendarPart>, folderOrder: string
   const skipped: SkippedItem[] = [];
   const warnings: Warning[] = [];
   const tz = new TimezoneCollector();
-  const pending: Array<{ comp: PreparedComp; map: Map<string, string>; part: CalendarPart; folder: number }> = [];
+  const pending: Array<{ comps: PreparedComp[]; refs: Set<string>; map: Map<string, string>; part: CalendarPart; folder: number }> = [];
 
   for (const part of parts) {
     const folder = indexOf(part.source.folder);
@@ -117,72 +151,57 @@ export function buildCalendar(parts: Iterable<CalendarPart>, folderOrder: string
       comps.push(c);
     }
     if (!comps.length) continue;
-    const map = tz.add(label, prepared.zones, refs);
-    for (const comp of comps) pending.push({ comp, map, part, folder });
+    pending.push({ comps, refs, map: tz.add(label, prepared.zones, refs), part, folder });
   }
   for (const p of tz.problems) warnings.push({ folder: p.source, message: `time zone: ${p.reason}` });
+
+  const key = JSON.stringify([folderNames, [...opts.include].sort(), opts.cancelled, opts.eventFilter?.signature ?? null]);
+  const prev = memo?.key === key ? memo : undefined;
+  const next = { parts: new Map<CalendarPart, { zoneKey: string; entries: Entry[] }>(), groups: new Map<string, GroupResult>() };
 
   // Every zone is known now. A component whose TZIDs keep their name and meaning uses its prepared
   // text and facts; one whose TZIDs were renamed or now mean another definition is re-derived.
   tz.registerAll();
-  const entries: Entry[] = pending.map((p, order) => {
-    const c = p.comp;
-    const date = p.part.source.date ? Date.parse(p.part.source.date) : Number.NaN;
-    const same = c.tzids.every((t) => p.map.get(t) === t) && Object.entries(c.zones).every(([t, sig]) => (tz.sigOf(t) ?? null) === sig);
-    let facts: Pick<PreparedComp, 'uid' | 'recurKey' | 'recurrenceId' | 'sequence' | 'dtstamp' | 'status'> = c;
-    let text = c.text!;
-    let tzids = c.tzids;
-    if (!same) {
-      const comp = ICAL.Component.fromString(text);
-      rewriteTzids(comp, p.map);
-      facts = componentFacts(comp, tz.lookup);
-      text = componentText(comp);
-      tzids = [...referencedTzids(comp, new Set())].sort();
+  const entries: Entry[] = [];
+  const counts = { partsReused: 0, partsDerived: 0, uidsReused: 0, uidsMerged: 0 };
+  for (const p of pending) {
+    const zoneKey = memo ? zoneKeyOf(p.refs, p.map, tz) : '';
+    const kept = next.parts.has(p.part) ? undefined : prev?.parts.get(p.part);
+    const reuse = kept !== undefined && kept.zoneKey === zoneKey;
+    const derived = reuse ? kept.entries : p.comps.map((c) => entryOf(c, p.map, p.part, tz));
+    counts[reuse ? 'partsReused' : 'partsDerived'] += 1;
+    if (memo) next.parts.set(p.part, { zoneKey, entries: derived });
+    for (const e of derived) {
+      // Only the relative order of a UID's entries matters, and unchanged parts keep theirs.
+      e.rank.order = entries.length;
+      e.folder = p.folder;
+      entries.push(e);
     }
-    return {
-      text,
-      kind: c.kind,
-      uid: facts.uid,
-      recurKey: facts.recurKey,
-      ...(facts.recurrenceId !== undefined ? { recurrenceId: facts.recurrenceId } : {}),
-      tzids,
-      status: facts.status,
-      method: c.method,
-      rank: { sequence: facts.sequence, dtstamp: facts.dtstamp ?? -Infinity, messageDate: Number.isFinite(date) ? date : -Infinity, order },
-      folder: p.folder,
-      source: p.part.source,
-    };
-  });
-  const merged = mergeEntries(entries, opts.cancelled, folderNames.length);
-  folderNames.forEach((name, i) => {
-    const s = folders.get(name)!;
-    s.eventsOut = merged.stats.eventsOut[i];
-    s.updatesApplied = merged.stats.updatesApplied[i];
-    s.cancellationsApplied = merged.stats.cancellationsApplied[i];
-  });
-  const kept = applyEventFilter(merged.components, opts.eventFilter, (m) => {
-    const s = folders.get(folderNames[m.decidedBy.folder])!;
-    s.eventsOut -= 1;
-    s.filteredOut += 1;
-  });
+  }
 
-  // Kind, then UID, then RECURRENCE-ID (the master first), as one key: NUL sorts below any character.
-  const sortKey = (m: MergedComponent) => `${KINDS.indexOf(m.kind)}\0${m.uid}\0${m.recurKey ?? ''}`;
-  const sorted = kept
-    .map((m) => ({ m, k: sortKey(m) }))
-    .sort((a, b) => cmp(a.k, b.k))
-    .map((x) => x.m);
-  const used = new Set<string>();
-  const texts = sorted.map((m) => {
-    if (m.comp) {
-      referencedTzids(m.comp, used);
-      return componentText(m.comp);
+  for (const [uid, list] of groupByUid(entries)) {
+    const before = prev?.groups.get(uid);
+    const same = before && before.entries.length === list.length && before.entries.every((e, i) => e === list[i]);
+    next.groups.set(uid, same ? before : finishGroup(uid, list, opts));
+    counts[same ? 'uidsReused' : 'uidsMerged'] += 1;
+  }
+  if (memo) Object.assign(memo, { key, lastBuild: counts }, next);
+
+  const all: Finished[] = [];
+  for (const g of next.groups.values()) {
+    for (const [folder, n] of g.outcome.updates) folders.get(folderNames[folder])!.updatesApplied += n;
+    for (const folder of g.outcome.cancels) folders.get(folderNames[folder])!.cancellationsApplied += 1;
+    for (const m of g.dropped) folders.get(folderNames[m.decidedBy.folder])!.filteredOut += 1;
+    for (const f of g.kept) {
+      folders.get(folderNames[f.m.decidedBy.folder])!.eventsOut += 1;
+      all.push(f);
     }
-    for (const t of m.tzids) used.add(t);
-    return m.text!;
-  });
-  const ics = serializeCalendar(tz.vtimezoneTexts(used), texts);
-  const items: MergedItem[] = sorted.map((m) => ({
+  }
+  const sorted = all.sort((a, b) => cmp(a.key, b.key));
+  const used = new Set<string>();
+  for (const f of sorted) for (const t of f.tzids) used.add(t);
+  const ics = serializeCalendar(tz.vtimezoneTexts(used), sorted.map((f) => f.text));
+  const items: MergedItem[] = sorted.map(({ m }) => ({
     uid: m.uid,
     ...(m.recurrenceId !== undefined ? { recurrenceId: m.recurrenceId } : {}),
     kind: m.kind.toUpperCase() as ComponentType,
@@ -192,6 +211,69 @@ export function buildCalendar(parts: Iterable<CalendarPart>, folderOrder: string
   return { ics, items, eventsOut: sorted.length, folders, skipped, warnings };
 }
 
+/** The output names and meanings of a part's TZIDs: its entries stay right while this is unchanged. */
+function zoneKeyOf(refs: Set<string>, map: Map<string, string>, tz: TimezoneCollector): string {
+  let key = '';
+  for (const t of [...refs].sort()) {
+    const name = map.get(t)!;
+    key += `${t}>${name}=${tz.sigOf(name) ?? ''}\n`;
+  }
+  return key;
+}
+
+/** One component's merge entry: its prepared text and facts, or re-derived where its zones changed. */
+function entryOf(c: PreparedComp, map: Map<string, string>, part: CalendarPart, tz: TimezoneCollector): Entry {
+  const date = part.source.date ? Date.parse(part.source.date) : Number.NaN;
+  const same = c.tzids.every((t) => map.get(t) === t) && Object.entries(c.zones).every(([t, sig]) => (tz.sigOf(t) ?? null) === sig);
+  let facts: Pick<PreparedComp, 'uid' | 'recurKey' | 'recurrenceId' | 'sequence' | 'dtstamp' | 'status'> = c;
+  let text = c.text!;
+  let tzids = c.tzids;
+  if (!same) {
+    const comp = ICAL.Component.fromString(text);
+    rewriteTzids(comp, map);
+    facts = componentFacts(comp, tz.lookup);
+    text = componentText(comp);
+    tzids = [...referencedTzids(comp, new Set())].sort();
+  }
+  return {
+    text,
+    kind: c.kind,
+    uid: facts.uid,
+    recurKey: facts.recurKey,
+    ...(facts.recurrenceId !== undefined ? { recurrenceId: facts.recurrenceId } : {}),
+    tzids,
+    status: facts.status,
+    method: c.method,
+    rank: { sequence: facts.sequence, dtstamp: facts.dtstamp ?? -Infinity, messageDate: Number.isFinite(date) ? date : -Infinity, order: 0 },
+    folder: 0,
+    source: part.source,
+  };
+}
+
+/** Merges one UID and applies the event filter to it as a whole, so an override never survives without its series. */
+function finishGroup(uid: string, entries: Entry[], opts: BuildOptions): GroupResult {
+  const outcome = mergeGroup(uid, entries, opts.cancelled);
+  const kept: MergedComponent[] = [];
+  const dropped: MergedComponent[] = [];
+  const filter = opts.eventFilter && !opts.eventFilter.isEmpty ? opts.eventFilter : undefined;
+  if (!filter) kept.push(...outcome.components);
+  else {
+    const byKind = new Map<string, MergedComponent[]>();
+    for (const m of outcome.components) byKind.set(m.kind, [...(byKind.get(m.kind) ?? []), m]);
+    for (const g of byKind.values()) {
+      const master = g.find((m) => m.recurKey === null) ?? g[0];
+      (filter.keep(parsed(master), g.map(parsed)) ? kept : dropped).push(...g);
+    }
+  }
+  const finished = kept.map((m): Finished => ({
+    m,
+    key: `${KINDS.indexOf(m.kind)}\0${m.uid}\0${m.recurKey ?? ''}`,
+    text: m.comp ? componentText(m.comp) : m.text!,
+    tzids: m.comp ? referencedTzids(m.comp, new Set()) : m.tzids,
+  }));
+  return { entries, outcome, kept: finished, dropped };
+}
+
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -199,23 +281,4 @@ function cmp(a: string, b: string): number {
 /** A merged component to read (the filter never changes it, so its text stays the output). */
 function parsed(m: MergedComponent): ICAL.Component {
   return m.comp ?? ICAL.Component.fromString(m.text!);
-}
-
-/** Keeps or drops each UID as a whole, so an override never survives without its series. */
-function applyEventFilter(components: MergedComponent[], filter: EventFilter | undefined, dropped: (m: MergedComponent) => void): MergedComponent[] {
-  if (!filter || filter.isEmpty) return components;
-  const groups = new Map<string, MergedComponent[]>();
-  for (const m of components) {
-    const key = `${m.kind}|${m.uid}`;
-    const g = groups.get(key);
-    if (g) g.push(m);
-    else groups.set(key, [m]);
-  }
-  const out: MergedComponent[] = [];
-  for (const g of groups.values()) {
-    const master = g.find((m) => m.recurKey === null) ?? g[0];
-    if (filter.keep(parsed(master), g.map(parsed))) out.push(...g);
-    else g.forEach(dropped);
-  }
-  return out;
 }

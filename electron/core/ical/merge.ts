@@ -26,10 +26,14 @@ export interface Entry {
   source?: SourceRef;
 }
 
-export interface MergeStats {
-  eventsOut: number[];
-  updatesApplied: number[];
-  cancellationsApplied: number[];
+/** What merging one UID's entries gave: its components (cancelled ones included) and its statistics. */
+export interface GroupOutcome {
+  /** Master first, then overrides in the order their RECURRENCE-IDs first appeared; policy applied. */
+  components: MergedComponent[];
+  /** [folder index, updates applied] */
+  updates: Array<[number, number]>;
+  /** Folder index of each cancellation applied. */
+  cancels: number[];
 }
 
 export interface MergedComponent {
@@ -92,61 +96,67 @@ function addExdate(masterMerged: MergedComponent, overrideMerged: MergedComponen
   masterMerged.tzids = [...new Set([...masterMerged.tzids, ...overrideMerged.tzids])].sort();
 }
 
-export function mergeEntries(entries: Entry[], policy: CancelledPolicy, folderCount: number): { components: MergedComponent[]; stats: MergeStats } {
-  const stats: MergeStats = {
-    eventsOut: new Array(folderCount).fill(0),
-    updatesApplied: new Array(folderCount).fill(0),
-    cancellationsApplied: new Array(folderCount).fill(0),
-  };
-  const byUid = new Map<string, Map<string, Entry[]>>();
+/**
+ * The entries of each UID, in input order. One UID's merge never looks at another's, so a caller can
+ * keep the outcome of a UID whose entries did not change.
+ */
+export function groupByUid(entries: Iterable<Entry>): Map<string, Entry[]> {
+  const byUid = new Map<string, Entry[]>();
   for (const e of entries) {
     if (ATTENDEE_METHODS.has(e.method)) continue;
-    let keys = byUid.get(e.uid);
-    if (!keys) byUid.set(e.uid, (keys = new Map()));
+    const list = byUid.get(e.uid);
+    if (list) list.push(e);
+    else byUid.set(e.uid, [e]);
+  }
+  return byUid;
+}
+
+/** Merges one UID's entries: the newest revision per RECURRENCE-ID, cancellations applied. */
+export function mergeGroup(uid: string, entries: Entry[], policy: CancelledPolicy): GroupOutcome {
+  const keys = new Map<string, Entry[]>();
+  for (const e of entries) {
     const k = e.recurKey ?? '';
     const list = keys.get(k);
     if (list) list.push(e);
     else keys.set(k, [e]);
   }
+  const outcome: GroupOutcome = { components: [], updates: [], cancels: [] };
+  const masterEntries = keys.get('');
+  const masterWinner = masterEntries ? newest(masterEntries) : undefined;
+  const seriesCancel = masterWinner && masterWinner.method === 'CANCEL' ? masterWinner : undefined;
+  let master: MergedComponent | undefined;
+  const overrides: MergedComponent[] = [];
 
-  const kept: MergedComponent[] = [];
-  const emit = (m: MergedComponent): void => {
-    if (m.cancelled) {
-      // A series cancel counts once, not once per occurrence it took along.
-      if (m.recurKey === null || m.decidedBy.recurKey !== null) stats.cancellationsApplied[m.decidedBy.folder] += 1;
-      if (policy === 'remove') return;
+  for (const [key, list] of keys) {
+    const revs = list.filter((e) => e.method !== 'CANCEL');
+    let winner = newest(list);
+    // A series CANCEL newer than this occurrence's latest revision cancels the occurrence too.
+    if (key && seriesCancel && compareRank(seriesCancel.rank, winner.rank) > 0) winner = seriesCancel;
+    if (revs.length > 1) {
+      const decided = winner.method === 'CANCEL' ? newest(revs) : winner;
+      outcome.updates.push([decided.folder, versionsCount(revs) - 1]);
     }
-    kept.push(m);
-  };
-  for (const [uid, keys] of byUid) {
-    const masterEntries = keys.get('');
-    const masterWinner = masterEntries ? newest(masterEntries) : undefined;
-    const seriesCancel = masterWinner && masterWinner.method === 'CANCEL' ? masterWinner : undefined;
-    let master: MergedComponent | undefined;
-    const overrides: MergedComponent[] = [];
-
-    for (const [key, list] of keys) {
-      const revs = list.filter((e) => e.method !== 'CANCEL');
-      let winner = newest(list);
-      // A series CANCEL newer than this occurrence's latest revision cancels the occurrence too.
-      if (key && seriesCancel && compareRank(seriesCancel.rank, winner.rank) > 0) winner = seriesCancel;
-      if (revs.length > 1) {
-        const decided = winner.method === 'CANCEL' ? newest(revs) : winner;
-        stats.updatesApplied[decided.folder] += versionsCount(revs) - 1;
-      }
-      const merged = resolveKey(uid, key || null, winner, revs, policy, masterWinner);
-      if (key === '') master = merged;
-      else overrides.push(merged);
-    }
-    if (master) emit(master);
-    for (const o of overrides) {
-      // Removing a cancelled occurrence must also stop the series rule from generating it.
-      if (o.cancelled && policy === 'remove' && master && !master.cancelled) addExdate(master, o);
-      emit(o);
-    }
+    const merged = resolveKey(uid, key || null, winner, revs, policy, masterWinner);
+    if (key === '') master = merged;
+    else overrides.push(merged);
   }
-  for (const m of kept) stats.eventsOut[m.decidedBy.folder] += 1;
-  return { components: kept, stats };
+  if (master) emit(outcome, master, policy);
+  for (const o of overrides) {
+    // Removing a cancelled occurrence must also stop the series rule from generating it.
+    if (o.cancelled && policy === 'remove' && master && !master.cancelled) addExdate(master, o);
+    emit(outcome, o, policy);
+  }
+  return outcome;
+}
+
+// A plain function, not a closure per UID: thousands of UIDs merge in one build.
+function emit(outcome: GroupOutcome, m: MergedComponent, policy: CancelledPolicy): void {
+  if (m.cancelled) {
+    // A series cancel counts once, not once per occurrence it took along.
+    if (m.recurKey === null || m.decidedBy.recurKey !== null) outcome.cancels.push(m.decidedBy.folder);
+    if (policy === 'remove') return;
+  }
+  outcome.components.push(m);
 }
 
 function resolveKey(uid: string, key: string | null, winner: Entry, revs: Entry[], policy: CancelledPolicy, master?: Entry): MergedComponent {

@@ -8,6 +8,8 @@ import { connectImap, disconnect, type ConnectOptions } from './connect.ts';
 interface Idle {
   client: ImapFlow;
   timer: ReturnType<typeof setTimeout>;
+  /** The CLOSE of the folder the last sync left selected, still in flight (see release). */
+  closing: Promise<void>;
 }
 
 export class ConnectionPool {
@@ -31,6 +33,7 @@ export class ConnectionPool {
     if (kept) {
       this.idle.delete(k);
       clearTimeout(kept.timer);
+      await kept.closing;
       if (kept.client.usable) return kept.client;
       kept.client.close();
     }
@@ -39,13 +42,15 @@ export class ConnectionPool {
 
   /** Hands a connection back; only a healthy one is kept (closed after idleMs without use). */
   release = async (o: ConnectOptions, client: ImapFlow): Promise<void> => {
-    // Leave no folder selected: the next sync must EXAMINE afresh, or it would read a stale
-    // UIDNEXT (only SELECT/EXAMINE report it) and could miss a change. CLOSE after EXAMINE expunges nothing.
-    if (client.usable && client.mailbox) await client.mailboxClose().catch(() => client.close());
     if (!client.usable) {
       client.close();
       return;
     }
+    // Leave no folder selected: the next sync must EXAMINE afresh, or it would read a stale
+    // UIDNEXT (only SELECT/EXAMINE report it) and could miss a change. CLOSE after EXAMINE expunges
+    // nothing. Not awaited: the sync is done, and the next acquire waits for it (one round trip
+    // less per sync; a failed CLOSE closes the connection, and acquire then opens a new one).
+    const closing = client.mailbox ? client.mailboxClose().then(() => undefined, () => client.close()) : Promise.resolve();
     const k = this.key(o);
     const other = this.idle.get(k);
     if (other) {
@@ -54,10 +59,10 @@ export class ConnectionPool {
     }
     const timer = setTimeout(() => {
       if (this.idle.get(k)?.client === client) this.idle.delete(k);
-      void disconnect(client);
+      void closing.then(() => disconnect(client));
     }, this.idleMs);
     timer.unref?.();
-    this.idle.set(k, { client, timer });
+    this.idle.set(k, { client, timer, closing });
   };
 
   get size(): number {
@@ -69,6 +74,7 @@ export class ConnectionPool {
     this.idle.clear();
     await Promise.all(all.map(async (e) => {
       clearTimeout(e.timer);
+      await e.closing;
       await disconnect(e.client);
     }));
   }

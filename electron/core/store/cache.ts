@@ -36,8 +36,20 @@ CREATE TABLE IF NOT EXISTS messages (
 );
 `;
 
+/**
+ * How long a long-running process (the app, `serve`) waits after a sync before storing its merged
+ * feeds. Why 5 s: well past the end of one sync of every profile, far below the schedule's minutes.
+ */
+export const IDLE_FEED_WRITE_MS = 5_000;
+
 /** Above this many bytes of cached rows, folders are read from the database on every merge. */
 const MIRROR_LIMIT_BYTES = 96 * 1024 * 1024;
+
+/** A merged feed as stored: its description (JSON) and the calendar text apart. */
+export interface FeedRow {
+  data: string;
+  ics: string;
+}
 
 interface Mirror {
   rows: Map<number, MessageResult>;
@@ -54,8 +66,17 @@ export class SyncCache {
   private readonly mirrors = new Map<string, Mirror>();
   private mirrorBytes = 0;
   private dataVersion = -1;
+  /** Per-process state kept alongside the cache (the merge memo of each feed); never written to disk. */
+  private readonly scratch = new Map<string, unknown>();
 
-  constructor(file: string) {
+  /** Feeds by key: this process's last one per key, and whether it still has to be stored. */
+  private readonly feeds = new Map<string, { state: string; value: unknown; encode: (() => FeedRow) | undefined }>();
+  private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly deferFeedWrites: number | undefined;
+
+  /** deferFeedWrites: ms of quiet after which a long-running process stores its feeds (see putFeed). */
+  constructor(file: string, opts: { deferFeedWrites?: number } = {}) {
+    this.deferFeedWrites = opts.deferFeedWrites;
     try {
       if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
       this.db = new Database(file);
@@ -170,17 +191,67 @@ export class SyncCache {
     if (m) for (const uid of gone) m.rows.delete(uid);
   }
 
-  /** The merged feed last built for these settings, if the folders were then in exactly `state`. */
-  getFeed(key: string, state: string): { data: string; ics: string } | undefined {
-    const row = this.db.prepare('SELECT state, data, ics FROM feeds WHERE key = ?').get(key) as { state: string; data: string; ics: string } | undefined;
-    return row && row.state === state ? { data: row.data, ics: row.ics } : undefined;
+  /** The process's scratch value for `key` (created on first use). A few keys are kept, the oldest dropped. */
+  memo<T>(key: string, create: () => T): T {
+    let v = this.scratch.get(key) as T | undefined;
+    if (v === undefined) {
+      v = create();
+      // Why 8: one per profile of a typical setup; each holds references into the mirrored rows.
+      if (this.scratch.size >= 8) this.scratch.delete(this.scratch.keys().next().value!);
+      this.scratch.set(key, v);
+    }
+    return v;
   }
 
-  putFeed(key: string, state: string, data: string, ics: string): void {
-    // An upsert rewrites the row in place; REPLACE would delete and re-insert a megabyte each time.
-    this.db
-      .prepare('INSERT INTO feeds (key, state, data, ics) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET state = excluded.state, data = excluded.data, ics = excluded.ics')
-      .run(key, state, data, ics);
+  /**
+   * The merged feed last built for these settings, if the folders were then in exactly `state`.
+   * This process's own last feed is kept in memory (no row read or decoded); otherwise the stored
+   * row is decoded. The value is shared between callers: treat it as read-only.
+   */
+  getFeed<T>(key: string, state: string, decode: (row: FeedRow) => T): T | undefined {
+    const kept = this.feeds.get(key);
+    if (kept) return kept.state === state ? (kept.value as T) : undefined;
+    const row = this.db.prepare('SELECT state, data, ics FROM feeds WHERE key = ?').get(key) as (FeedRow & { state: string }) | undefined;
+    if (!row || row.state !== state) return undefined;
+    const value = decode(row);
+    this.feeds.set(key, { state, value, encode: undefined });
+    return value;
+  }
+
+  /**
+   * Records the feed built for `state`. Stored at once, or with `deferFeedWrites` (a long-running
+   * process, which reads its own feed from memory) when the process is idle or closes the cache:
+   * a changed sync then does not block on writing a megabyte, and quick successive syncs write it once.
+   * A feed that never reaches the file costs nothing but a merge: rows are matched on `state`.
+   */
+  putFeed<T>(key: string, state: string, value: T, encode: (v: T) => FeedRow): void {
+    this.feeds.set(key, { state, value, encode: () => encode(value) });
+    if (this.deferFeedWrites === undefined) {
+      this.flushFeeds();
+      return;
+    }
+    clearTimeout(this.flushTimer);
+    this.flushTimer = setTimeout(() => this.flushFeeds(), this.deferFeedWrites);
+    this.flushTimer.unref?.();
+  }
+
+  /** Writes the feeds not yet stored (see putFeed); returns how many. */
+  flushFeeds(): number {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    const upsert = this.db.prepare(
+      'INSERT INTO feeds (key, state, data, ics) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET state = excluded.state, data = excluded.data, ics = excluded.ics',
+    );
+    let n = 0;
+    for (const [key, f] of this.feeds) {
+      if (!f.encode) continue;
+      const row = f.encode();
+      // An upsert rewrites the row in place; REPLACE would delete and re-insert a megabyte each time.
+      upsert.run(key, f.state, row.data, row.ics);
+      f.encode = undefined;
+      n += 1;
+    }
+    return n;
   }
 
   /** What the last finished sync of a scope (a profile) produced, for "new / updated / cancelled". */
@@ -194,7 +265,12 @@ export class SyncCache {
   }
 
   close(): void {
-    this.db.close();
+    if (!this.db.open) return;
+    try {
+      this.flushFeeds();
+    } finally {
+      this.db.close();
+    }
   }
 }
 

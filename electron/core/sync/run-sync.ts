@@ -3,11 +3,11 @@
 import type { ImapFlow } from 'imapflow';
 import type { CalendarPart, Warning } from '../model.ts';
 import { createHash } from 'node:crypto';
-import { buildCalendar, type BuildOptions, type BuildResult, type FolderMergeStats, type MergedItem } from '../ical/build-calendar.ts';
+import { buildCalendar, MergeMemo, type BuildOptions, type BuildResult, type FolderMergeStats, type MergedItem } from '../ical/build-calendar.ts';
 import { connectImap, defaultPort, disconnect, type ConnectOptions } from '../imap/connect.ts';
 import type { ConnectionPool } from '../imap/connection-pool.ts';
 import { scanKeyOf, syncFolderCached, type CachedFolderScan } from '../imap/incremental.ts';
-import type { SyncCache } from '../store/cache.ts';
+import type { FeedRow, SyncCache } from '../store/cache.ts';
 import { listFolders, resolveFolders } from '../imap/folders.ts';
 import { scanFolder, type FolderScan, type ScanProgress } from '../imap/scan.ts';
 import { extractFromMessage } from '../mime/extract-local.ts';
@@ -71,17 +71,21 @@ function feedKey(account: string, folders: string[], scanKeys: string[], setting
 type FolderOutcome = Omit<CachedFolderScan, 'mode' | 'messagesFetched' | 'messagesExpunged'> & { mode: CachedFolderScan['mode'] | 'stateless'; messagesFetched?: number; messagesExpunged?: number };
 type Tally = Pick<FolderScan, 'messagesWithCalendar' | 'messagesFilteredOut' | 'skipped' | 'warnings'>;
 
-/** The merged feed (its text stored apart) plus what each folder's cached messages tallied to, so a hit reads no message rows. */
-function encodeMemo(b: Built, scans: FolderOutcome[]): { data: string; ics: string } {
-  const tallies: Record<string, Tally> = {};
-  for (const s of scans) tallies[s.folder] = { messagesWithCalendar: s.messagesWithCalendar, messagesFilteredOut: s.messagesFilteredOut, skipped: s.skipped, warnings: s.warnings };
-  const { ics, ...rest } = b;
-  return { data: JSON.stringify({ built: { ...rest, folders: [...b.folders] }, tallies }), ics };
+interface FeedMemo {
+  built: Built;
+  /** What each folder's cached messages tallied to, so a hit reads no message rows. */
+  tallies: Record<string, Tally>;
 }
 
-function decodeMemo(memo: { data: string; ics: string }): { built: Built; tallies: Record<string, Tally> } {
-  const o = JSON.parse(memo.data) as { built: Omit<Built, 'folders' | 'ics'> & { folders: Array<[string, FolderMergeStats]> }; tallies: Record<string, Tally> };
-  return { built: { ...o.built, ics: memo.ics, folders: new Map(o.built.folders) }, tallies: o.tallies };
+/** The merged feed as stored: its text apart (no JSON escaping of a megabyte). */
+function encodeMemo(memo: FeedMemo): FeedRow {
+  const { ics, ...rest } = memo.built;
+  return { data: JSON.stringify({ built: { ...rest, folders: [...memo.built.folders] }, tallies: memo.tallies }), ics };
+}
+
+function decodeMemo(row: FeedRow): FeedMemo {
+  const o = JSON.parse(row.data) as { built: Omit<Built, 'folders' | 'ics'> & { folders: Array<[string, FolderMergeStats]> }; tallies: Record<string, Tally> };
+  return { built: { ...o.built, ics: row.ics, folders: new Map(o.built.folders) }, tallies: o.tallies };
 }
 
 export async function syncFromImap(req: ImapSyncRequest, connect: (o: ConnectOptions) => Promise<ImapFlow> = connectImap): Promise<SyncResult> {
@@ -128,11 +132,15 @@ export async function syncFromImap(req: ImapSyncRequest, connect: (o: ConnectOpt
   if (req.cache) {
     key = feedKey(account, folders, [scanKeyOf({ maxPartBytes: req.maxPartBytes, filter: req.serverFilter })], req);
     state = JSON.stringify(states.map((s) => s.slice(0, 4)));
-    const hit = scans.every((s) => s.mode === 'unchanged') ? req.cache.getFeed(key, state) : undefined;
-    if (hit) {
-      const memo = decodeMemo(hit);
+    const memo = scans.every((s) => s.mode === 'unchanged') ? req.cache.getFeed(key, state, decodeMemo) : undefined;
+    if (memo) {
       built = memo.built;
-      for (const s of scans) Object.assign(s, memo.tallies[s.folder] ?? {}, { loadCached: undefined });
+      for (const s of scans) {
+        // Copies: the reports are extended below, and the memo may serve the next sync too.
+        const t = memo.tallies[s.folder];
+        if (t) Object.assign(s, t, { skipped: [...t.skipped], warnings: [...t.warnings] });
+        s.loadCached = undefined;
+      }
     }
   }
   for (const s of scans) s.loadCached?.();
@@ -151,10 +159,12 @@ export async function syncFromImap(req: ImapSyncRequest, connect: (o: ConnectOpt
     });
   }
   if (!built) {
-    built = buildCalendar(parts, folders, req);
+    // A long-running process re-merges only what changed since its last build of this feed.
+    built = buildCalendar(parts, folders, req, req.cache && key ? req.cache.memo(`merge:${key}`, () => new MergeMemo()) : undefined);
     if (req.cache && key) {
-      const memo = encodeMemo(built, scans);
-      req.cache.putFeed(key, state, memo.data, memo.ics);
+      const tallies: Record<string, Tally> = {};
+      for (const s of scans) tallies[s.folder] = { messagesWithCalendar: s.messagesWithCalendar, messagesFilteredOut: s.messagesFilteredOut, skipped: [...s.skipped], warnings: [...s.warnings] };
+      req.cache.putFeed(key, state, { built, tallies }, encodeMemo);
     }
   }
   const { ics, items, extra } = mergeInto(reports, built);

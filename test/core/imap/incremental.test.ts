@@ -1,6 +1,7 @@
 // Incremental sync against the real Dovecot: after additions, expunges, moves between folders and a
 // UIDVALIDITY reset the cached result is byte-identical to a fresh full scan; no change fetches nothing.
 import { mkdtempSync, readFileSync, readdirSync, rmSync, renameSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -140,5 +141,51 @@ describe('incremental sync', () => {
       await pool.closeAll();
     }
     expect(pool.size).toBe(0);
+  });
+
+  it('a long-running process reports the same on every no-change sync and stores its feed for the next process when idle', async () => {
+    server.createFolder('D');
+    server.addMessage('D', invitation('d0@example.com'));
+    server.addMessage('D', buildMail({ subject: 'winmail', attachments: [{ contentType: 'application/ms-tnef', filename: 'winmail.dat', data: Buffer.from('tnef') }] }));
+    server.addMessage('D', buildMail({ subject: 'broken', calendars: [{ method: 'REQUEST', ics: 'BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:garbage' }] }));
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'cache-app-')), 'cache.sqlite');
+    const storedFeeds = () => {
+      const db = new Database(file, { readonly: true });
+      try {
+        return (db.prepare('SELECT count(*) AS n FROM feeds').get() as { n: number }).n;
+      } finally {
+        db.close();
+      }
+    };
+    const app = new SyncCache(file, { deferFeedWrites: 60_000 });
+    const pool = new ConnectionPool();
+    const own = { ...req, folders: ['D'], cache: app, pool };
+    let first: Awaited<ReturnType<typeof syncFromImap>>;
+    try {
+      first = await syncFromImap(own);
+      expect(first.report.skipped.map((s) => s.subject).sort()).toEqual(['broken', 'winmail']);
+      for (let i = 0; i < 3; i++) {
+        const again = await syncFromImap(own);
+        expect(modes(again)).toEqual({ D: 'unchanged:0:0' });
+        expect(again.report.skipped).toEqual(first.report.skipped);
+        expect(again.report.folders[0].messagesWithCalendar).toBe(first.report.folders[0].messagesWithCalendar);
+        expect(again.ics).toBe(first.ics);
+      }
+      expect(storedFeeds()).toBe(0);
+    } finally {
+      await pool.closeAll();
+      app.close();
+    }
+    expect(storedFeeds()).toBe(1);
+    // The next process (a cron run of the CLI) finds it, and reports the same.
+    const cli = new SyncCache(file);
+    try {
+      const r = await syncFromImap({ ...req, folders: ['D'], cache: cli });
+      expect(modes(r)).toEqual({ D: 'unchanged:0:0' });
+      expect(r.ics).toBe(first.ics);
+      expect(r.report.skipped).toEqual(first.report.skipped);
+    } finally {
+      cli.close();
+    }
   });
 });

@@ -59,9 +59,9 @@ describe('SyncCache mirror', () => {
     old.close();
     const cache = new SyncCache(file);
     try {
-      expect(cache.getFeed('k', 's')).toBeUndefined();
-      cache.putFeed('k', 's', '{"x":1}', 'BEGIN:VCALENDAR');
-      expect(cache.getFeed('k', 's')).toEqual({ data: '{"x":1}', ics: 'BEGIN:VCALENDAR' });
+      expect(cache.getFeed('k', 's', (r) => r)).toBeUndefined();
+      cache.putFeed('k', 's', { data: '{"x":1}', ics: 'BEGIN:VCALENDAR' }, (r) => r);
+      expect(cache.getFeed('k', 's', (r) => r)).toEqual({ data: '{"x":1}', ics: 'BEGIN:VCALENDAR' });
       expect(subjects(cache)).toEqual(['m1']);
     } finally {
       cache.close();
@@ -70,5 +70,52 @@ describe('SyncCache mirror', () => {
     newer.prepare("UPDATE meta SET value = '99' WHERE key = 'schema'").run();
     newer.close();
     expect(() => new SyncCache(file)).toThrow(/schema version 99, expected 2 .*newer mailbox2ics.*Delete it or pass --no-cache/);
+  });
+
+  it('a long-running process keeps its feed in memory and stores it when idle or on close; stored feeds match on state', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'cache-feeds-')), 'cache.sqlite');
+    const feed = (ics: string) => ({ data: '{}', ics });
+    const stored = () => {
+      const db = new Database(file, { readonly: true });
+      try {
+        return db.prepare('SELECT key, state, ics FROM feeds ORDER BY key').all();
+      } finally {
+        db.close();
+      }
+    };
+    let encoded = 0;
+    const encode = (v: { data: string; ics: string }) => {
+      encoded += 1;
+      return v;
+    };
+    const app = new SyncCache(file, { deferFeedWrites: 40 });
+    try {
+      app.putFeed('team', 's1', feed('one'), encode);
+      app.putFeed('team', 's2', feed('two'), encode);
+      // Served from memory at once, not stored yet, and nothing encoded.
+      expect(app.getFeed('team', 's2', () => feed('from disk'))).toEqual(feed('two'));
+      expect(app.getFeed('team', 's1', () => feed('from disk'))).toBeUndefined();
+      expect(stored()).toEqual([]);
+      expect(encoded).toBe(0);
+      // Quiet for the deferral: stored once, the last state only.
+      await new Promise((r) => setTimeout(r, 120));
+      expect(stored()).toEqual([{ key: 'team', state: 's2', ics: 'two' }]);
+      expect(encoded).toBe(1);
+      app.putFeed('other', 'x', feed('three'), encode);
+    } finally {
+      app.close();
+    }
+    // close() stored the pending one; another process reads both, decoding only a matching state.
+    expect(stored()).toEqual([{ key: 'other', state: 'x', ics: 'three' }, { key: 'team', state: 's2', ics: 'two' }]);
+    const cli = new SyncCache(file);
+    try {
+      expect(cli.getFeed('team', 's2', (r) => r.ics)).toBe('two');
+      expect(cli.getFeed('team', 's1', (r) => r.ics)).toBeUndefined();
+      // Without deferral the feed is stored as it is put.
+      cli.putFeed('team', 's3', feed('four'), (r) => r);
+      expect(stored()).toContainEqual({ key: 'team', state: 's3', ics: 'four' });
+    } finally {
+      cli.close();
+    }
   });
 });
