@@ -231,7 +231,7 @@ export class SyncCache {
       return;
     }
     clearTimeout(this.flushTimer);
-    this.flushTimer = setTimeout(() => this.flushFeeds(), this.deferFeedWrites);
+    this.flushTimer = setTimeout(() => this.flushQuietly(), this.deferFeedWrites);
     this.flushTimer.unref?.();
   }
 
@@ -264,13 +264,23 @@ export class SyncCache {
     this.db.prepare('INSERT OR REPLACE INTO snapshots (scope, data) VALUES (?, ?)').run(scope, JSON.stringify(snapshot));
   }
 
+  /**
+   * A stored feed only saves a later process a merge, so failing to store one (a full disk, the file
+   * gone) must not fail a timer or the app's quit: the next run merges from the cached rows instead.
+   */
+  private flushQuietly(): void {
+    try {
+      if (this.db.open) this.flushFeeds();
+    } catch {
+      // Nothing lost: every cached message row is still there, and rows are matched on state.
+    }
+  }
+
   close(): void {
     if (!this.db.open) return;
-    try {
-      this.flushFeeds();
-    } finally {
-      this.db.close();
-    }
+    clearTimeout(this.flushTimer);
+    this.flushQuietly();
+    this.db.close();
   }
 }
 

@@ -118,4 +118,24 @@ describe('SyncCache mirror', () => {
       cli.close();
     }
   });
+
+  it('a feed that cannot be stored fails neither the idle timer nor close(): it only costs a later merge', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'cache-feeds-fail-')), 'cache.sqlite');
+    const app = new SyncCache(file, { deferFeedWrites: 10 });
+    app.putFeed('team', 's1', { data: '{}', ics: 'one' }, (r) => r);
+    // Another process breaks the table under it (a stand-in for a full disk or a damaged file).
+    const other = new Database(file);
+    other.exec('DROP TABLE feeds');
+    other.close();
+    await new Promise((r) => setTimeout(r, 60));
+    app.putFeed('team', 's2', { data: '{}', ics: 'two' }, (r) => r);
+    expect(() => app.close()).not.toThrow();
+    // Still readable afterwards: the messages are intact and the missing feed table is recreated.
+    const next = new SyncCache(file);
+    try {
+      expect(next.getFeed('team', 's2', (r) => r.ics)).toBeUndefined();
+    } finally {
+      next.close();
+    }
+  });
 });
