@@ -67,7 +67,9 @@ function parseBound(text: string, now: Date, side: string, spec: string): number
   if (rel) {
     const n = Number(rel[2]) * (rel[1] === '-' ? -1 : 1);
     const unit = rel[3].toLowerCase();
-    const d = new Date(now.getTime());
+    // Counted from the start of today (UTC), so the window moves once a day: a window that moved
+    // with every sync would make each sync's filter new, and no merged feed could be reused.
+    const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
     if (unit === 'd') return d.getTime() + n * DAY;
     if (unit === 'w') return d.getTime() + n * 7 * DAY;
     if (unit === 'm') d.setUTCMonth(d.getUTCMonth() + n);

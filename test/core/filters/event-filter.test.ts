@@ -12,6 +12,13 @@ describe('parseWindow', () => {
     expect(parseWindow('2026-01-01..2026-01-31', NOW)).toEqual({ start: Date.parse('2026-01-01T00:00:00Z'), end: Date.parse('2026-02-01T00:00:00Z') });
     expect(parseWindow('..+2w', NOW).start).toBe(-Infinity);
   });
+  it('relative bounds count whole days from today (UTC), so the syncs of one day share one filter and its merged feed', () => {
+    const morning = buildEventFilter({ window: '-30d..+1y' }, new Date('2026-06-01T06:10:00Z'));
+    const evening = buildEventFilter({ window: '-30d..+1y' }, new Date('2026-06-01T23:59:59Z'));
+    expect(evening.signature).toBe(morning.signature);
+    expect(morning.window).toEqual(parseWindow('-30d..+1y', NOW));
+    expect(buildEventFilter({ window: '-30d..+1y' }, new Date('2026-06-02T00:00:01Z')).signature).not.toBe(morning.signature);
+  });
   it.each([
     ['-30d', /must be FROM\.\.TO/],
     ['2026-02-30..2026-03-01', /the start "2026-02-30" is neither a date/],
