@@ -42,6 +42,9 @@ CREATE TABLE IF NOT EXISTS messages (
  */
 export const IDLE_FEED_WRITE_MS = 5_000;
 
+/** Merged feeds kept in memory (about a megabyte each for 2,000 events): a few per profile. */
+const FEEDS_IN_MEMORY = 16;
+
 /** Above this many bytes of cached rows, folders are read from the database on every merge. */
 const MIRROR_LIMIT_BYTES = 96 * 1024 * 1024;
 
@@ -214,7 +217,7 @@ export class SyncCache {
     const row = this.db.prepare('SELECT state, data, ics FROM feeds WHERE key = ?').get(key) as (FeedRow & { state: string }) | undefined;
     if (!row || row.state !== state) return undefined;
     const value = decode(row);
-    this.feeds.set(key, { state, value, encode: undefined });
+    this.keepFeed(key, { state, value, encode: undefined });
     return value;
   }
 
@@ -225,7 +228,7 @@ export class SyncCache {
    * A feed that never reaches the file costs nothing but a merge: rows are matched on `state`.
    */
   putFeed<T>(key: string, state: string, value: T, encode: (v: T) => FeedRow): void {
-    this.feeds.set(key, { state, value, encode: () => encode(value) });
+    this.keepFeed(key, { state, value, encode: () => encode(value) });
     if (this.deferFeedWrites === undefined) {
       this.flushFeeds();
       return;
@@ -233,6 +236,21 @@ export class SyncCache {
     clearTimeout(this.flushTimer);
     this.flushTimer = setTimeout(() => this.flushQuietly(), this.deferFeedWrites);
     this.flushTimer.unref?.();
+  }
+
+  /**
+   * Keeps a feed in memory, the most recent last. Settings that change (a window that moved to a new
+   * day, an edited profile) give new keys, so only the last few are kept; one still to be stored is
+   * stored before it is let go.
+   */
+  private keepFeed(key: string, entry: { state: string; value: unknown; encode: (() => FeedRow) | undefined }): void {
+    this.feeds.delete(key);
+    this.feeds.set(key, entry);
+    while (this.feeds.size > FEEDS_IN_MEMORY) {
+      const oldest = this.feeds.keys().next().value!;
+      if (this.feeds.get(oldest)!.encode) this.flushQuietly();
+      this.feeds.delete(oldest);
+    }
   }
 
   /** Writes the feeds not yet stored (see putFeed); returns how many. */
