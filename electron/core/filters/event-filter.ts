@@ -26,7 +26,8 @@ export interface EventFilter {
   signature: string;
   window?: { start: number; end: number };
   /** master: the series master or lone component; all: every component of the UID. */
-  keep(master: ICAL.Component, all: ICAL.Component[]): boolean;
+  /** A UID whose dates cannot be evaluated is kept; `problem` hears why. */
+  keep(master: ICAL.Component, all: ICAL.Component[], problem?: (reason: string) => void): boolean;
 }
 
 function usage(msg: string): AppError {
@@ -133,11 +134,12 @@ function overlaps(master: ICAL.Component, all: ICAL.Component[], w: { start: num
   return false;
 }
 
-/** Whether a UID's components pass the filters. One that cannot be evaluated is kept: a filter never loses an event to a quirk of its data. */
-function safely(test: () => boolean): boolean {
+/** A window test that cannot be evaluated keeps the event: a filter never loses one to a quirk of its data. */
+function safely(test: () => boolean, problem?: (reason: string) => void): boolean {
   try {
     return test();
-  } catch {
+  } catch (err) {
+    problem?.(`its dates could not be read for the --window filter (${(err as Error).message}); kept`);
     return true;
   }
 }
@@ -151,12 +153,12 @@ export function buildEventFilter(spec: EventFilterSpec, now: Date = new Date()):
     isEmpty,
     window,
     signature: JSON.stringify([window ?? null, spec.match ?? [], spec.exclude ?? []]),
-    keep(master, all) {
+    keep(master, all, problem) {
       if (match.some((t) => !all.some((c) => matches(c, t)))) return false;
       if (exclude.some((t) => matches(master, t))) return false;
       if (window) {
-        if (master.hasProperty('recurrence-id')) return all.some((c) => safely(() => overlaps(c, [c], window)));
-        return safely(() => overlaps(master, all, window));
+        if (master.hasProperty('recurrence-id')) return all.some((c) => safely(() => overlaps(c, [c], window), problem));
+        return safely(() => overlaps(master, all, window), problem);
       }
       return true;
     },

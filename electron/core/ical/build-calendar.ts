@@ -75,6 +75,8 @@ interface GroupResult {
   outcome: GroupOutcome;
   kept: Finished[];
   dropped: MergedComponent[];
+  /** What the event filter could not evaluate (the events are kept). */
+  warnings: Warning[];
 }
 
 /**
@@ -192,6 +194,7 @@ export function buildCalendar(parts: Iterable<CalendarPart>, folderOrder: string
     for (const [folder, n] of g.outcome.updates) folders.get(folderNames[folder])!.updatesApplied += n;
     for (const folder of g.outcome.cancels) folders.get(folderNames[folder])!.cancellationsApplied += 1;
     for (const m of g.dropped) folders.get(folderNames[m.decidedBy.folder])!.filteredOut += 1;
+    warnings.push(...g.warnings);
     for (const f of g.kept) {
       folders.get(folderNames[f.m.decidedBy.folder])!.eventsOut += 1;
       all.push(f);
@@ -255,6 +258,7 @@ function finishGroup(uid: string, entries: Entry[], opts: BuildOptions): GroupRe
   const outcome = mergeGroup(uid, entries, opts.cancelled);
   const kept: MergedComponent[] = [];
   const dropped: MergedComponent[] = [];
+  const warnings: Warning[] = [];
   const filter = opts.eventFilter && !opts.eventFilter.isEmpty ? opts.eventFilter : undefined;
   if (!filter) kept.push(...outcome.components);
   else {
@@ -262,7 +266,9 @@ function finishGroup(uid: string, entries: Entry[], opts: BuildOptions): GroupRe
     for (const m of outcome.components) byKind.set(m.kind, [...(byKind.get(m.kind) ?? []), m]);
     for (const g of byKind.values()) {
       const master = g.find((m) => m.recurKey === null) ?? g[0];
-      (filter.keep(parsed(master), g.map(parsed)) ? kept : dropped).push(...g);
+      const s = master.decidedBy.source;
+      const problem = (reason: string) => warnings.push({ folder: s?.folder ?? '', uid: s?.uid, subject: s?.subject, message: `${master.kind.toUpperCase()} ${uid}: ${reason}` });
+      (filter.keep(parsed(master), g.map(parsed), problem) ? kept : dropped).push(...g);
     }
   }
   const finished = kept.map((m): Finished => ({
@@ -271,7 +277,7 @@ function finishGroup(uid: string, entries: Entry[], opts: BuildOptions): GroupRe
     text: m.comp ? componentText(m.comp) : m.text!,
     tzids: m.comp ? referencedTzids(m.comp, new Set()) : m.tzids,
   }));
-  return { entries, outcome, kept: finished, dropped };
+  return { entries, outcome, kept: finished, dropped, warnings };
 }
 
 function cmp(a: string, b: string): number {

@@ -2,6 +2,8 @@ import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
 import { buildEventFilter, parseWindow } from '../../../electron/core/filters/event-filter.ts';
 import { buildServerFilter } from '../../../electron/core/filters/server-filter.ts';
+import { buildCalendar } from '../../../electron/core/ical/build-calendar.ts';
+import { vcal, vevent } from '../../helpers/mail-builder.ts';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
 const ev = (...lines: string[]) => ICAL.Component.fromString(['BEGIN:VEVENT', 'UID:u@example.com', ...lines, 'END:VEVENT'].join('\r\n'));
@@ -62,6 +64,16 @@ describe('event filter', () => {
       expect(buildEventFilter({ window: '2030-01-01..2030-12-31' }, NOW).keep(odd, [odd])).toBe(true);
     },
   );
+
+  it('in a merge, such a series is kept and reported with its folder, message UID and event UID', () => {
+    const text = vcal('REQUEST', vevent({ uid: 'odd-series@example.com', summary: 'Odd series', start: '20260105T100000Z', end: '20260105T110000Z', rrule: 'FREQ=DAILY;COUNT=2', extra: ['EXDATE:garbage'] }));
+    const part = { source: { folder: 'Events', uid: 42, subject: 'Invitation: Odd series' }, section: '2', text };
+    const built = buildCalendar([part], ['Events'], { include: new Set(['VEVENT'] as const), cancelled: 'remove', eventFilter: buildEventFilter({ window: '2030-01-01..2030-12-31' }, NOW) });
+    expect(built.ics).toContain('SUMMARY:Odd series');
+    expect(built.warnings).toEqual([
+      expect.objectContaining({ folder: 'Events', uid: 42, subject: 'Invitation: Odd series', message: expect.stringMatching(/^VEVENT odd-series@example\.com: its dates could not be read for the --window filter \(.+\); kept$/) }),
+    ]);
+  });
 
   it('--match (regex, glob) and --exclude on text fields, case-insensitive, CN included', () => {
     const e = ev('DTSTART:20260615T100000Z', 'SUMMARY:Weekly Stand-up', 'LOCATION:Room 4', 'ORGANIZER;CN=Katrin Vogel:mailto:katrin@example.com', 'CATEGORIES:TEAM,INTERNAL');
