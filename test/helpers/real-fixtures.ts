@@ -1,16 +1,16 @@
-// The real-world iCalendar and mail files in ../shared/fixtures/real/, listed and wrapped as mails.
-// Test-only; the files themselves are never modified.
+// The real-world iCalendar and mail files in test/fixtures/real/ (copied byte for byte, with their
+// sources and licences in its README and LICENSES/), listed and wrapped as mails. Never modified.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildMail } from './mail-builder.ts';
 
-export const REAL_DIR = path.resolve(import.meta.dirname, '../../../shared/fixtures/real');
+export const REAL_DIR = path.resolve(import.meta.dirname, '../fixtures/real');
 
 export function realFixtures(): string[] {
   const out: string[] = [];
   for (const dir of readdirSync(REAL_DIR).sort()) {
     const full = path.join(REAL_DIR, dir);
-    if (!existsSync(full) || dir.endsWith('.md')) continue;
+    if (!existsSync(full) || dir.endsWith('.md') || dir === 'LICENSES') continue;
     for (const f of readdirSync(full).sort()) out.push(`${dir}/${f}`);
   }
   return out;

@@ -1,4 +1,4 @@
-// Every real-world file in ../shared/fixtures/real/ goes through the extract → merge → write path:
+// Every real-world file in test/fixtures/real/ goes through the extract → merge → write path:
 // each event comes out with no property lost, or the file's skip is reported with a reason.
 import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
