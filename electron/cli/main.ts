@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { emptyConfig, type Account, type Config, type Profile } from '../shared/config-schema.ts';
-import { loadConfig, profileNames, saveConfig } from '../core/config/config-file.ts';
+import { configSaveProblem, loadConfig, profileNames, saveConfig } from '../core/config/config-file.ts';
 import { planProfile, runProfile } from '../core/config/profile-run.ts';
 import { startProfileService } from '../core/sync/profile-service.ts';
 import { DEFAULT_MAX_PART_BYTES } from '../core/limits.ts';
@@ -13,6 +13,7 @@ import { connectImap, disconnect, type ConnectOptions } from '../core/imap/conne
 import { formatFolderTree, listFolders } from '../core/imap/folders.ts';
 import { accountKey, keytarStore, type SecretStore } from '../core/secrets/secret-store.ts';
 import { writeFileAtomic } from '../core/store/atomic-write.ts';
+import { assertWritableOutput } from '../core/store/output-target.ts';
 import { IDLE_FEED_WRITE_MS, SyncCache } from '../core/store/cache.ts';
 import { formatSkipped, formatSummary, formatWarning } from '../core/sync/report.ts';
 import { syncFromImap, syncFromLocal, type SyncResult } from '../core/sync/run-sync.ts';
@@ -28,7 +29,7 @@ export interface CliIo {
 }
 
 const EXIT: Partial<Record<ErrorCode, number>> = {
-  USAGE: 2, CONFIG: 2, NO_PASSWORD: 2, KEYCHAIN_UNAVAILABLE: 2, OUTPUT_FAILED: 2, SOURCE_UNREADABLE: 2,
+  USAGE: 2, CONFIG: 2, NO_PASSWORD: 2, KEYCHAIN_UNAVAILABLE: 2, OUTPUT_FAILED: 2, SETTINGS_WRITE_FAILED: 2, SOURCE_UNREADABLE: 2,
   TLS_UNTRUSTED: 3, TLS_HOSTNAME: 3, TLS_FAILED: 3, LOGIN_REJECTED: 3, CONNECTION_REFUSED: 3, CONNECTION_TIMEOUT: 3,
   CONNECTION_LOST: 3, HOST_NOT_FOUND: 3, FOLDER_NOT_FOUND: 4,
 };
@@ -88,8 +89,15 @@ async function run(plan: CliPlan, io: CliIo): Promise<number> {
   }
   if (plan.mode === 'profiles') return runProfiles(plan, io, { err, info, verbose });
   if (plan.mode === 'serve') return serve(plan, io, info);
+  // Everything that would fail after the run fails now, before a password is asked or a server contacted.
+  if (plan.output) await assertWritableOutput(plan.output);
+  if (plan.reportJson) await assertWritableOutput(plan.reportJson, 'the report');
   // Read (and validate) a config to update before connecting: a broken file fails fast.
   const configToUpdate = plan.saveProfile && plan.configFile ? (existsSync(plan.configFile) ? await loadConfig(plan.configFile) : emptyConfig()) : undefined;
+  if (configToUpdate) {
+    const problem = await configSaveProblem(plan.configFile!);
+    if (problem) throw new AppError('SETTINGS_WRITE_FAILED', `Cannot save the profile in ${plan.configFile}: ${problem}. Nothing was written.`, { file: plan.configFile });
+  }
   const settings = { include: plan.include, cancelled: plan.cancelled, maxPartBytes: plan.maxPartBytes, eventFilter: plan.eventFilter };
   let result: SyncResult;
   if (plan.mode === 'local') {
@@ -189,6 +197,7 @@ async function runProfiles(plan: CliPlan, io: CliIo, log: { err: (m: string) => 
   try {
     for (const p of plans) {
       try {
+        await assertWritableOutput(p.output, `the calendar of profile ${p.name}`);
         const password = (await resolvePassword(p.connect.username, p.connect.host, {
           env: io.env, openStore: io.openStore, isTty: !!io.stdin.isTTY,
           prompt: (q) => promptHidden(q, io.stdin, io.stderr as NodeJS.WriteStream), note: log.info,

@@ -17,6 +17,7 @@ export const ERROR_CODES = [
   'FOLDER_NOT_FOUND',
   'SOURCE_UNREADABLE',
   'OUTPUT_FAILED',
+  'SETTINGS_WRITE_FAILED',
   'CANCELLED',
   'INTERNAL',
 ] as const;
@@ -39,6 +40,7 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   FOLDER_NOT_FOUND: 'A folder does not exist',
   SOURCE_UNREADABLE: 'A mail source could not be read',
   OUTPUT_FAILED: 'The calendar could not be written',
+  SETTINGS_WRITE_FAILED: 'The settings could not be saved',
   CANCELLED: 'Cancelled',
   INTERNAL: 'Unexpected error',
 };

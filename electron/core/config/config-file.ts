@@ -1,7 +1,7 @@
 // Reads, validates and writes the configuration file. Every problem is reported with its path in
 // the file ("profiles.team.filters.window: …"), all of them at once, before anything connects.
 // Writes are atomic and keep the previous version as FILE.bak.
-import { copyFile, readFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,6 +11,7 @@ import { AppError } from '../errors.ts';
 import { parseFieldTest, parseWindow } from '../filters/event-filter.ts';
 import { buildServerFilter, parseDate, parseHeaderFilter } from '../filters/server-filter.ts';
 import { writeFileAtomic } from '../store/atomic-write.ts';
+import { creatableDirProblem } from '../store/output-target.ts';
 
 export interface ConfigIssue {
   /** Dotted path in the file, e.g. "profiles.team.filters.window". */
@@ -107,16 +108,30 @@ export async function loadConfig(file: string, now = new Date()): Promise<Config
   return parseConfig(text, file, now);
 }
 
-/** Validates, then replaces the file atomically; the version it replaces is kept as FILE.bak. */
+/** Why the settings file cannot be saved (its folder cannot be created or written), or undefined. */
+export async function configSaveProblem(file: string): Promise<string | undefined> {
+  return creatableDirProblem(path.dirname(path.resolve(file)));
+}
+
+/** Validates, then replaces the file atomically; the version it replaces is kept as FILE.bak.
+ * The configuration folder is ours, so it is created (private to the user) when it is missing. */
 export async function saveConfig(file: string, cfg: Config): Promise<void> {
   const text = JSON.stringify(cfg, null, 2) + '\n';
   parseConfig(text, file); // never write a file we would refuse to read
+  const failed = (why: string) => new AppError('SETTINGS_WRITE_FAILED', `Cannot save the settings in ${file}: ${why}. Nothing was changed.`, { file });
+  const problem = await configSaveProblem(file);
+  if (problem) throw failed(problem);
+  await mkdir(path.dirname(path.resolve(file)), { recursive: true, mode: 0o700 }).catch((err) => {
+    throw failed(`cannot create its folder (${(err as NodeJS.ErrnoException).code ?? err})`);
+  });
   if (existsSync(file)) {
     await copyFile(file, `${file}.bak`).catch((err) => {
-      throw new AppError('OUTPUT_FAILED', `Cannot keep a backup of ${file}: ${(err as NodeJS.ErrnoException).code ?? err}. Nothing was changed.`, { file });
+      throw failed(`cannot keep a backup as ${file}.bak (${(err as NodeJS.ErrnoException).code ?? err})`);
     });
   }
-  await writeFileAtomic(file, text);
+  await writeFileAtomic(file, text).catch((err) => {
+    throw failed((err as Error).message.replace(/^Cannot write [^:]*: /, '').replace(/\. The previous file, if any, is unchanged\.$/, ''));
+  });
 }
 
 /** "~/x" → home; relative paths are relative to the configuration file's directory. */

@@ -26,7 +26,8 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array)
     await handle?.close().catch(() => {});
     await fs.rm(tmp, { force: true }).catch(() => {});
     const code = (err as NodeJS.ErrnoException).code;
-    throw new AppError('OUTPUT_FAILED', `Cannot write ${target}: ${code ?? (err as Error).message}. The previous file, if any, is unchanged.`, { file: target });
+    const why = code === 'ENOENT' ? `the folder ${dir} does not exist` : code === 'EACCES' || code === 'EPERM' ? `the folder ${dir} is not writable` : code === 'EISDIR' ? 'it is a folder' : code ?? (err as Error).message;
+    throw new AppError('OUTPUT_FAILED', `Cannot write ${target}: ${why}. The previous file, if any, is unchanged.`, { file: target });
   }
   // Make the rename itself durable; not every platform can open a directory, so this is best effort.
   try {
