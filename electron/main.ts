@@ -6,10 +6,11 @@ import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, nativeImage, net,
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AppService } from './core/app/app-service.ts';
-import { defaultConfigPath, loadConfig } from './core/config/config-file.ts';
+import { defaultConfigPath } from './core/config/config-file.ts';
 import { ConnectionPool } from './core/imap/connection-pool.ts';
 import { keytarStore } from './core/secrets/secret-store.ts';
-import { defaultCachePath, IDLE_FEED_WRITE_MS, SyncCache } from './core/store/cache.ts';
+import { defaultCachePath, IDLE_FEED_WRITE_MS } from './core/store/cache.ts';
+import { openCacheSafely } from './core/store/open-cache.ts';
 import { startProfileService, type RunningService } from './core/sync/profile-service.ts';
 import { registerIpc, type ServiceLike } from './main/ipc-wiring.ts';
 import { notificationFor, tooltip, trayMenuTemplate, type TrayState } from './main/tray-menu.ts';
@@ -32,6 +33,10 @@ if (!app.requestSingleInstanceLock()) {
   const openExternal = (url: string) => {
     if (isSafeExternal(url)) void shell.openExternal(url);
   };
+  // Registered before anything can fail: a second start always brings the window back (or, while
+  // starting, opens it once ready) instead of doing nothing behind the first process's lock.
+  let openWindow: (() => void) | undefined;
+  app.on('second-instance', () => openWindow?.());
   app.on('web-contents-created', (_e, contents) => {
     contents.on('will-navigate', (ev) => ev.preventDefault());
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));
@@ -39,7 +44,10 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(async () => {
     // Long-running: the last merged feeds are kept in memory and stored when the app is idle or quits.
-    const cache = new SyncCache(defaultCachePath(), { deferFeedWrites: IDLE_FEED_WRITE_MS });
+    // A cache that cannot be opened (corrupt, newer, unwritable) is moved aside; the app still starts.
+    const opened = openCacheSafely(defaultCachePath(), { deferFeedWrites: IDLE_FEED_WRITE_MS });
+    const cache = opened.cache;
+    if (opened.notice) console.error(`mailbox2ics: ${opened.notice}`);
     // One kept-open connection per account, shared by the window's scans and the schedule.
     const pool = new ConnectionPool();
     const appService = new AppService({
@@ -54,11 +62,13 @@ if (!app.requestSingleInstanceLock()) {
       },
       showItemInFolder: (file) => shell.showItemInFolder(file),
       emitProgress: (p) => win?.webContents.send('scan:progress', p),
+      // The schedule and the feed follow what the window saves, at once.
+      onConfigChanged: () => void service?.reload().then(refreshTray),
     });
     const indexUrl = pathToFileURL(indexHtml).href;
     registerIpc(ipcMain, appService as unknown as ServiceLike, (frame) => isOurFrame(win, frame, indexUrl));
 
-    const openWindow = () => {
+    openWindow = () => {
       if (!win || win.isDestroyed()) {
         win = createMainWindow(BrowserWindow, { preload, indexHtml, openExternal });
         // Closing the window keeps the app (schedule, feed) running in the tray.
@@ -74,11 +84,9 @@ if (!app.requestSingleInstanceLock()) {
         win.focus();
       }
     };
-    app.on('second-instance', openWindow);
 
     // The schedule and the feed: the same service `mailbox2ics serve` runs headless.
-    let notifyChanges: Record<string, boolean> = {};
-    const refreshTray = () => {
+    function refreshTray(): void {
       if (!tray || !service) return;
       const state: TrayState = {
         statuses: service.scheduler.statuses(),
@@ -91,7 +99,7 @@ if (!app.requestSingleInstanceLock()) {
         Menu.buildFromTemplate(
           trayMenuTemplate(state, {
             syncNow: (p) => (p ? [p] : state.statuses.map((s) => s.name)).forEach((n) => void service!.scheduler.runNow(n)),
-            open: openWindow,
+            open: () => openWindow?.(),
             setPaused: (on) => (on ? service!.scheduler.pause() : service!.scheduler.resume()),
             setOpenAtLogin: (on) => {
               app.setLoginItemSettings({ openAtLogin: on });
@@ -106,9 +114,10 @@ if (!app.requestSingleInstanceLock()) {
           }),
         ),
       );
-    };
+    }
     try {
-      notifyChanges = Object.fromEntries(Object.entries((await loadConfig(configFile)).profiles).map(([n, p]) => [n, p.schedule.notifyChanges]));
+      // No or invalid configuration yet: the service starts with no profiles and picks up what the
+      // window (or an editor) saves later, so a first-run setup gets its schedule and feed at once.
       service = await startProfileService({
         configFile,
         cache,
@@ -116,18 +125,20 @@ if (!app.requestSingleInstanceLock()) {
         openSecrets: () => keytarStore(),
         env: process.env,
         log: (line) => console.error(line),
+        watchConfig: true,
+        tolerateInvalidConfig: true,
         onTransition: (t) => {
-          const n = notificationFor(t, notifyChanges[t.profile] ?? false);
+          const n = notificationFor(t, service?.config().profiles[t.profile]?.schedule.notifyChanges ?? false);
           if (n && Notification.isSupported()) new Notification(n).show();
           refreshTray();
         },
       });
     } catch (err) {
-      // No or invalid configuration yet: the window still opens so the user can set things up.
+      // E.g. the feed port is taken: the window still opens; the tray says nothing is scheduled.
       console.error(`mailbox2ics: the schedule is not running: ${(err as Error).message}`);
     }
     tray = new Tray(nativeImage.createFromPath(trayIcon));
-    tray.on('click', openWindow);
+    tray.on('click', () => openWindow?.());
     refreshTray();
     setInterval(refreshTray, 30_000).unref();
 
@@ -141,6 +152,7 @@ if (!app.requestSingleInstanceLock()) {
     }, 15_000).unref();
 
     openWindow();
+    if (opened.notice) void dialog.showMessageBox(win!, { type: 'warning', message: 'The sync cache could not be opened', detail: opened.notice });
     app.on('before-quit', () => {
       quitting = true;
     });
@@ -154,5 +166,9 @@ if (!app.requestSingleInstanceLock()) {
         app.quit();
       });
     });
+  }).catch((err: Error) => {
+    // Never a process that holds the single-instance lock with no window and no tray.
+    dialog.showErrorBox('mailbox2ics could not start', err.message);
+    app.exit(1);
   });
 }

@@ -15,6 +15,7 @@ import { accountKey, keytarStore, type SecretStore } from '../core/secrets/secre
 import { writeFileAtomic } from '../core/store/atomic-write.ts';
 import { assertWritableOutput } from '../core/store/output-target.ts';
 import { IDLE_FEED_WRITE_MS, SyncCache } from '../core/store/cache.ts';
+import { openCacheSafely } from '../core/store/open-cache.ts';
 import { formatSkipped, formatSummary, formatWarning } from '../core/sync/report.ts';
 import { syncFromImap, syncFromLocal, type SyncResult } from '../core/sync/run-sync.ts';
 import { parseCliArgs, USAGE, type CliPlan } from './args.ts';
@@ -140,9 +141,13 @@ async function run(plan: CliPlan, io: CliIo): Promise<number> {
 
 /** mailbox2ics serve --config FILE: the schedule and the feed without a window, until SIGTERM/SIGINT. */
 async function serve(plan: CliPlan, io: CliIo, info: (m: string) => void): Promise<number> {
-  const cache = plan.cacheFile ? new SyncCache(plan.cacheFile, { deferFeedWrites: IDLE_FEED_WRITE_MS }) : undefined;
+  const log = (l: string) => io.stderr.write(l + '\n');
+  // A cache that cannot be opened is moved aside (kept) rather than keeping the service down.
+  const opened = plan.cacheFile ? openCacheSafely(plan.cacheFile, { deferFeedWrites: IDLE_FEED_WRITE_MS }) : undefined;
+  if (opened?.notice) log(`${new Date().toISOString()} cache: ${opened.notice}`);
+  const cache = opened?.cache;
   try {
-    const service = await startProfileService({ configFile: plan.configFile!, cache, openSecrets: io.openStore, env: io.env, log: (l) => io.stderr.write(l + '\n') });
+    const service = await startProfileService({ configFile: plan.configFile!, cache, openSecrets: io.openStore, env: io.env, log, watchConfig: true });
     info(`mailbox2ics ${version()} serving ${plan.configFile}: ${service.scheduler.statuses().map((s) => s.name).join(', ') || 'no profiles'}`);
     for (const [name, u] of Object.entries(service.urls)) info(`feed ${name}: ${u.http}  (${u.webcal})`);
     const signal = await new Promise<string>((resolve) => {

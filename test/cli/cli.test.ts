@@ -76,9 +76,10 @@ describe('mailbox2ics CLI', () => {
     const out1 = path.join(dir, 'prompted.ics');
     const out2 = path.join(dir, 'from-keychain.ics');
     const args = (out: string) => [CLI_BIN, '-o', out, ...common(), 'Events'].map((a) => `'${a}'`).join(' ');
-    // `script` gives the CLI a real pseudo-terminal; the second run has no terminal and no env password.
+    // A real pseudo-terminal (test/helpers/pty-answer.py); the second run has no terminal and no env password.
     // The password is typed once the prompt is up (as a person would), so the terminal must not echo it.
-    const sh = `(sleep 3; printf '%s\\r' "$PW") | script -qfec "${process.execPath} --no-warnings ${args(out1).replace(/"/g, '\\"')} --save-password" /dev/null; ` +
+    const pty = path.resolve(import.meta.dirname, '../helpers/pty-answer.py');
+    const sh = `python3 '${pty}' 'Password for' PW -- ${process.execPath} --no-warnings ${args(out1)} --save-password; ` +
       `${process.execPath} ${args(out2)} </dev/null; echo "second exit $?"`;
     const r = await inKeyringSession(['sh', '-c', sh], { PW: server.password });
     expect(r.stdout).toMatch(/Password for alice@127\.0\.0\.1: /);

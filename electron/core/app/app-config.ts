@@ -6,7 +6,8 @@ import { AppError } from '../errors.ts';
 import { loadConfig, saveConfig } from '../config/config-file.ts';
 
 export class AppConfig {
-  constructor(readonly file: string) {}
+  /** onSaved: told after every successful save (the schedule and the feed follow the change at once). */
+  constructor(readonly file: string, private readonly onSaved?: () => void) {}
 
   async read(): Promise<Config> {
     return existsSync(this.file) ? loadConfig(this.file) : emptyConfig();
@@ -17,6 +18,7 @@ export class AppConfig {
     const cfg = await this.read();
     const out = fn(cfg);
     await saveConfig(this.file, cfg);
+    this.onSaved?.();
     return out;
   }
 

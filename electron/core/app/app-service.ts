@@ -30,6 +30,8 @@ export interface AppServiceDeps {
   chooseSavePath: (suggested: string) => Promise<string | undefined>;
   showItemInFolder: (file: string) => void;
   emitProgress: (p: ScanProgress) => void;
+  /** Called after every change the window saves to the configuration (the schedule reloads it). */
+  onConfigChanged?: () => void;
 }
 
 interface HeldScan {
@@ -49,7 +51,7 @@ export class AppService implements Methods {
   private readonly written = new Set<string>();
 
   constructor(private readonly deps: AppServiceDeps) {
-    this.config = new AppConfig(deps.configFile);
+    this.config = new AppConfig(deps.configFile, deps.onConfigChanged);
   }
 
   private async secrets(): Promise<SecretStore> {

@@ -98,6 +98,12 @@ export class SyncCache {
       } else if (!v) this.db.prepare("INSERT INTO meta (key, value) VALUES ('schema', ?)").run(String(SCHEMA_VERSION));
       else if (Number(v.value) !== SCHEMA_VERSION) throw new Error(`schema version ${v.value}, expected ${SCHEMA_VERSION} (written by a newer mailbox2ics?)`);
     } catch (err) {
+      // Release the file before reporting, so the caller can move a broken cache aside (Windows locks open files).
+      try {
+        (this as unknown as { db?: Database.Database }).db?.close();
+      } catch {
+        // already unusable
+      }
       throw new AppError('CONFIG', `Cannot open the sync cache ${file}: ${(err as Error).message}. Delete it or pass --no-cache.`, { file });
     }
   }

@@ -1,15 +1,21 @@
 // The long-running side shared by `mailbox2ics serve` and the tray: every scheduled profile synced
 // on its interval (each run replaces its .ics atomically; a failed run keeps the last good file)
-// and, if enabled, the local feed. Passwords come from the environment or the keychain, never a file.
+// and, if enabled, the local feed. It follows every change of the configuration (reload(), or the file
+// on disk when watched) at once. Passwords come from the environment or the keychain, never a file.
 import { AppError } from '../errors.ts';
 import { ConnectionPool } from '../imap/connection-pool.ts';
+import { existsSync } from 'node:fs';
+import { emptyConfig, type Config } from '../../shared/config-schema.ts';
 import { loadConfig, saveConfig } from '../config/config-file.ts';
-import { planProfile, runProfile } from '../config/profile-run.ts';
+import { watchConfigFile, type ConfigWatcher } from '../config/config-watch.ts';
+import { planProfile, syncProfile, type ProfilePlan } from '../config/profile-run.ts';
 import { newFeedToken, startFeedServer, webcalUrl, type FeedProfile, type RunningFeed } from '../feed/feed-server.ts';
 import { toPreviewEvents } from '../preview/preview-events.ts';
 import { Scheduler, type Clock, type RunOutcome, type Transition } from '../schedule/scheduler.ts';
 import { accountKey, type SecretStore } from '../secrets/secret-store.ts';
 import type { SyncCache } from '../store/cache.ts';
+import { writeFileAtomic } from '../store/atomic-write.ts';
+import type { SyncResult } from './run-sync.ts';
 
 export interface ProfileServiceOptions {
   configFile: string;
@@ -21,15 +27,28 @@ export interface ProfileServiceOptions {
   onTransition?: (t: Transition) => void;
   /** Connections kept open between runs; one is made (and closed on stop) if not given. */
   pool?: ConnectionPool;
+  /** Follow the configuration file on disk (serve; the app also calls reload() after its own saves). */
+  watchConfig?: boolean;
+  /** Start with no profiles when the file is invalid (the app, so the window can fix it); serve refuses. */
+  tolerateInvalidConfig?: boolean;
+  /** Counts what a sync changed, after its file is written; a failure here never fails the sync. */
+  countChanges?: (profile: string, result: SyncResult) => Changes;
 }
+
+export type Changes = { added: number; updated: number; cancelled: number; removed: number };
 
 export interface RunningService {
   scheduler: Scheduler;
-  feed?: RunningFeed;
+  /** The feed server while the configuration enables it. */
+  readonly feed?: RunningFeed;
   /** Feed URL per profile (http and webcal), when the feed is on. */
   urls: Record<string, { http: string; webcal: string }>;
   /** Gives a profile a new feed token (saved atomically); the old URL stops working at once. */
   regenerateToken(profile: string): Promise<{ http: string; webcal: string }>;
+  /** Reads the configuration again and applies it: profiles (un)scheduled, feed routes and tokens. */
+  reload(): Promise<void>;
+  /** The configuration being applied. */
+  config(): Config;
   stop(): Promise<void>;
 }
 
@@ -45,33 +64,64 @@ async function secret(opts: ProfileServiceOptions, envName: string, key: string)
   }
 }
 
+/** Why: a run whose profile changed under it syncs again with the new settings, but never forever. */
+const MAX_RESTARTS = 3;
+
+function defaultCountChanges(cache: SyncCache | undefined) {
+  return (name: string, result: SyncResult): Changes => {
+    const scope = `profile:${name}`;
+    const { events, snapshot, removed } = toPreviewEvents(result.items, result.ics, cache?.getSnapshot(scope));
+    cache?.putSnapshot(scope, snapshot);
+    const count = (c: string) => events.filter((e) => e.change === c).length;
+    return { added: count('new'), updated: count('updated'), cancelled: count('cancelled'), removed };
+  };
+}
+
+/** What decides a profile's run: its own settings and its account's (a change means "sync again"). */
+function planKey(cfg: Config, name: string): string | undefined {
+  const p = cfg.profiles[name];
+  return p ? JSON.stringify([p, cfg.accounts[p.account] ?? null]) : undefined;
+}
+
 export async function startProfileService(opts: ProfileServiceOptions): Promise<RunningService> {
-  let cfg = await loadConfig(opts.configFile);
-  const pool = opts.pool ?? new ConnectionPool();
   const file = opts.configFile;
-  // Every served profile needs a token; missing ones are made once and saved (atomically).
-  if (cfg.feed?.enabled) {
-    const missing = Object.keys(cfg.profiles).filter((n) => !cfg.feed!.tokens[n]);
-    if (missing.length) {
-      for (const n of missing) cfg.feed.tokens[n] = newFeedToken();
-      await saveConfig(file, cfg);
-      cfg = await loadConfig(file);
-    }
-  }
+  const pool = opts.pool ?? new ConnectionPool();
+  const countChanges = opts.countChanges ?? defaultCountChanges(opts.cache);
+  const stamp = () => new Date().toISOString();
+  let cfg: Config = emptyConfig();
+  let lastProblem: string | undefined;
+
+  /** The file as it is now; missing → no profiles yet (first run). */
+  const readConfig = async (): Promise<Config> => (existsSync(file) ? loadConfig(file) : emptyConfig());
 
   const run = async (name: string): Promise<RunOutcome> => {
     try {
-      const plan = planProfile(cfg, name, file);
-      const password = await secret(opts, 'MAILBOX2ICS_PASSWORD', accountKey(plan.connect.username, plan.connect.host));
-      if (!password) throw new AppError('NO_PASSWORD', `No password for ${accountKey(plan.connect.username, plan.connect.host)} (account "${plan.accountName}"): store it in the keychain or set MAILBOX2ICS_PASSWORD.`);
-      const result = await runProfile(plan, { password, cache: opts.cache, pool });
-      const scope = `profile:${name}`;
-      const { events, snapshot, removed } = toPreviewEvents(result.items, result.ics, opts.cache?.getSnapshot(scope));
-      opts.cache?.putSnapshot(scope, snapshot);
-      const count = (c: string) => events.filter((e) => e.change === c).length;
-      const changes = { added: count('new'), updated: count('updated'), cancelled: count('cancelled'), removed };
-      const summary = `${result.report.eventsOut} events (${changes.added} new, ${changes.updated} updated, ${changes.cancelled} cancelled, ${removed} removed), ${result.report.skipped.length} skipped`;
-      return { ok: true, summary, changes };
+      for (let attempt = 0; ; attempt++) {
+        const key = planKey(cfg, name);
+        if (key === undefined) return { ok: true, summary: 'the profile was removed; nothing written' };
+        const plan: ProfilePlan = planProfile(cfg, name, file);
+        const password = await secret(opts, 'MAILBOX2ICS_PASSWORD', accountKey(plan.connect.username, plan.connect.host));
+        if (!password) throw new AppError('NO_PASSWORD', `No password for ${accountKey(plan.connect.username, plan.connect.host)} (account "${plan.accountName}"): store it in the keychain or set MAILBOX2ICS_PASSWORD.`);
+        const result = await syncProfile(plan, { password, cache: opts.cache, pool });
+        // Settings changed while this run was under way: its result is for settings that no longer
+        // exist, so it is not written; the run starts again with the new ones.
+        if (planKey(cfg, name) !== key) {
+          if (planKey(cfg, name) === undefined) return { ok: true, summary: 'the profile was removed; nothing written' };
+          if (attempt < MAX_RESTARTS) continue;
+          return { ok: false, error: 'the settings kept changing during the sync; nothing was written' };
+        }
+        await writeFileAtomic(plan.output, result.ics);
+        const base = `${result.report.eventsOut} events`;
+        const skipped = `${result.report.skipped.length} skipped`;
+        // The file is written: whatever fails from here on is reported as what it is, not as a failed sync.
+        try {
+          const changes = countChanges(name, result);
+          return { ok: true, summary: `${base} (${changes.added} new, ${changes.updated} updated, ${changes.cancelled} cancelled, ${changes.removed} removed), ${skipped}`, changes };
+        } catch (err) {
+          opts.log(`${stamp()} ${name}: warning: the calendar was written, but what changed since the last sync could not be worked out: ${(err as Error).message}`);
+          return { ok: true, summary: `${base} (changes since the last sync unknown), ${skipped}` };
+        }
+      }
     } catch (err) {
       return { ok: false, error: (err as Error).message };
     }
@@ -81,54 +131,133 @@ export async function startProfileService(opts: ProfileServiceOptions): Promise<
     clock: opts.clock,
     run,
     onTransition: (t) => {
-      const at = new Date().toISOString();
+      const at = stamp();
       if (t.kind === 'synced') opts.log(`${at} ${t.profile}: synced: ${t.summary}`);
       if (t.kind === 'failing') opts.log(`${at} ${t.profile}: FAILED (keeping the last good file; retrying with backoff): ${t.error}`);
       if (t.kind === 'recovered') opts.log(`${at} ${t.profile}: recovered`);
       opts.onTransition?.(t);
     },
     onChange: (statuses) => {
-      for (const s of statuses) if (s.state === 'idle' && s.failures > 1 && s.lastError) opts.log(`${new Date().toISOString()} ${s.name}: still failing (${s.failures} times): ${s.lastError.message}`);
+      for (const s of statuses) if (s.state === 'idle' && s.failures > 1 && s.lastError) opts.log(`${stamp()} ${s.name}: still failing (${s.failures} times): ${s.lastError.message}`);
     },
   });
 
   let feed: RunningFeed | undefined;
+  let feedKey: string | undefined;
   const urls: RunningService['urls'] = {};
-  if (cfg.feed?.enabled) {
-    const f = cfg.feed;
-    let basicAuth: { username: string; password: string } | undefined;
-    if (f.username) {
-      const pw = await secret(opts, 'MAILBOX2ICS_FEED_PASSWORD', `${FEED_KEYCHAIN_PREFIX}${f.username}`);
-      if (!pw) throw new AppError('NO_PASSWORD', `No password for the feed user "${f.username}": store it in the keychain (account "${FEED_KEYCHAIN_PREFIX}${f.username}") or set MAILBOX2ICS_FEED_PASSWORD.`);
-      basicAuth = { username: f.username, password: pw };
+  // Read on every request: new profiles, new tokens and removals apply at once.
+  const served = (): FeedProfile[] =>
+    Object.keys(cfg.profiles).filter((n) => cfg.feed?.tokens[n]).map((n) => ({ name: n, token: cfg.feed!.tokens[n], file: planProfile(cfg, n, file).output }));
+
+  const applyFeed = async () => {
+    const f = cfg.feed?.enabled ? cfg.feed : undefined;
+    const want = f ? JSON.stringify([f.listen, f.port, f.username ?? null]) : undefined;
+    if (feed && want !== feedKey) {
+      await feed.close();
+      feed = undefined;
+      feedKey = undefined;
     }
-    // Read on every request: a regenerated token applies at once.
-    const served = (): FeedProfile[] => Object.keys(cfg.profiles).map((n) => ({ name: n, token: cfg.feed!.tokens[n], file: planProfile(cfg, n, file).output }));
-    feed = await startFeedServer({ host: f.listen === 'lan' ? '0.0.0.0' : '127.0.0.1', port: f.port, basicAuth, profiles: served, log: opts.log });
-    for (const p of served()) {
-      const http = feed.url(p);
-      urls[p.name] = { http, webcal: webcalUrl(http) };
+    if (f && !feed) {
+      let basicAuth: { username: string; password: string } | undefined;
+      if (f.username) {
+        const pw = await secret(opts, 'MAILBOX2ICS_FEED_PASSWORD', `${FEED_KEYCHAIN_PREFIX}${f.username}`);
+        if (!pw) throw new AppError('NO_PASSWORD', `No password for the feed user "${f.username}": store it in the keychain (account "${FEED_KEYCHAIN_PREFIX}${f.username}") or set MAILBOX2ICS_FEED_PASSWORD.`);
+        basicAuth = { username: f.username, password: pw };
+      }
+      feed = await startFeedServer({ host: f.listen === 'lan' ? '0.0.0.0' : '127.0.0.1', port: f.port, basicAuth, profiles: served, log: opts.log });
+      feedKey = want;
     }
+    for (const n of Object.keys(urls)) delete urls[n];
+    if (feed) {
+      for (const p of served()) {
+        const http = feed.url(p);
+        urls[p.name] = { http, webcal: webcalUrl(http) };
+      }
+    }
+  };
+
+  /** Every served profile needs a token: missing ones are made once and saved (atomically). */
+  const withTokens = async (next: Config): Promise<Config> => {
+    if (!next.feed?.enabled || Object.keys(next.profiles).every((n) => next.feed!.tokens[n])) return next;
+    const fresh = await readConfig();
+    if (!fresh.feed?.enabled) return fresh;
+    for (const n of Object.keys(fresh.profiles)) fresh.feed.tokens[n] ??= newFeedToken();
+    await saveConfig(file, fresh);
+    return readConfig();
+  };
+
+  const apply = async (next: Config) => {
+    next = await withTokens(next);
+    const before = cfg;
+    cfg = next;
+    await applyFeed();
+    scheduler.setProfiles(Object.entries(cfg.profiles).map(([name, p]) => ({ name, intervalMinutes: p.schedule.intervalMinutes, enabled: p.schedule.enabled })));
+    // A profile (or its account) that changed syncs again now, so its file and feed follow the change.
+    for (const name of Object.keys(cfg.profiles)) {
+      const was = planKey(before, name);
+      if (was !== undefined && was !== planKey(cfg, name) && cfg.profiles[name].schedule.enabled) void scheduler.runNow(name);
+    }
+  };
+
+  let reloading: Promise<void> = Promise.resolve();
+  const reload = () => {
+    // One reload at a time, in order: the last one applied is the file as it is now.
+    reloading = reloading.then(async () => {
+      let next: Config;
+      try {
+        next = await readConfig();
+      } catch (err) {
+        const msg = (err as Error).message;
+        if (msg !== lastProblem) opts.log(`${stamp()} configuration: keeping the last good settings: ${msg}`);
+        lastProblem = msg;
+        return;
+      }
+      lastProblem = undefined;
+      try {
+        await apply(next);
+      } catch (err) {
+        opts.log(`${stamp()} configuration: ${(err as Error).message}`);
+      }
+    });
+    return reloading;
+  };
+
+  try {
+    await apply(await readConfig());
+  } catch (err) {
+    if (!opts.tolerateInvalidConfig) {
+      scheduler.stop();
+      await feed?.close();
+      if (!opts.pool) await pool.closeAll();
+      throw err;
+    }
+    lastProblem = (err as Error).message;
+    opts.log(`${stamp()} configuration: starting without profiles: ${lastProblem}`);
   }
+  const watcher: ConfigWatcher | undefined = opts.watchConfig ? watchConfigFile(file, () => void reload()) : undefined;
+
   const regenerateToken = async (profile: string) => {
     if (!feed || !cfg.feed?.enabled) throw new AppError('CONFIG', 'The local feed is not enabled in the configuration.');
     if (!(profile in cfg.profiles)) throw new AppError('CONFIG', `There is no profile named "${profile}".`, { profile });
     const next = await loadConfig(file);
     next.feed!.tokens[profile] = newFeedToken();
     await saveConfig(file, next);
-    cfg = await loadConfig(file);
-    const http = feed.url({ name: profile, token: cfg.feed!.tokens[profile], file: '' });
-    urls[profile] = { http, webcal: webcalUrl(http) };
+    await reload();
     return urls[profile];
   };
 
-  scheduler.setProfiles(Object.entries(cfg.profiles).map(([name, p]) => ({ name, intervalMinutes: p.schedule.intervalMinutes, enabled: p.schedule.enabled })));
   return {
     scheduler,
-    feed,
+    get feed() {
+      return feed;
+    },
     urls,
     regenerateToken,
+    reload,
+    config: () => cfg,
     async stop() {
+      watcher?.close();
+      await reloading;
       scheduler.stop();
       await scheduler.idle();
       await feed?.close();

@@ -31,6 +31,6 @@ describe('writeFileAtomic', () => {
   it('a missing directory is a clear error', async () => {
     const err = await writeFileAtomic('/nonexistent-dir-m2i/feed.ics', 'x').catch((e) => e);
     expect(err.code).toBe('OUTPUT_FAILED');
-    expect(err.message).toMatch(/Cannot write \/nonexistent-dir-m2i\/feed\.ics: ENOENT/);
+    expect(err.message).toBe('Cannot write /nonexistent-dir-m2i/feed.ics: the folder /nonexistent-dir-m2i does not exist. The previous file, if any, is unchanged.');
   });
 });
