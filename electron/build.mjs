@@ -19,6 +19,20 @@ await build({
   logLevel: 'info',
 });
 
+// The engine worker (scans and merges off the main thread), next to main.js under the name
+// WorkerEngine looks for (electron/core/engine/engine-worker.mjs is its development twin).
+await build({
+  entryPoints: [path.join(root, 'electron', 'core', 'engine', 'engine-worker.ts')],
+  outfile: path.join(out, 'engine-worker.mjs'),
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: true,
+  logLevel: 'info',
+});
+
 await build({
   entryPoints: [path.join(root, 'electron', 'preload', 'index.ts')],
   outfile: path.join(out, 'preload.cjs'),

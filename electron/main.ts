@@ -7,10 +7,9 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AppService } from './core/app/app-service.ts';
 import { defaultConfigPath } from './core/config/config-file.ts';
-import { ConnectionPool } from './core/imap/connection-pool.ts';
 import { keytarStore } from './core/secrets/secret-store.ts';
 import { defaultCachePath, IDLE_FEED_WRITE_MS } from './core/store/cache.ts';
-import { openCacheSafely } from './core/store/open-cache.ts';
+import { WorkerEngine } from './core/engine/worker-engine.ts';
 import { startProfileService, type RunningService } from './core/sync/profile-service.ts';
 import { registerIpc, type ServiceLike } from './main/ipc-wiring.ts';
 import { notificationFor, tooltip, trayMenuTemplate, type TrayState } from './main/tray-menu.ts';
@@ -43,19 +42,24 @@ if (!app.requestSingleInstanceLock()) {
   });
 
   void app.whenReady().then(async () => {
-    // Long-running: the last merged feeds are kept in memory and stored when the app is idle or quits.
-    // A cache that cannot be opened (corrupt, newer, unwritable) is moved aside; the app still starts.
-    const opened = openCacheSafely(defaultCachePath(), { deferFeedWrites: IDLE_FEED_WRITE_MS });
-    const cache = opened.cache;
-    if (opened.notice) console.error(`mailbox2ics: ${opened.notice}`);
-    // One kept-open connection per account, shared by the window's scans and the schedule.
-    const pool = new ConnectionPool();
+    // Scans, merges and expansions run in a worker thread that owns the cache and the kept-open IMAP
+    // connections, so the window, the tray and the feed answer while a sync runs. The cache keeps the
+    // last merged feeds in memory and stores them when idle or on quit. A cache it cannot open
+    // (corrupt, newer, unwritable) is moved aside and the app still starts; the user is told.
+    const engine = new WorkerEngine({
+      cacheFile: defaultCachePath(),
+      deferFeedWrites: IDLE_FEED_WRITE_MS,
+      log: (l) => console.error(`mailbox2ics: ${l}`),
+      onNotice: (notice) => {
+        console.error(`mailbox2ics: ${notice}`);
+        void dialog.showMessageBox({ type: 'warning', message: 'The sync cache could not be opened', detail: notice });
+      },
+    });
     const appService = new AppService({
-      pool,
+      engine,
       configFile,
       version: app.getVersion(),
       openSecrets: () => keytarStore(),
-      cache,
       chooseSavePath: async (suggested) => {
         const r = await dialog.showSaveDialog(win!, { defaultPath: suggested, filters: [{ name: 'iCalendar', extensions: ['ics'] }] });
         return r.canceled ? undefined : r.filePath;
@@ -120,8 +124,7 @@ if (!app.requestSingleInstanceLock()) {
       // window (or an editor) saves later, so a first-run setup gets its schedule and feed at once.
       service = await startProfileService({
         configFile,
-        cache,
-        pool,
+        engine,
         openSecrets: () => keytarStore(),
         env: process.env,
         log: (line) => console.error(line),
@@ -152,19 +155,18 @@ if (!app.requestSingleInstanceLock()) {
     }, 15_000).unref();
 
     openWindow();
-    if (opened.notice) void dialog.showMessageBox(win!, { type: 'warning', message: 'The sync cache could not be opened', detail: opened.notice });
     app.on('before-quit', () => {
       quitting = true;
     });
+    let closing = false;
     app.on('will-quit', (e) => {
-      if (!service) return cache.close();
+      if (closing) return;
+      closing = true;
       e.preventDefault();
       const s = service;
       service = undefined;
-      void s.stop().then(() => pool.closeAll()).finally(() => {
-        cache.close();
-        app.quit();
-      });
+      // Running syncs end, the cache stores what it holds, then the app quits.
+      void (s ? s.stop() : Promise.resolve()).then(() => engine.close()).finally(() => app.quit());
     });
   }).catch((err: Error) => {
     // Never a process that holds the single-instance lock with no window and no tray.

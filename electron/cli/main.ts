@@ -15,7 +15,7 @@ import { accountKey, keytarStore, type SecretStore } from '../core/secrets/secre
 import { writeFileAtomic } from '../core/store/atomic-write.ts';
 import { assertWritableOutput } from '../core/store/output-target.ts';
 import { IDLE_FEED_WRITE_MS, SyncCache } from '../core/store/cache.ts';
-import { openCacheSafely } from '../core/store/open-cache.ts';
+import { WorkerEngine } from '../core/engine/worker-engine.ts';
 import { formatSkipped, formatSummary, formatWarning } from '../core/sync/report.ts';
 import { syncFromImap, syncFromLocal, type SyncResult } from '../core/sync/run-sync.ts';
 import { parseCliArgs, USAGE, type CliPlan } from './args.ts';
@@ -142,12 +142,14 @@ async function run(plan: CliPlan, io: CliIo): Promise<number> {
 /** mailbox2ics serve --config FILE: the schedule and the feed without a window, until SIGTERM/SIGINT. */
 async function serve(plan: CliPlan, io: CliIo, info: (m: string) => void): Promise<number> {
   const log = (l: string) => io.stderr.write(l + '\n');
-  // A cache that cannot be opened is moved aside (kept) rather than keeping the service down.
-  const opened = plan.cacheFile ? openCacheSafely(plan.cacheFile, { deferFeedWrites: IDLE_FEED_WRITE_MS }) : undefined;
-  if (opened?.notice) log(`${new Date().toISOString()} cache: ${opened.notice}`);
-  const cache = opened?.cache;
+  // Scans and merges run in a worker thread that owns the cache, so the feed and every other profile
+  // keep answering during a long sync. A cache it cannot open is moved aside (kept), never fatal.
+  const engine = new WorkerEngine({
+    cacheFile: plan.cacheFile, deferFeedWrites: IDLE_FEED_WRITE_MS, log,
+    onNotice: (n) => log(`${new Date().toISOString()} cache: ${n}`),
+  });
   try {
-    const service = await startProfileService({ configFile: plan.configFile!, cache, openSecrets: io.openStore, env: io.env, log, watchConfig: true });
+    const service = await startProfileService({ configFile: plan.configFile!, engine, openSecrets: io.openStore, env: io.env, log, watchConfig: true });
     info(`mailbox2ics ${version()} serving ${plan.configFile}: ${service.scheduler.statuses().map((s) => s.name).join(', ') || 'no profiles'}`);
     for (const [name, u] of Object.entries(service.urls)) info(`feed ${name}: ${u.http}  (${u.webcal})`);
     const signal = await new Promise<string>((resolve) => {
@@ -158,7 +160,7 @@ async function serve(plan: CliPlan, io: CliIo, info: (m: string) => void): Promi
     info('stopped');
     return 0;
   } finally {
-    cache?.close();
+    await engine.close();
   }
 }
 

@@ -7,11 +7,11 @@ import type { Account } from '../../shared/config-schema.ts';
 import type { Request, Response, ScanProgress } from '../../shared/ipc-contract.ts';
 import type { InvokeChannel, INVOKE_CHANNELS } from '../../shared/ipc-channels.ts';
 import { AppError } from '../errors.ts';
-import { planProfile, connectionOf, syncProfile } from '../config/profile-run.ts';
+import { planProfile, connectionOf } from '../config/profile-run.ts';
 import { connectImap, defaultPort, disconnect, type ConnectOptions } from '../imap/connect.ts';
 import { listFolders } from '../imap/folders.ts';
 import type { ConnectionPool } from '../imap/connection-pool.ts';
-import { expandOccurrences, toPreviewEvents } from '../preview/preview-events.ts';
+import { InProcessEngine, type Engine } from '../engine/engine.ts';
 import { accountKey, type SecretStore } from '../secrets/secret-store.ts';
 import { writeFileAtomic } from '../store/atomic-write.ts';
 import type { SyncCache } from '../store/cache.ts';
@@ -32,6 +32,8 @@ export interface AppServiceDeps {
   emitProgress: (p: ScanProgress) => void;
   /** Called after every change the window saves to the configuration (the schedule reloads it). */
   onConfigChanged?: () => void;
+  /** Where scans, merges and expansions run (a worker thread in the app); this thread by default. */
+  engine?: Engine;
 }
 
 interface HeldScan {
@@ -49,9 +51,11 @@ export class AppService implements Methods {
   private readonly running = new Map<string, AbortController>();
   private readonly scans = new Map<string, HeldScan>();
   private readonly written = new Set<string>();
+  private readonly engine: Engine;
 
   constructor(private readonly deps: AppServiceDeps) {
     this.config = new AppConfig(deps.configFile, deps.onConfigChanged);
+    this.engine = deps.engine ?? new InProcessEngine({ cache: deps.cache, pool: deps.pool, connect: deps.connect });
   }
 
   private async secrets(): Promise<SecretStore> {
@@ -178,22 +182,16 @@ export class AppService implements Methods {
     this.running.set(req.scanId, abort);
     const seen: string[] = [];
     try {
-      const result = await syncProfile(plan, {
-        password,
-        cache: this.deps.cache,
-        pool: this.deps.pool,
-        full: req.full,
+      const result = await this.engine.sync({ config: cfg, configFile: this.deps.configFile, profile: req.profile, password, full: req.full }, {
         signal: abort.signal,
         onProgress: (p) => {
           if (!seen.includes(p.folder)) seen.push(p.folder);
           const listed = plan.folders.findIndex((f) => f.toLowerCase() === p.folder.toLowerCase());
           this.deps.emitProgress({ scanId: req.scanId, folder: p.folder, folderIndex: listed >= 0 ? listed : seen.indexOf(p.folder), folderCount: plan.folders.length, done: p.done, total: p.total, calendarParts: p.calendarParts });
         },
-      }, this.deps.connect);
-      const scope = `profile:${req.profile}`;
-      const { events, snapshot, removed } = toPreviewEvents(result.items, result.ics, this.deps.cache?.getSnapshot(scope));
+      });
       // Only a finished scan moves "since the last sync" forward; a cancelled or failed one changes nothing.
-      this.deps.cache?.putSnapshot(scope, snapshot);
+      const { events, removed } = await this.engine.preview({ scope: `profile:${req.profile}`, result: { items: result.items, ics: result.ics }, commit: true });
       this.scans.set(req.scanId, { profile: req.profile, ics: result.ics, output: plan.output });
       while (this.scans.size > KEEP_SCANS) this.scans.delete(this.scans.keys().next().value!);
       const r = result.report;
@@ -225,7 +223,7 @@ export class AppService implements Methods {
     const from = new Date(req.from);
     const to = new Date(req.to);
     if (!(from < to) || to.getTime() - from.getTime() > 400 * 86_400_000) throw new AppError('USAGE', 'The preview range must run forwards and span at most 400 days.');
-    return expandOccurrences(this.held(req.scanId).ics, from, to);
+    return this.engine.occurrences(this.held(req.scanId).ics, from, to);
   }
 
   async exportCalendar(req: Request<'export:save'>): Promise<Response<'export:save'>> {

@@ -8,9 +8,9 @@ import { existsSync } from 'node:fs';
 import { emptyConfig, type Config } from '../../shared/config-schema.ts';
 import { loadConfig, saveConfig } from '../config/config-file.ts';
 import { watchConfigFile, type ConfigWatcher } from '../config/config-watch.ts';
-import { planProfile, syncProfile, type ProfilePlan } from '../config/profile-run.ts';
+import { planProfile, type ProfilePlan } from '../config/profile-run.ts';
+import { InProcessEngine, type Engine } from '../engine/engine.ts';
 import { newFeedToken, startFeedServer, webcalUrl, type FeedProfile, type RunningFeed } from '../feed/feed-server.ts';
-import { toPreviewEvents } from '../preview/preview-events.ts';
 import { Scheduler, type Clock, type RunOutcome, type Transition } from '../schedule/scheduler.ts';
 import { accountKey, type SecretStore } from '../secrets/secret-store.ts';
 import type { SyncCache } from '../store/cache.ts';
@@ -32,7 +32,9 @@ export interface ProfileServiceOptions {
   /** Start with no profiles when the file is invalid (the app, so the window can fix it); serve refuses. */
   tolerateInvalidConfig?: boolean;
   /** Counts what a sync changed, after its file is written; a failure here never fails the sync. */
-  countChanges?: (profile: string, result: SyncResult) => Changes;
+  countChanges?: (profile: string, result: SyncResult) => Changes | Promise<Changes>;
+  /** Where scans and merges run: a worker thread in the app and serve; this thread by default. */
+  engine?: Engine;
 }
 
 export type Changes = { added: number; updated: number; cancelled: number; removed: number };
@@ -67,11 +69,9 @@ async function secret(opts: ProfileServiceOptions, envName: string, key: string)
 /** Why: a run whose profile changed under it syncs again with the new settings, but never forever. */
 const MAX_RESTARTS = 3;
 
-function defaultCountChanges(cache: SyncCache | undefined) {
-  return (name: string, result: SyncResult): Changes => {
-    const scope = `profile:${name}`;
-    const { events, snapshot, removed } = toPreviewEvents(result.items, result.ics, cache?.getSnapshot(scope));
-    cache?.putSnapshot(scope, snapshot);
+function defaultCountChanges(engine: Engine) {
+  return async (name: string, result: SyncResult): Promise<Changes> => {
+    const { events, removed } = await engine.preview({ scope: `profile:${name}`, result: { items: result.items, ics: result.ics }, commit: true });
     const count = (c: string) => events.filter((e) => e.change === c).length;
     return { added: count('new'), updated: count('updated'), cancelled: count('cancelled'), removed };
   };
@@ -86,7 +86,8 @@ function planKey(cfg: Config, name: string): string | undefined {
 export async function startProfileService(opts: ProfileServiceOptions): Promise<RunningService> {
   const file = opts.configFile;
   const pool = opts.pool ?? new ConnectionPool();
-  const countChanges = opts.countChanges ?? defaultCountChanges(opts.cache);
+  const engine = opts.engine ?? new InProcessEngine({ cache: opts.cache, pool });
+  const countChanges = opts.countChanges ?? defaultCountChanges(engine);
   const stamp = () => new Date().toISOString();
   let cfg: Config = emptyConfig();
   let lastProblem: string | undefined;
@@ -102,7 +103,7 @@ export async function startProfileService(opts: ProfileServiceOptions): Promise<
         const plan: ProfilePlan = planProfile(cfg, name, file);
         const password = await secret(opts, 'MAILBOX2ICS_PASSWORD', accountKey(plan.connect.username, plan.connect.host));
         if (!password) throw new AppError('NO_PASSWORD', `No password for ${accountKey(plan.connect.username, plan.connect.host)} (account "${plan.accountName}"): store it in the keychain or set MAILBOX2ICS_PASSWORD.`);
-        const result = await syncProfile(plan, { password, cache: opts.cache, pool });
+        const result = await engine.sync({ config: cfg, configFile: file, profile: name, password });
         // Settings changed while this run was under way: its result is for settings that no longer
         // exist, so it is not written; the run starts again with the new ones.
         if (planKey(cfg, name) !== key) {
@@ -115,7 +116,7 @@ export async function startProfileService(opts: ProfileServiceOptions): Promise<
         const skipped = `${result.report.skipped.length} skipped`;
         // The file is written: whatever fails from here on is reported as what it is, not as a failed sync.
         try {
-          const changes = countChanges(name, result);
+          const changes = await countChanges(name, result);
           return { ok: true, summary: `${base} (${changes.added} new, ${changes.updated} updated, ${changes.cancelled} cancelled, ${changes.removed} removed), ${skipped}`, changes };
         } catch (err) {
           opts.log(`${stamp()} ${name}: warning: the calendar was written, but what changed since the last sync could not be worked out: ${(err as Error).message}`);
@@ -261,6 +262,7 @@ export async function startProfileService(opts: ProfileServiceOptions): Promise<
       scheduler.stop();
       await scheduler.idle();
       await feed?.close();
+      if (!opts.engine) await engine.close();
       if (!opts.pool) await pool.closeAll();
     },
   };

@@ -88,9 +88,35 @@ function decodeMemo(row: FeedRow): FeedMemo {
   return { built: { ...o.built, ics: row.ics, folders: new Map(o.built.folders) }, tallies: o.tallies };
 }
 
+/** The connection, unless the sync is cancelled first (a connect or TLS handshake can hang for long):
+ * then CANCELLED at once, and a connection that still arrives later is closed. */
+function connectUnlessCancelled(opening: Promise<ImapFlow>, signal?: AbortSignal): Promise<ImapFlow> {
+  if (!signal) return opening;
+  return new Promise<ImapFlow>((resolve, reject) => {
+    let cancelled = false;
+    const onAbort = () => {
+      cancelled = true;
+      reject(new AppError('CANCELLED', 'The scan was cancelled.'));
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    opening.then(
+      (c) => {
+        signal.removeEventListener('abort', onAbort);
+        if (cancelled) c.close();
+        else resolve(c);
+      },
+      (e) => {
+        signal.removeEventListener('abort', onAbort);
+        if (!cancelled) reject(e);
+      },
+    );
+  });
+}
+
 export async function syncFromImap(req: ImapSyncRequest, connect: (o: ConnectOptions) => Promise<ImapFlow> = connectImap): Promise<SyncResult> {
   const started = Date.now();
-  const client = await (req.pool ? req.pool.acquire(req.connect) : connect(req.connect));
+  const client = await connectUnlessCancelled(req.pool ? req.pool.acquire(req.connect) : connect(req.connect), req.signal);
   let healthy = false;
   // Cancel must not wait for a slow FETCH to finish: closing the connection fails it at once.
   const onAbort = () => client.close();
