@@ -53,6 +53,8 @@ export interface DovecotServer {
   folderDir(name: string): string;
   /** Totals over the "Disconnected: … in=N out=N" lines Dovecot logs for every ended IMAP session. */
   readSessionStats(): SessionStats;
+  /** Stops the master process and starts it again on the same folders and ports (a server restart). */
+  restart(): Promise<void>;
   /** Dovecot logs a session's line shortly after the socket closes: wait until at least n sessions are logged. */
   waitForSessions(n: number, timeoutMs?: number): Promise<SessionStats>;
   stop(): Promise<void>;
@@ -244,6 +246,21 @@ export async function startDovecot(opts: StartDovecotOptions = {}): Promise<Dove
       return { sessions: lines.length, bytesIn: sum('in'), bytesOut: sum('out'), lines };
     };
     let stopped: Promise<void> | undefined;
+    let currentPid = pid;
+    const restart = async () => {
+      killQuietly(currentPid, 'SIGTERM');
+      if (!(await waitUntilGone(currentPid, 10_000))) throw new Error(`dovecot ${currentPid} did not stop for the restart`);
+      execFileSync(bin, ['-c', configFile], { stdio: 'ignore', env: { ...process.env, TZ: 'UTC' } });
+      let next = readPid(rootDir);
+      for (const end = Date.now() + 5_000; (!next || next === currentPid) && Date.now() < end; next = readPid(rootDir)) await new Promise((r) => setTimeout(r, 10));
+      if (!next || next === currentPid) throw new Error(`dovecot restarted but wrote no new master.pid under ${rootDir}/run`);
+      currentPid = next;
+      live.set(rootDir, next);
+      for (const end = Date.now() + 10_000; !(await acceptsTcp('127.0.0.1', ports!.imapsPort)); ) {
+        if (Date.now() > end) throw new Error(`dovecot did not accept connections after the restart`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
     return {
       host: '127.0.0.1', mismatchHost, ...ports, user, password, delimiter: delimiterOf(layout), pki, rootDir, logFile, pid,
       createFolder: (name) => void store.createFolder(name),
@@ -252,6 +269,7 @@ export async function startDovecot(opts: StartDovecotOptions = {}): Promise<Dove
       removeMessageFile: (folder, index) => store.remove(folder, index),
       folderDir: (name) => store.folderDir(name),
       readSessionStats,
+      restart,
       async waitForSessions(n, timeoutMs = 5_000) {
         const end = Date.now() + timeoutMs;
         for (;;) {
@@ -261,7 +279,7 @@ export async function startDovecot(opts: StartDovecotOptions = {}): Promise<Dove
           await new Promise((r) => setTimeout(r, 20));
         }
       },
-      stop: () => (stopped ??= stopInstance(rootDir, pid)),
+      stop: () => (stopped ??= stopInstance(rootDir, currentPid)),
     };
   } catch (e) {
     await stopInstance(rootDir, live.get(rootDir) || readPid(rootDir));
