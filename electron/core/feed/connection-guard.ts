@@ -1,18 +1,28 @@
 // Keeps the feed's sockets within the per-address and total caps by closing the connection that has kept the
-// server waiting longest (unfinished headers or an idle keep-alive). Never closes a socket while it is being answered.
+// server waiting longest (unfinished headers or an idle keep-alive), and ends a connection after its last allowed
+// request. Never closes a socket while it is being answered.
 import type http from 'node:http';
 import type net from 'node:net';
 
 export interface ConnectionCaps {
   maxConnections: number;
   maxConnectionsPerAddress: number;
+  maxRequestsPerSocket: number;
+  /** A socket waiting for less than this is spared while older ones are shed (see FEED_LIMITS). */
+  freshGraceMs: number;
 }
+
+// Fresh sockets may take the count up to this many times a cap before the freshest-but-one are shed too:
+// room for a burst of newcomers without letting a connect flood hold unbounded file descriptors.
+export const FRESH_CEILING_FACTOR = 2;
 
 interface Tracked {
   socket: net.Socket;
   address: string;
   /** Requests received and not yet answered (pipelining can make it more than one). */
   inFlight: number;
+  /** Requests received on this socket so far. */
+  requests: number;
   /** When the server started waiting for this client: its connect, or the end of its last answer. */
   waitingSince: number;
   /** Arrival order, to break ties between sockets that started waiting in the same millisecond. */
@@ -34,11 +44,18 @@ export function guardConnections(server: http.Server, caps: ConnectionCaps, onSh
   let seq = 0;
   let pending = false;
 
-  // Closes up to `excess` of the given sockets, the ones waited on longest first; busy ones are spared.
-  const shed = (list: Tracked[], excess: number): number => {
-    if (excess <= 0) return 0;
+  // Brings `list` down to `cap` by closing waiting sockets, the ones waited on longest first, busy ones spared.
+  // Sockets still within their grace are closed only to stay under the ceiling: a slowloris's sockets age past
+  // the grace and go first, while the subscriber who connected just before a burst of the attacker's
+  // reconnections (they come in waves, as its sockets time out together) keeps the moment it needs.
+  const shed = (list: Tracked[], cap: number, now: number): number => {
+    if (list.length <= cap) return 0;
     const waiting = list.filter((t) => t.inFlight === 0).sort((a, b) => a.waitingSince - b.waitingSince || a.seq - b.seq);
-    const victims = waiting.slice(0, excess);
+    const stale = waiting.filter((t) => now - t.waitingSince >= caps.freshGraceMs);
+    const fresh = waiting.filter((t) => now - t.waitingSince < caps.freshGraceMs);
+    const victims = stale.slice(0, list.length - cap);
+    const overCeiling = list.length - victims.length - cap * FRESH_CEILING_FACTOR;
+    if (overCeiling > 0) victims.push(...fresh.slice(0, overCeiling));
     for (const t of victims) {
       tracked.delete(t.socket);
       t.socket.destroy();
@@ -48,6 +65,7 @@ export function guardConnections(server: http.Server, caps: ConnectionCaps, onSh
 
   const enforce = () => {
     pending = false;
+    const now = Date.now();
     let closed = 0;
     const byAddress = new Map<string, Tracked[]>();
     for (const t of tracked.values()) {
@@ -55,8 +73,8 @@ export function guardConnections(server: http.Server, caps: ConnectionCaps, onSh
       if (group) group.push(t);
       else byAddress.set(t.address, [t]);
     }
-    for (const group of byAddress.values()) closed += shed(group, group.length - caps.maxConnectionsPerAddress);
-    closed += shed([...tracked.values()], tracked.size - caps.maxConnections);
+    for (const group of byAddress.values()) closed += shed(group, caps.maxConnectionsPerAddress, now);
+    closed += shed([...tracked.values()], caps.maxConnections, now);
     if (closed > 0) onShed(closed);
   };
 
@@ -72,7 +90,7 @@ export function guardConnections(server: http.Server, caps: ConnectionCaps, onSh
   };
 
   server.on('connection', (socket: net.Socket) => {
-    tracked.set(socket, { socket, address: addressKey(socket.remoteAddress), inFlight: 0, waitingSince: Date.now(), seq: seq++ });
+    tracked.set(socket, { socket, address: addressKey(socket.remoteAddress), inFlight: 0, requests: 0, waitingSince: Date.now(), seq: seq++ });
     socket.once('close', () => tracked.delete(socket));
     schedule();
   });
@@ -80,6 +98,9 @@ export function guardConnections(server: http.Server, caps: ConnectionCaps, onSh
     const t = tracked.get(req.socket);
     if (!t) return;
     t.inFlight++;
+    // Node's own maxRequestsPerSocket says "Connection: close" on the last answer but leaves the socket open
+    // until the keep-alive timer; not keeping it alive ends it as soon as that answer is sent.
+    if (++t.requests >= caps.maxRequestsPerSocket) res.shouldKeepAlive = false;
     res.once('close', () => {
       t.inFlight--;
       t.waitingSince = Date.now();

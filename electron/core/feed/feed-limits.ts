@@ -7,6 +7,8 @@ export interface FeedLimits {
   maxConnections: number;
   /** Sockets open at once from one address (IPv4, or IPv6 as given); the same shedding within that address. */
   maxConnectionsPerAddress: number;
+  /** How long a newly connected (or just answered) socket is spared while longer-waiting ones are shed. */
+  freshGraceMs: number;
   /** From connect (or from the first byte of a later request) until the request's headers are complete. */
   headersTimeoutMs: number;
   /** From connect until the whole request is in (a GET has no body, so barely more than the headers). */
@@ -33,6 +35,9 @@ export const FEED_LIMITS: Readonly<FeedLimits> = Object.freeze({
   // the effective cap there — which is why over-limit sockets are shed oldest-waiting-first, never refused:
   // an attacker holding every slot cannot keep a subscriber whose request arrives complete from being served.
   maxConnectionsPerAddress: 16,
+  // A client's request follows its connect within milliseconds, a few hundred on a bad link; a second covers
+  // that. A slowloris socket is past it long before its headers deadline, so it is what gets shed.
+  freshGraceMs: 1_000,
   // A calendar client sends its few hundred bytes of headers in one packet; 5 s covers a slow Wi-Fi link,
   // and bounds how long a half-sent request holds a slot when nobody else needs it.
   headersTimeoutMs: 5_000,
@@ -60,10 +65,15 @@ export const FEED_LIMITS: Readonly<FeedLimits> = Object.freeze({
 export function resolveFeedLimits(overrides: Partial<FeedLimits> = {}): FeedLimits {
   const limits: FeedLimits = { ...FEED_LIMITS, ...overrides };
   for (const [name, value] of Object.entries(limits)) {
-    if (!Number.isSafeInteger(value) || value <= 0) throw new AppError('CONFIG', `Feed limit ${name} must be a positive whole number, not ${String(value)}.`, { name });
+    // A zero grace is allowed: strictly longest-waiting-first (tests that check the order use it).
+    const least = name === 'freshGraceMs' ? 0 : 1;
+    if (!Number.isSafeInteger(value) || value < least) throw new AppError('CONFIG', `Feed limit ${name} must be a whole number of at least ${least}, not ${String(value)}.`, { name });
   }
   if (limits.maxConnectionsPerAddress > limits.maxConnections) {
     throw new AppError('CONFIG', `Feed limit maxConnectionsPerAddress (${limits.maxConnectionsPerAddress}) exceeds maxConnections (${limits.maxConnections}).`);
+  }
+  if (limits.freshGraceMs >= limits.headersTimeoutMs) {
+    throw new AppError('CONFIG', `Feed limit freshGraceMs (${limits.freshGraceMs}) must be shorter than headersTimeoutMs (${limits.headersTimeoutMs}), or a slow socket is never shed before its deadline.`);
   }
   // Node refuses a headers deadline longer than the whole-request one.
   if (limits.headersTimeoutMs > limits.requestTimeoutMs) {

@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AppError } from '../errors.ts';
-import { guardConnections } from './connection-guard.ts';
+import { FRESH_CEILING_FACTOR, guardConnections } from './connection-guard.ts';
 import { resolveFeedLimits, type FeedLimits } from './feed-limits.ts';
 
 export interface FeedProfile {
@@ -98,9 +98,9 @@ export async function startFeedServer(opts: FeedServerOptions): Promise<RunningF
   server.maxRequestsPerSocket = limits.maxRequestsPerSocket;
   server.maxHeadersCount = limits.maxHeadersCount;
   server.timeout = limits.idleTimeoutMs;
-  // Only a last resort for file descriptors: the guard keeps the count at the caps, this catches a burst
-  // bigger than one listen backlog arriving between two of its passes.
-  server.maxConnections = limits.maxConnections + LISTEN_BACKLOG;
+  // Only a last resort for file descriptors: the guard keeps the count under its ceiling, this catches a
+  // burst bigger than one listen backlog arriving between two of its passes.
+  server.maxConnections = limits.maxConnections * FRESH_CEILING_FACTOR + LISTEN_BACKLOG;
   guardConnections(server, limits, shedLogger(limits, log));
   server.on('request', async (req, res) => {
     const head = req.method === 'HEAD';
