@@ -1,6 +1,6 @@
 // Keeps the feed's sockets within the per-address and total caps by closing the connection that has kept the
-// server waiting longest (unfinished headers or an idle keep-alive), and ends a connection after its last allowed
-// request. Never closes a socket while it is being answered.
+// server waiting longest (unfinished headers or an idle keep-alive) instead of refusing newcomers, and ends a
+// connection after its last allowed request. Never closes a socket while it is being answered.
 import type http from 'node:http';
 import type net from 'node:net';
 
@@ -12,8 +12,8 @@ export interface ConnectionCaps {
   freshGraceMs: number;
 }
 
-// Fresh sockets may take the count up to this many times a cap before the freshest-but-one are shed too:
-// room for a burst of newcomers without letting a connect flood hold unbounded file descriptors.
+// Sockets within their grace escape a cap until the count reaches this multiple of it; past that they are
+// shed too, longest-waiting first: room for a burst of newcomers, never unbounded file descriptors.
 export const FRESH_CEILING_FACTOR = 2;
 
 interface Tracked {

@@ -32,8 +32,8 @@ export const FEED_LIMITS: Readonly<FeedLimits> = Object.freeze({
   // each socket costs a file descriptor and a parser, so a few dozen is plenty and cheap.
   maxConnections: 64,
   // One machine's calendar apps and a browser. On a loopback-only feed every client is 127.0.0.1, so this is
-  // the effective cap there — which is why over-limit sockets are shed oldest-waiting-first, never refused:
-  // an attacker holding every slot cannot keep a subscriber whose request arrives complete from being served.
+  // the effective cap there — which is why over the caps the longest-waiting socket is closed rather than the
+  // newcomer refused: an attacker holding every slot cannot keep a subscriber from being served.
   maxConnectionsPerAddress: 16,
   // A client's request follows its connect within milliseconds, a few hundred on a bad link; a second covers
   // that. A slowloris socket is past it long before its headers deadline, so it is what gets shed.
@@ -47,7 +47,8 @@ export const FEED_LIMITS: Readonly<FeedLimits> = Object.freeze({
   // Four checks a second over at most a few dozen sockets costs nothing measurable.
   checkEveryMs: 250,
   // Node's default: long enough to reuse the connection for an immediate second request (a HEAD then GET,
-  // a conditional refetch), short enough that parked sockets do not pile up.
+  // a conditional refetch), short enough that parked sockets do not pile up. (Node holds the socket one
+  // second past it, so a client reusing it at the last moment is not reset.)
   keepAliveTimeoutMs: 5_000,
   // A poller makes one or two requests per visit; 100 leaves room for a browser, and stops one socket
   // being kept forever by a client that asks again and again.

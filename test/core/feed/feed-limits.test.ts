@@ -67,8 +67,8 @@ const cleanup: Array<() => unknown> = [];
 afterEach(async () => {
   while (cleanup.length) await cleanup.pop()!();
 });
-async function feedWith(limits: Parameters<typeof startFeedServer>[0]['limits'], profiles: FeedProfile[] = [team]) {
-  const feed = await startFeedServer({ profiles: () => profiles, limits });
+async function feedWith(limits: Parameters<typeof startFeedServer>[0]['limits'], profiles: FeedProfile[] = [team], log?: (line: string) => void) {
+  const feed = await startFeedServer({ profiles: () => profiles, limits, log });
   cleanup.push(() => feed.close());
   return feed;
 }
@@ -80,7 +80,8 @@ const track = (r: Raw) => {
 describe('feed connection limits', () => {
   it('caps each address, sheds its longest-waiting socket, and leaves other addresses alone', async () => {
     // The total cap is out of reach here, so only the per-address one acts.
-    const feed = await feedWith({ ...STRICT, maxConnections: 32, maxConnectionsPerAddress: 3 });
+    const logged: string[] = [];
+    const feed = await feedWith({ ...STRICT, maxConnections: 32, maxConnectionsPerAddress: 3 }, [team], (l) => logged.push(l));
     const b = [track(await raw(feed.port, '127.0.0.3')), track(await raw(feed.port, '127.0.0.3'))];
     const a: Raw[] = [];
     for (let i = 0; i < 5; i++) a.push(track(await raw(feed.port, '127.0.0.2', i % 2 ? 'GET / HTTP/1.1\r\nHost: x\r\nX-Slow: a' : undefined)));
@@ -92,6 +93,8 @@ describe('feed connection limits', () => {
     expect(await get(feed, team, '127.0.0.2')).toEqual({ status: 200, body: ICS });
     await until(() => a[2].closed(), 'the next-oldest socket of 127.0.0.2 to be closed');
     expect([...a, ...b].map((r) => r.closed())).toEqual([true, true, true, false, false, false, false]);
+    // Three sockets closed, in three passes: said once.
+    expect(logged).toEqual([expect.stringMatching(/^feed: closed \d+ waiting connection\(s\) over the limits \(3 per address, 32 in all\)/)]);
   });
 
   it('caps all connections together, shedding the longest-waiting socket of any address', async () => {
