@@ -1,11 +1,14 @@
 // The local subscription feed: serves each profile's .ics at /<token>/<profile>.ics with correct
 // HTTP (ETag, Last-Modified, 304, HEAD). Loopback by default; on the LAN only with Basic auth.
 // Serves nothing but the profiles' own files: no listing, no paths from the request reach the disk.
+// Never lets idle or half-sent connections lock subscribers out (limits in feed-limits.ts).
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AppError } from '../errors.ts';
+import { FRESH_CEILING_FACTOR, guardConnections } from './connection-guard.ts';
+import { resolveFeedLimits, type FeedLimits } from './feed-limits.ts';
 
 export interface FeedProfile {
   /** Profile name: the file name in the URL. */
@@ -24,7 +27,8 @@ export interface FeedServerOptions {
   basicAuth?: { username: string; password: string };
   /** The profiles currently served; read on every request so changes apply at once. */
   profiles: () => FeedProfile[];
-  maxConnections?: number;
+  /** Overrides of FEED_LIMITS (tests shorten the timeouts). */
+  limits?: Partial<FeedLimits>;
   log?: (line: string) => void;
 }
 
@@ -58,13 +62,47 @@ function plain(res: http.ServerResponse, status: number, text: string, extra: Re
   res.end(head ? undefined : text + '\n');
 }
 
+// Connections the kernel queues before the feed accepts them (Node's default is 511): a calendar feed never
+// sees a burst of honest clients that large, and a smaller queue bounds a flood's overshoot of the caps.
+const LISTEN_BACKLOG = 128;
+// An attack sheds hundreds of sockets a second: one line a minute says so without flooding the log.
+const SHED_LOG_EVERY_MS = 60_000;
+
+function shedLogger(limits: FeedLimits, log: (line: string) => void): (count: number) => void {
+  let total = 0;
+  let lastLog = -Infinity;
+  return (count) => {
+    total += count;
+    if (Date.now() - lastLog < SHED_LOG_EVERY_MS) return;
+    log(`feed: closed ${total} waiting connection(s) over the limits (${limits.maxConnectionsPerAddress} per address, ${limits.maxConnections} in all); if this repeats, something is holding connections open`);
+    total = 0;
+    lastLog = Date.now();
+  };
+}
+
 export async function startFeedServer(opts: FeedServerOptions): Promise<RunningFeed> {
   const host = opts.host ?? '127.0.0.1';
   if (!isLoopback(host) && !opts.basicAuth) {
     throw new AppError('CONFIG', `The feed would listen on ${host}, beyond this machine: set a user name and password for it (HTTP Basic authentication is required on the LAN).`, { host });
   }
   const log = opts.log ?? (() => {});
-  const server = http.createServer(async (req, res) => {
+  const limits = resolveFeedLimits(opts.limits);
+  const server = http.createServer({
+    maxHeaderSize: limits.maxHeaderBytes,
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    connectionsCheckingInterval: limits.checkEveryMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+  });
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  server.maxRequestsPerSocket = limits.maxRequestsPerSocket;
+  server.maxHeadersCount = limits.maxHeadersCount;
+  server.timeout = limits.idleTimeoutMs;
+  // Only a last resort for file descriptors: the guard keeps the count under its ceiling, this catches a
+  // burst bigger than one listen backlog arriving between two of its passes.
+  server.maxConnections = limits.maxConnections * FRESH_CEILING_FACTOR + LISTEN_BACKLOG;
+  guardConnections(server, limits, shedLogger(limits, log));
+  server.on('request', async (req, res) => {
     const head = req.method === 'HEAD';
     try {
       if (req.method !== 'GET' && !head) return plain(res, 405, 'Method not allowed', { Allow: 'GET, HEAD' });
@@ -99,15 +137,11 @@ export async function startFeedServer(opts: FeedServerOptions): Promise<RunningF
       else res.destroy();
     }
   });
-  server.maxConnections = opts.maxConnections ?? 32;
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
-  server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
       reject(new AppError('CONFIG', `The feed cannot listen on ${host}:${opts.port ?? 0}: ${err.code ?? err.message}`, { host, port: opts.port })),
     );
-    server.listen(opts.port ?? 0, host, () => resolve());
+    server.listen(opts.port ?? 0, host, LISTEN_BACKLOG, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
   const shown = host.includes(':') ? `[${host}]` : host;
