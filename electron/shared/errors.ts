@@ -19,6 +19,7 @@ export const ERROR_CODES = [
   'OUTPUT_FAILED',
   'SETTINGS_WRITE_FAILED',
   'CANCELLED',
+  'CACHE_BUSY',
   'INTERNAL',
 ] as const;
 
@@ -42,5 +43,6 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   OUTPUT_FAILED: 'The calendar could not be written',
   SETTINGS_WRITE_FAILED: 'The settings could not be saved',
   CANCELLED: 'Cancelled',
+  CACHE_BUSY: 'The sync cache is busy',
   INTERNAL: 'Unexpected error',
 };

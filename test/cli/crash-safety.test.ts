@@ -62,9 +62,9 @@ function cacheState(): { integrity: string; cached: number; complete: boolean } 
   try {
     const integrity = (db.pragma('integrity_check', { simple: true }) as string) ?? '';
     const cached = (db.prepare("SELECT count(*) AS n FROM messages WHERE folder = 'Big'").get() as { n: number }).n;
-    // A scan in progress is recorded with UIDNEXT 0; the real state only after the last batch.
-    const row = db.prepare("SELECT uid_next FROM folders WHERE folder = 'Big'").get() as { uid_next: number } | undefined;
-    return { integrity, cached, complete: !!row && row.uid_next > 0 };
+    // A scan in progress is recorded as incomplete; the real state only after the last batch.
+    const row = db.prepare("SELECT complete FROM folders WHERE folder = 'Big'").get() as { complete: number } | undefined;
+    return { integrity, cached, complete: row?.complete === 1 };
   } finally {
     db.close();
   }

@@ -1,25 +1,37 @@
 // Re-syncs one folder against the cache: nothing is fetched when UIDVALIDITY, UIDNEXT and EXISTS
 // are unchanged; otherwise only new UIDs are scanned and expunged ones dropped. Read-only (EXAMINE).
+// Never claims "unchanged" without the server's UIDNEXT, nor commits rows another writer changed.
 import { createHash } from 'node:crypto';
 import type { ImapFlow } from 'imapflow';
 import { AppError } from '../errors.ts';
 import type { CalendarPart } from '../model.ts';
-import type { SyncCache } from '../store/cache.ts';
+import { CacheConflictError, type CachedFolder, type FolderRef, type FolderState, type SyncCache } from '../store/cache.ts';
 import { PREPARED_VERSION, preparePart } from '../ical/prepare.ts';
 import { scanBatch } from './message-scan.ts';
-import { newFolderScan, tally, throwIfAborted, type FolderScan, type ScanOptions } from './scan.ts';
+import { newFolderScan, scanFolder, tally, throwIfAborted, type FolderScan, type ScanOptions } from './scan.ts';
 import { toSequenceSet } from './sequence-set.ts';
 
-export type SyncMode = 'full' | 'incremental' | 'unchanged';
+/** 'stateless': the server gave no UIDVALIDITY, so its UIDs cannot be cached (scanned in full, nothing stored). */
+export type SyncMode = 'full' | 'incremental' | 'unchanged' | 'stateless';
 
 export interface CachedFolderScan extends FolderScan {
   mode: SyncMode;
   /** Messages whose structure (and calendar parts) were fetched in this run. */
   messagesFetched: number;
   messagesExpunged: number;
-  /** Set for an unchanged folder scanned with lazyUnchanged: tallies the cached messages when called. */
+  /** The revision of the cached rows the calendar parts came from (absent: not from the cache). */
+  revision?: number;
+  /** Set with lazyUnchanged when this sync changed no cached row: tallies the cached messages when called. */
   loadCached?: () => void;
 }
+
+/**
+ * How many times one folder's sync starts over when another process changed its cached rows in a
+ * way the sync's plan did not allow for (started the folder over, or removed rows). Why 4: every
+ * start-over means the other process made progress, and after it each retry begins from that
+ * progress; more than a few in a row means the file is being fought over, which is reported.
+ */
+const MAX_ATTEMPTS = 4;
 
 /** What decides the content of a scan: when it changes, cached results no longer apply. */
 export function scanKeyOf(opts: ScanOptions): string {
@@ -28,92 +40,153 @@ export function scanKeyOf(opts: ScanOptions): string {
   return createHash('sha256').update(`v1|p${PREPARED_VERSION}|${opts.maxPartBytes}|${f}`).digest('hex').slice(0, 16);
 }
 
-export async function syncFolderCached(
-  client: ImapFlow, cache: SyncCache, account: string, folder: string,
-  opts: ScanOptions & { full?: boolean; lazyUnchanged?: boolean }, onPart: (part: CalendarPart) => void,
-): Promise<CachedFolderScan> {
-  const scan: CachedFolderScan = { ...newFolderScan(folder), mode: 'incremental', messagesFetched: 0, messagesExpunged: 0 };
-  const before = client.stats().received;
-  const scanKey = scanKeyOf(opts);
+/** UIDNEXT as the server stated it; anything else (left out, as RFC 3501 allows, or garbled) is unknown. */
+function knownUidNext(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v > 0 ? v : undefined;
+}
+
+/** Equal UIDNEXT and EXISTS prove that no message came or went; an unknown UIDNEXT proves nothing. */
+function provesUnchanged(prev: CachedFolder | undefined, now: FolderState): boolean {
+  return !!prev && prev.complete && prev.uidNext !== undefined && now.uidNext !== undefined && prev.uidNext === now.uidNext && prev.exists === now.exists;
+}
+
+interface Attempt {
+  mode: SyncMode;
+  expunged: number;
+  exists: number;
+  state?: FolderState;
+  /** The rows' revision before and after this sync (equal: no cached row changed). */
+  before: number;
+  after: number;
+}
+
+type SyncOpts = ScanOptions & { full?: boolean; lazyUnchanged?: boolean };
+
+/**
+ * One pass over the folder (EXAMINE, diff, fetch, commit); a CacheConflictError means start over.
+ * `fetched` counts the messages fetched, also by a pass that ends in a conflict.
+ */
+async function attempt(client: ImapFlow, cache: SyncCache, ref: FolderRef, opts: SyncOpts, full: boolean, fetched: { n: number }): Promise<Attempt> {
+  const { folder } = ref;
   const lock = await client.getMailboxLock(folder, { readOnly: true });
   try {
     const mb = client.mailbox;
     if (!mb) throw new AppError('FOLDER_NOT_FOUND', `Folder "${folder}" could not be opened.`, { folder });
-    const state = { uidValidity: String(mb.uidValidity), uidNext: mb.uidNext, exists: mb.exists, highestModseq: mb.highestModseq?.toString(), scanKey };
-    let prev = cache.folderState(account, folder);
-    if (opts.full || !prev || prev.uidValidity !== state.uidValidity || prev.scanKey !== scanKey) {
-      cache.resetFolder(account, folder);
-      // Record the UIDVALIDITY and settings the batches below belong to, with a state that can
-      // never look "unchanged": a run killed mid-scan is then resumed by the next run's UID diff
-      // instead of starting over.
-      cache.commitFolder(account, folder, [], { ...state, uidNext: 0, exists: -1, highestModseq: undefined });
+    const out: Attempt = { mode: 'incremental', expunged: 0, exists: mb.exists, before: 0, after: 0 };
+    if (mb.uidValidity === undefined || mb.uidValidity === null) return { ...out, mode: 'stateless' };
+    const state: FolderState = { uidValidity: String(mb.uidValidity), uidNext: knownUidNext(mb.uidNext), exists: mb.exists, highestModseq: mb.highestModseq?.toString() };
+    out.state = state;
+    let prev = cache.folderState(ref);
+    out.before = prev?.revision ?? 0;
+    let revision: number;
+    if (full || !prev || prev.uidValidity !== state.uidValidity) {
+      // Record the UIDVALIDITY and settings the batches below belong to, as incomplete: a run killed
+      // mid-scan is then resumed by the next run's UID diff instead of starting over.
+      revision = cache.beginFullScan(ref, state);
       prev = undefined;
-      scan.mode = 'full';
-    }
+      out.mode = 'full';
+    } else revision = prev.revision;
     // An append raises UIDNEXT and an expunge lowers EXISTS, so equal values mean no message came or
     // went; a changed HIGHESTMODSEQ alone is only flags, which never matter here.
-    if (prev && prev.uidNext === state.uidNext && prev.exists === state.exists) {
-      scan.mode = 'unchanged';
-      if (prev.highestModseq !== state.highestModseq) cache.commitFolder(account, folder, [], state);
-    } else {
-      const filtered = !!opts.filter && !opts.filter.isEmpty;
-      const cached = cache.cachedUids(account, folder);
-      const searchAll = async () => (mb.exists ? ((await client.search(filtered ? opts.filter!.search : { all: true }, { uid: true })) || []) : []);
-      let fresh: number[] | undefined;
-      let gone: number[] = [];
-      let matching = 0;
-      if (!filtered && prev && prev.uidNext > 0) {
-        // Every message below the recorded UIDNEXT is cached (UIDs only grow), so when the cached
-        // ones plus the new ones add up to EXISTS, nothing was expunged: ask only for the new UIDs
-        // instead of listing the whole folder.
-        const newer = ((await client.search({ uid: `${prev.uidNext}:*` }, { uid: true })) || []).filter((u) => u >= prev!.uidNext);
-        if (cached.length + newer.length === mb.exists) fresh = newer.sort((a, b) => a - b);
-      }
-      if (!fresh) {
-        const current = await searchAll();
-        matching = current.length;
-        const now = new Set(current);
-        const known = new Set(cached);
-        fresh = current.filter((u) => !known.has(u)).sort((a, b) => a - b);
-        gone = cached.filter((u) => !now.has(u));
-      }
-      const batchSize = opts.batchSize ?? 500;
-      opts.onProgress?.({ folder, done: 0, total: fresh.length, calendarParts: 0 });
-      for (let i = 0; i < fresh.length; i += batchSize) {
-        throwIfAborted(opts.signal);
-        const results = await scanBatch(client, folder, toSequenceSet(fresh.slice(i, i + batchSize)), true, opts);
-        // Stored prepared, so later merges read the parts' components without parsing them again; the
-        // raw text is then not needed (a new prepared-record version changes the scan key: rescan).
-        for (const r of results) r.parts = r.parts.map((p) => ({ ...p, text: '', prepared: preparePart(p) }));
-        // Each batch is committed on its own: a killed run keeps what it finished, and the next
-        // run's UID diff picks up exactly the rest.
-        cache.putMessages(account, folder, results);
-        scan.messagesFetched += results.length;
-        opts.onProgress?.({ folder, done: Math.min(fresh.length, i + batchSize), total: fresh.length, calendarParts: 0 });
-      }
-      cache.commitFolder(account, folder, gone, state);
-      scan.messagesExpunged = gone.length;
-      if (filtered) scan.messagesFilteredOut = mb.exists - matching;
+    if (provesUnchanged(prev, state)) {
+      out.mode = 'unchanged';
+      cache.touchFolder(ref, state, revision);
+      out.after = revision;
+      return out;
     }
-    scan.messages = mb.exists;
-    scan.uidValidity = state.uidValidity;
-    scan.uidNext = state.uidNext;
+    const filtered = !!opts.filter && !opts.filter.isEmpty;
+    const cached = cache.cachedUids(ref);
+    if (cached.revision !== revision) throw new CacheConflictError(ref, 'written while this sync read them');
+    let fresh: number[] | undefined;
+    let gone: number[] = [];
+    let expected: () => Iterable<number> = () => [];
+    if (!filtered && prev?.complete && prev.uidNext !== undefined) {
+      // Every message below the recorded UIDNEXT is cached (UIDs only grow), so when the cached
+      // ones plus the new ones add up to EXISTS, nothing was expunged: ask only for the new UIDs
+      // instead of listing the whole folder.
+      const from = prev.uidNext;
+      const newer = ((await client.search({ uid: `${from}:*` }, { uid: true })) || []).filter((u) => u >= from);
+      if (cached.rows.length + newer.length === mb.exists) {
+        const now = (fresh = newer.sort((a, b) => a - b));
+        expected = () => [...cached.rows, ...now];
+      }
+    }
+    if (!fresh) {
+      // Also the way to learn the state when the server gave no UIDNEXT: the UIDs themselves.
+      const current = mb.exists ? ((await client.search(filtered ? opts.filter!.search : { all: true }, { uid: true })) || []) : [];
+      const now = new Set(current);
+      const known = new Set(cached.rows);
+      fresh = current.filter((u) => !known.has(u)).sort((a, b) => a - b);
+      gone = cached.rows.filter((u) => !now.has(u));
+      expected = () => now;
+    }
+    const batchSize = opts.batchSize ?? 500;
+    // Whether every write since `revision` was this sync's own (else the commit compares the rows).
+    let clean = true;
+    opts.onProgress?.({ folder, done: 0, total: fresh.length, calendarParts: 0 });
+    for (let i = 0; i < fresh.length; i += batchSize) {
+      throwIfAborted(opts.signal);
+      const results = await scanBatch(client, folder, toSequenceSet(fresh.slice(i, i + batchSize)), true, opts);
+      // Stored prepared, so later merges read the parts' components without parsing them again; the
+      // raw text is then not needed (a new prepared-record version changes the scan key: rescan).
+      for (const r of results) r.parts = r.parts.map((p) => ({ ...p, text: '', prepared: preparePart(p) }));
+      // Each batch is committed on its own: a killed run keeps what it finished, and the next
+      // run's UID diff picks up exactly the rest.
+      const w = cache.putMessages(ref, state.uidValidity, results);
+      if (w.before !== revision) clean = false;
+      revision = w.revision;
+      fetched.n += results.length;
+      opts.onProgress?.({ folder, done: Math.min(fresh.length, i + batchSize), total: fresh.length, calendarParts: 0 });
+    }
+    out.after = cache.commitFolder(ref, gone, state, { revision: clean ? revision : undefined, expected });
+    out.expunged = gone.length;
+    return out;
   } finally {
     lock.release();
-    scan.bytesDownloaded = client.stats().received - before;
   }
+}
+
+export async function syncFolderCached(client: ImapFlow, cache: SyncCache, account: string, folder: string, opts: SyncOpts, onPart: (part: CalendarPart) => void): Promise<CachedFolderScan> {
+  const ref: FolderRef = { account, folder, scanKey: scanKeyOf(opts) };
+  const startBytes = client.stats().received;
+  const fetched = { n: 0 };
+  let done: Attempt | undefined;
+  const release = await cache.lockFolder(account, folder, opts.signal);
+  try {
+    for (let n = 1; !done; n++) {
+      try {
+        done = await attempt(client, cache, ref, opts, !!opts.full && n === 1, fetched);
+      } catch (err) {
+        if (!(err instanceof CacheConflictError)) throw err;
+        if (n >= MAX_ATTEMPTS) {
+          throw new AppError('CACHE_BUSY', `Folder "${folder}": ${err.message} ${MAX_ATTEMPTS} times in a row; another mailbox2ics process keeps syncing it into the same cache. Nothing was written; the next sync tries again.`, { folder });
+        }
+        // EXAMINE afresh: the other writer may have seen a newer state (or a new UIDVALIDITY).
+        if (client.mailbox) await client.mailboxClose();
+      }
+    }
+  } finally {
+    release();
+  }
+  if (done.mode === 'stateless') {
+    const plain = await scanFolder(client, folder, opts, onPart);
+    return { ...plain, mode: 'stateless', messagesFetched: plain.messages, messagesExpunged: 0, bytesDownloaded: client.stats().received - startBytes };
+  }
+  const scan: CachedFolderScan = {
+    ...newFolderScan(folder), mode: done.mode, messagesFetched: fetched.n, messagesExpunged: done.expunged, revision: done.after,
+    messages: done.exists, uidValidity: done.state!.uidValidity, uidNext: done.state!.uidNext, bytesDownloaded: client.stats().received - startBytes,
+  };
   // The merge always starts from the cache, so the output equals a full scan of the folder now.
   const load = () => {
-    const filteredBefore = scan.messagesFilteredOut;
-    for (const m of cache.messages(account, folder)) tally(scan, m, onPart);
-    if (scan.mode === 'unchanged') {
-      // Not recomputed without a SEARCH: derive the SEARCH-filtered count from what is cached.
-      scan.messagesFilteredOut = opts.filter && !opts.filter.isEmpty ? scan.messages - cache.cachedUids(account, folder).length + (scan.messagesFilteredOut - filteredBefore) : scan.messagesFilteredOut;
-    }
+    const { revision, rows } = cache.messages(ref);
+    scan.revision = revision;
+    for (const m of rows) tally(scan, m, onPart);
+    // Messages the SEARCH left out have no row; those the allow-list kept out were counted by tally.
+    if (opts.filter && !opts.filter.isEmpty) scan.messagesFilteredOut += scan.messages - rows.length;
   };
-  // An unchanged folder may not need its cached parts at all (the caller may reuse the last merged
-  // feed): with lazyUnchanged the caller loads them only if it has to.
-  if (scan.mode === 'unchanged' && opts.lazyUnchanged) scan.loadCached = load;
+  // Rows this sync did not change may not be needed at all (the caller may reuse the last merged
+  // feed of this revision): with lazyUnchanged the caller loads them only if it has to.
+  if (done.before === done.after && opts.lazyUnchanged) scan.loadCached = load;
   else load();
   return scan;
 }

@@ -1,40 +1,57 @@
-// The sync cache: per account and folder the mailbox state (UIDVALIDITY, UIDNEXT, EXISTS,
-// HIGHESTMODSEQ) and per message UID what was extracted. SQLite, WAL, every write in a transaction.
+// The sync cache: per account, folder and scan key (the server filters that decided it) the mailbox
+// state and what each message UID held. SQLite, WAL; every write one IMMEDIATE transaction that
+// first checks the rows are still what this process last saw (another process may share the file).
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../errors.ts';
 import type { MessageResult } from '../imap/message-scan.ts';
 import type { Snapshot } from '../preview/preview-events.ts';
+import { upgradeSchema } from './cache-schema.ts';
+import { FeedStore, type FeedRow } from './feed-store.ts';
+import { KeyedMutex } from './keyed-mutex.ts';
 
-export interface FolderState {
-  uidValidity: string;
-  uidNext: number;
-  exists: number;
-  highestModseq?: string;
-  /** Hash of the settings that decide what a scan stores (filters, size limit); a change rescans. */
+export type { FeedRow } from './feed-store.ts';
+
+/** One folder as seen through one set of scan settings. */
+export interface FolderRef {
+  account: string;
+  folder: string;
+  /** Hash of the settings that decide what a scan stores (filters, size limit); see scanKeyOf. */
   scanKey: string;
 }
 
-// 2: feeds keep the calendar text in its own column (no JSON escaping of a megabyte per sync).
-const SCHEMA_VERSION = 2;
+export interface FolderState {
+  uidValidity: string;
+  /** Absent when the server did not say (RFC 3501 lets EXAMINE omit it): then it proves nothing. */
+  uidNext?: number;
+  exists: number;
+  highestModseq?: string;
+}
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS folders (
-  account TEXT NOT NULL, folder TEXT NOT NULL,
-  uid_validity TEXT NOT NULL, uid_next INTEGER NOT NULL, msg_exists INTEGER NOT NULL,
-  highest_modseq TEXT, scan_key TEXT NOT NULL,
-  PRIMARY KEY (account, folder)
-);
-CREATE TABLE IF NOT EXISTS feeds (key TEXT PRIMARY KEY, state TEXT NOT NULL, data TEXT NOT NULL, ics TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS snapshots (scope TEXT PRIMARY KEY, data TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS messages (
-  account TEXT NOT NULL, folder TEXT NOT NULL, uid INTEGER NOT NULL,
-  result TEXT NOT NULL,
-  PRIMARY KEY (account, folder, uid)
-);
-`;
+export interface CachedFolder extends FolderState {
+  /** False while a scan from scratch is under way: the rows hold part of the folder only. */
+  complete: boolean;
+  /** Changes, to a value never used before in this file, whenever the folder's rows change. */
+  revision: number;
+}
+
+/** The folder's rows as one consistent read, and the revision they belong to (0: nothing cached). */
+export interface CachedRows<T> {
+  revision: number;
+  rows: T;
+}
+
+/**
+ * Another writer (another process on the same file) changed a folder's rows in a way this sync
+ * did not plan for; nothing of the failed write was kept. The sync starts that folder over.
+ */
+export class CacheConflictError extends Error {
+  constructor(ref: FolderRef, why: string) {
+    super(`the cached rows of ${ref.folder} changed under this sync (${why})`);
+    this.name = 'CacheConflictError';
+  }
+}
 
 /**
  * How long a long-running process (the app, `serve`) waits after a sync before storing its merged
@@ -42,61 +59,88 @@ CREATE TABLE IF NOT EXISTS messages (
  */
 export const IDLE_FEED_WRITE_MS = 5_000;
 
-/** Merged feeds kept in memory (about a megabyte each for 2,000 events): a few per profile. */
-const FEEDS_IN_MEMORY = 16;
+/**
+ * How long a write waits for another process's write transaction to end. Why 15 s: the longest
+ * write is one batch of 500 rows or a megabyte feed (well under a second); 15 s rides out a slow
+ * disk, and is still short enough that a stuck process is reported rather than waited for.
+ */
+export const BUSY_TIMEOUT_MS = 15_000;
 
 /** Above this many bytes of cached rows, folders are read from the database on every merge. */
 const MIRROR_LIMIT_BYTES = 96 * 1024 * 1024;
 
-/** A merged feed as stored: its description (JSON) and the calendar text apart. */
-export interface FeedRow {
-  data: string;
-  ics: string;
-}
+/**
+ * Rows of a scan key not synced for this long are dropped when another key of that folder syncs.
+ * Why 30 days: settings nobody used for a month (edited filters, a removed profile) only cost disk;
+ * if they come back, one rescan rebuilds them.
+ */
+export const STALE_SCAN_KEY_MS = 30 * 24 * 3600_000;
+
+/**
+ * At most this many scan keys are kept per folder, the least recently synced dropped first. Why 32:
+ * far more profiles than anyone points at one folder, while an afternoon of filter edits (each a
+ * new key, each a copy of the folder's rows) stays bounded.
+ */
+export const MAX_SCAN_KEYS_PER_FOLDER = 32;
+
+/** A no-change sync records when it ran at most this often (the record only orders stale keys). */
+const SYNCED_AT_STEP_MS = 3600_000;
 
 interface Mirror {
   rows: Map<number, MessageResult>;
+  /** Each row's size as stored, so replacing or removing one keeps `bytes` right. */
+  sizes: Map<number, number>;
   bytes: number;
+  revision: number;
+  /** The data_version at which the revision was last checked against the file. */
+  checked: number;
 }
+
+interface FolderRow {
+  uid_validity: string;
+  uid_next: number | null;
+  msg_exists: number;
+  highest_modseq: string | null;
+  complete: number;
+  revision: number;
+  synced_at: number;
+}
+
+const refKey = (r: FolderRef) => `${r.account}\0${r.folder}\0${r.scanKey}`;
+const WHERE = 'account = ? AND folder = ? AND scan_key = ?';
+const args = (r: FolderRef) => [r.account, r.folder, r.scanKey] as const;
 
 export class SyncCache {
   private readonly db: Database.Database;
   /**
    * A long-running process (the app, `serve`) keeps each folder's decoded rows in memory, so a merge
-   * after a small change reads no row from disk. Another process writing the file (a cron CLI run
-   * on the same cache) changes SQLite's data_version, and every mirror is dropped.
+   * after a small change reads no row from disk. When another process has written the file
+   * (SQLite's data_version moved), a mirror is used only if its folder's revision did not move.
    */
   private readonly mirrors = new Map<string, Mirror>();
   private mirrorBytes = 0;
-  private dataVersion = -1;
   /** Per-process state kept alongside the cache (the merge memo of each feed); never written to disk. */
   private readonly scratch = new Map<string, unknown>();
+  /** Syncs of one (account, folder) in this process run one at a time (see lockFolder). */
+  private readonly folderLocks = new KeyedMutex();
+  private readonly feedStore: FeedStore;
+  private readonly now: () => number;
+  private readonly busyTimeoutMs: number;
 
-  /** Feeds by key: this process's last one per key, and whether it still has to be stored. */
-  private readonly feeds = new Map<string, { state: string; value: unknown; encode: (() => FeedRow) | undefined }>();
-  private flushTimer: ReturnType<typeof setTimeout> | undefined;
-  private readonly deferFeedWrites: number | undefined;
-
-  /** deferFeedWrites: ms of quiet after which a long-running process stores its feeds (see putFeed). */
-  constructor(file: string, opts: { deferFeedWrites?: number } = {}) {
-    this.deferFeedWrites = opts.deferFeedWrites;
+  /**
+   * deferFeedWrites: ms of quiet after which a long-running process stores its feeds (see putFeed);
+   * now and busyTimeoutMs: the clock and BUSY_TIMEOUT_MS, for tests.
+   */
+  constructor(private readonly file: string, opts: { deferFeedWrites?: number; now?: () => number; busyTimeoutMs?: number } = {}) {
+    this.now = opts.now ?? Date.now;
+    this.busyTimeoutMs = opts.busyTimeoutMs ?? BUSY_TIMEOUT_MS;
     try {
       if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
-      this.db = new Database(file);
+      this.db = new Database(file, { timeout: this.busyTimeoutMs });
       // WAL + synchronous=NORMAL: a crash loses at most the last transaction, never consistency.
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
-      this.db.exec(SCHEMA);
-      const v = this.db.prepare("SELECT value FROM meta WHERE key = 'schema'").get() as { value: string } | undefined;
-      if (v && Number(v.value) === 1) {
-        // The feeds table only memoizes merges: rebuilt, not converted.
-        this.db.transaction(() => {
-          this.db.exec('DROP TABLE feeds');
-          this.db.exec(SCHEMA);
-          this.db.prepare("UPDATE meta SET value = ? WHERE key = 'schema'").run(String(SCHEMA_VERSION));
-        })();
-      } else if (!v) this.db.prepare("INSERT INTO meta (key, value) VALUES ('schema', ?)").run(String(SCHEMA_VERSION));
-      else if (Number(v.value) !== SCHEMA_VERSION) throw new Error(`schema version ${v.value}, expected ${SCHEMA_VERSION} (written by a newer mailbox2ics?)`);
+      upgradeSchema(this.db);
     } catch (err) {
       // Release the file before reporting, so the caller can move a broken cache aside (Windows locks open files).
       try {
@@ -106,29 +150,68 @@ export class SyncCache {
       }
       throw new AppError('CONFIG', `Cannot open the sync cache ${file}: ${(err as Error).message}. Delete it or pass --no-cache.`, { file });
     }
+    this.feedStore = new FeedStore(this.db, opts.deferFeedWrites, this.now);
   }
 
-  folderState(account: string, folder: string): FolderState | undefined {
-    const row = this.db.prepare('SELECT uid_validity, uid_next, msg_exists, highest_modseq, scan_key FROM folders WHERE account = ? AND folder = ?').get(account, folder) as
-      | { uid_validity: string; uid_next: number; msg_exists: number; highest_modseq: string | null; scan_key: string }
-      | undefined;
-    if (!row) return undefined;
-    return { uidValidity: row.uid_validity, uidNext: row.uid_next, exists: row.msg_exists, highestModseq: row.highest_modseq ?? undefined, scanKey: row.scan_key };
+  /**
+   * Waits until no other sync of this process works on (account, folder), then holds it until the
+   * returned function is called. Every path that syncs (CLI, window, schedule) goes through it, so
+   * two of them never interleave their writes to one folder; another process is handled by the
+   * checks in every write instead.
+   */
+  lockFolder(account: string, folder: string, signal?: AbortSignal): Promise<() => void> {
+    return this.folderLocks.acquire(`${account}\0${folder}`, signal);
   }
 
-  /** The folder's mirror if it is still what the file holds (no other process wrote since). */
-  private mirror(account: string, folder: string): Mirror | undefined {
-    const v = this.db.pragma('data_version', { simple: true }) as number;
-    if (v !== this.dataVersion) {
-      this.mirrors.clear();
-      this.mirrorBytes = 0;
-      this.dataVersion = v;
+  /** Runs `fn` in one IMMEDIATE write transaction; a file held too long by another process is reported plainly. */
+  private write<T>(fn: () => T): T {
+    try {
+      return this.db.transaction(fn).immediate();
+    } catch (err) {
+      if ((err as { code?: string }).code === 'SQLITE_BUSY') {
+        throw new AppError('CACHE_BUSY', `The sync cache ${this.file} was kept busy by another mailbox2ics process for more than ${this.busyTimeoutMs / 1000} s. Nothing was written; the next sync tries again.`, { file: this.file });
+      }
+      throw err;
     }
-    return this.mirrors.get(`${account}\0${folder}`);
   }
 
-  private setMirror(account: string, folder: string, m: Mirror | undefined): void {
-    const key = `${account}\0${folder}`;
+  /** A revision never handed out before in this file (inside a write transaction). */
+  private nextRevision(): number {
+    const row = this.db.prepare("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'revision' RETURNING value").get() as { value: string | number };
+    return Number(row.value);
+  }
+
+  private row(ref: FolderRef): FolderRow | undefined {
+    return this.db.prepare(`SELECT uid_validity, uid_next, msg_exists, highest_modseq, complete, revision, synced_at FROM folders WHERE ${WHERE}`).get(...args(ref)) as FolderRow | undefined;
+  }
+
+  folderState(ref: FolderRef): CachedFolder | undefined {
+    const row = this.row(ref);
+    if (!row) return undefined;
+    return {
+      uidValidity: row.uid_validity, uidNext: row.uid_next ?? undefined, exists: row.msg_exists, highestModseq: row.highest_modseq ?? undefined,
+      complete: row.complete === 1, revision: row.revision,
+    };
+  }
+
+  /** The folder's mirror if it still is what the file holds. */
+  private mirror(ref: FolderRef): Mirror | undefined {
+    const key = refKey(ref);
+    const m = this.mirrors.get(key);
+    if (!m) return undefined;
+    const v = this.db.pragma('data_version', { simple: true }) as number;
+    if (m.checked === v) return m;
+    // Another connection wrote since the last check: only this folder's revision says whether it
+    // was this folder (every change of its rows moves it).
+    if (this.row(ref)?.revision !== m.revision) {
+      this.setMirror(key, undefined);
+      return undefined;
+    }
+    m.checked = v;
+    return m;
+  }
+
+  private setMirror(key: string, m: Mirror | undefined): void {
     this.mirrorBytes -= this.mirrors.get(key)?.bytes ?? 0;
     this.mirrors.delete(key);
     if (m && this.mirrorBytes + m.bytes <= MIRROR_LIMIT_BYTES) {
@@ -137,67 +220,161 @@ export class SyncCache {
     }
   }
 
-  cachedUids(account: string, folder: string): number[] {
-    const m = this.mirror(account, folder);
-    if (m) return [...m.rows.keys()].sort((a, b) => a - b);
-    return this.db.prepare('SELECT uid FROM messages WHERE account = ? AND folder = ? ORDER BY uid').pluck().all(account, folder) as number[];
-  }
-
-  /** Every cached message of a folder, in UID order. The results are shared: do not modify them. */
-  *messages(account: string, folder: string): Generator<MessageResult> {
-    const m = this.mirror(account, folder);
-    if (m) {
-      for (const uid of [...m.rows.keys()].sort((a, b) => a - b)) yield m.rows.get(uid)!;
+  /** After a write that moved the folder from `before` to `after`: a mirror that was current follows it, any other is dropped. */
+  private follow(ref: FolderRef, before: number | undefined, after: number, change: (m: Mirror) => void): void {
+    const key = refKey(ref);
+    const m = this.mirrors.get(key);
+    if (!m) return;
+    if (m.revision !== before) {
+      this.setMirror(key, undefined);
       return;
     }
-    const loaded: Mirror = { rows: new Map(), bytes: 0 };
-    const stmt = this.db.prepare('SELECT result FROM messages WHERE account = ? AND folder = ? ORDER BY uid');
-    for (const row of stmt.iterate(account, folder) as Iterable<{ result: string }>) {
-      const r = JSON.parse(row.result) as MessageResult;
-      loaded.rows.set(r.uid, r);
-      loaded.bytes += row.result.length;
-      yield r;
-    }
-    this.setMirror(account, folder, loaded);
+    const bytes = m.bytes;
+    change(m);
+    m.revision = after;
+    this.mirrorBytes += m.bytes - bytes;
+    if (this.mirrorBytes > MIRROR_LIMIT_BYTES) this.setMirror(key, undefined);
   }
 
-  /** Forgets a folder entirely (UIDVALIDITY changed, or its scan settings did). */
-  resetFolder(account: string, folder: string): void {
-    this.db.transaction(() => {
-      this.db.prepare('DELETE FROM messages WHERE account = ? AND folder = ?').run(account, folder);
-      this.db.prepare('DELETE FROM folders WHERE account = ? AND folder = ?').run(account, folder);
+  /** The cached UIDs of a folder, in order. */
+  cachedUids(ref: FolderRef): CachedRows<number[]> {
+    const m = this.mirror(ref);
+    if (m) return { revision: m.revision, rows: [...m.rows.keys()].sort((a, b) => a - b) };
+    return this.db.transaction(() => ({
+      revision: this.row(ref)?.revision ?? 0,
+      rows: this.db.prepare(`SELECT uid FROM messages WHERE ${WHERE} ORDER BY uid`).pluck().all(...args(ref)) as number[],
+    }))();
+  }
+
+  /** Every cached message of a folder, in UID order, read as one snapshot. The results are shared: do not modify them. */
+  messages(ref: FolderRef): CachedRows<MessageResult[]> {
+    const m = this.mirror(ref);
+    if (m) return { revision: m.revision, rows: [...m.rows.keys()].sort((a, b) => a - b).map((uid) => m.rows.get(uid)!) };
+    // One read transaction: the revision and the rows are of the same moment, whatever another process writes.
+    return this.db.transaction(() => {
+      const revision = this.row(ref)?.revision ?? 0;
+      const loaded: Mirror = { rows: new Map(), sizes: new Map(), bytes: 0, revision, checked: this.db.pragma('data_version', { simple: true }) as number };
+      const rows: MessageResult[] = [];
+      for (const row of this.db.prepare(`SELECT result FROM messages WHERE ${WHERE} ORDER BY uid`).iterate(...args(ref)) as Iterable<{ result: string }>) {
+        const r = JSON.parse(row.result) as MessageResult;
+        loaded.rows.set(r.uid, r);
+        loaded.sizes.set(r.uid, row.result.length);
+        loaded.bytes += row.result.length;
+        rows.push(r);
+      }
+      if (revision) this.setMirror(refKey(ref), loaded);
+      return { revision, rows };
     })();
-    this.mirror(account, folder);
-    this.setMirror(account, folder, { rows: new Map(), bytes: 0 });
   }
 
-  /** Stores a batch of scanned messages in one transaction. */
-  putMessages(account: string, folder: string, results: MessageResult[]): void {
-    const put = this.db.prepare('INSERT OR REPLACE INTO messages (account, folder, uid, result) VALUES (?, ?, ?, ?)');
+  /**
+   * Starts a scan from scratch: forgets the folder's rows and records `state` as incomplete (a run
+   * killed mid-scan is resumed by the next run's UID diff). Returns the new revision.
+   */
+  beginFullScan(ref: FolderRef, state: FolderState): number {
+    const revision = this.write(() => {
+      const rev = this.nextRevision();
+      this.db.prepare(`DELETE FROM messages WHERE ${WHERE}`).run(...args(ref));
+      this.upsertFolder(ref, state, false, rev);
+      return rev;
+    });
+    this.setMirror(refKey(ref), { rows: new Map(), sizes: new Map(), bytes: 0, revision, checked: this.db.pragma('data_version', { simple: true }) as number });
+    return revision;
+  }
+
+  private upsertFolder(ref: FolderRef, s: FolderState, complete: boolean, revision: number): void {
+    this.db
+      .prepare('INSERT OR REPLACE INTO folders (account, folder, scan_key, uid_validity, uid_next, msg_exists, highest_modseq, complete, revision, synced_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(...args(ref), s.uidValidity, s.uidNext ?? null, s.exists, s.highestModseq ?? null, complete ? 1 : 0, revision, this.now());
+  }
+
+  /**
+   * Stores a batch of scanned messages in one transaction. Refused when the folder's rows are gone
+   * or now belong to another UIDVALIDITY (another process started over); otherwise adding the
+   * messages is right whatever else was written, since a UID's content never changes. Returns the
+   * revision before and after: a `before` other than the caller's last means another writer came between.
+   */
+  putMessages(ref: FolderRef, uidValidity: string, results: MessageResult[]): { before: number; revision: number } {
     const rows = results.map((r) => [r, JSON.stringify(r)] as const);
-    this.db.transaction(() => {
-      for (const [r, json] of rows) put.run(account, folder, r.uid, json);
-    })();
-    const m = this.mirror(account, folder);
-    if (!m) return;
-    for (const [r, json] of rows) {
-      m.rows.set(r.uid, r);
-      m.bytes += json.length;
-    }
-    this.setMirror(account, folder, m);
+    const put = this.db.prepare(`INSERT OR REPLACE INTO messages (account, folder, scan_key, uid, result) VALUES (?, ?, ?, ?, ?)`);
+    const out = this.write(() => {
+      const row = this.row(ref);
+      if (!row || row.uid_validity !== uidValidity) throw new CacheConflictError(ref, row ? 'new UIDVALIDITY' : 'rows dropped');
+      for (const [r, json] of rows) put.run(...args(ref), r.uid, json);
+      const revision = this.nextRevision();
+      this.db.prepare(`UPDATE folders SET revision = ? WHERE ${WHERE}`).run(revision, ...args(ref));
+      return { before: row.revision, revision };
+    });
+    this.follow(ref, out.before, out.revision, (m) => {
+      for (const [r, json] of rows) {
+        m.bytes += json.length - (m.sizes.get(r.uid) ?? 0);
+        m.rows.set(r.uid, r);
+        m.sizes.set(r.uid, json.length);
+      }
+    });
+    return out;
   }
 
-  /** Removes expunged UIDs and records the new mailbox state, atomically. */
-  commitFolder(account: string, folder: string, gone: number[], state: FolderState): void {
-    const del = this.db.prepare('DELETE FROM messages WHERE account = ? AND folder = ? AND uid = ?');
-    this.db.transaction(() => {
-      for (const uid of gone) del.run(account, folder, uid);
-      this.db
-        .prepare('INSERT OR REPLACE INTO folders (account, folder, uid_validity, uid_next, msg_exists, highest_modseq, scan_key) VALUES (?, ?, ?, ?, ?, ?, ?)')
-        .run(account, folder, state.uidValidity, state.uidNext, state.exists, state.highestModseq ?? null, state.scanKey);
-    })();
-    const m = this.mirror(account, folder);
-    if (m) for (const uid of gone) m.rows.delete(uid);
+  /**
+   * Removes the UIDs that are gone and records that the rows now hold the folder exactly as in
+   * `state`. `check.revision` is the revision this sync last wrote or read; when another writer has
+   * moved it since (or undefined: one came between the sync's batches), the rows are compared with
+   * `check.expected` (the UIDs the sync found on the server) and any difference is a conflict:
+   * the rows are then not what this state claims. Returns the new revision.
+   */
+  commitFolder(ref: FolderRef, gone: number[], state: FolderState, check: { revision: number | undefined; expected: () => Iterable<number> }): number {
+    const del = this.db.prepare(`DELETE FROM messages WHERE ${WHERE} AND uid = ?`);
+    const out = this.write(() => {
+      const row = this.row(ref);
+      if (!row || row.uid_validity !== state.uidValidity) throw new CacheConflictError(ref, row ? 'new UIDVALIDITY' : 'rows dropped');
+      let removed = 0;
+      for (const uid of gone) removed += del.run(...args(ref), uid).changes;
+      if (row.revision !== check.revision) {
+        const want = new Set(check.expected());
+        const have = this.db.prepare(`SELECT uid FROM messages WHERE ${WHERE}`).pluck().all(...args(ref)) as number[];
+        if (have.length !== want.size || have.some((u) => !want.has(u))) throw new CacheConflictError(ref, 'another process changed them');
+      }
+      const revision = removed ? this.nextRevision() : row.revision;
+      this.upsertFolder(ref, state, true, revision);
+      this.pruneStaleKeys(ref);
+      return { before: row.revision, revision };
+    });
+    this.follow(ref, check.revision === out.before ? out.before : undefined, out.revision, (m) => {
+      for (const uid of gone) {
+        m.bytes -= m.sizes.get(uid) ?? 0;
+        m.rows.delete(uid);
+        m.sizes.delete(uid);
+      }
+    });
+    return out.revision;
+  }
+
+  /**
+   * A sync that found the folder unchanged records a new HIGHESTMODSEQ (flags only) and when it
+   * ran, unless another writer moved the folder meanwhile (its record is then the newer one).
+   */
+  touchFolder(ref: FolderRef, state: FolderState, revision: number): void {
+    const row = this.row(ref);
+    if (!row || row.revision !== revision) return;
+    if ((row.highest_modseq ?? undefined) === state.highestModseq && this.now() - row.synced_at < SYNCED_AT_STEP_MS) return;
+    this.write(() => {
+      this.db.prepare(`UPDATE folders SET highest_modseq = ?, synced_at = ? WHERE ${WHERE} AND revision = ?`).run(state.highestModseq ?? null, this.now(), ...args(ref), revision);
+    });
+  }
+
+  /** Drops the rows of this folder's other scan keys that nobody synced for long, or beyond the per-folder cap. */
+  private pruneStaleKeys(ref: FolderRef): void {
+    const others = this.db
+      .prepare('SELECT scan_key, synced_at FROM folders WHERE account = ? AND folder = ? AND scan_key != ? ORDER BY synced_at DESC')
+      .all(ref.account, ref.folder, ref.scanKey) as Array<{ scan_key: string; synced_at: number }>;
+    const cutoff = this.now() - STALE_SCAN_KEY_MS;
+    const drop = others.filter((o, i) => o.synced_at < cutoff || i >= MAX_SCAN_KEYS_PER_FOLDER - 1);
+    for (const o of drop) {
+      const r = { ...ref, scanKey: o.scan_key };
+      this.db.prepare(`DELETE FROM messages WHERE ${WHERE}`).run(...args(r));
+      this.db.prepare(`DELETE FROM folders WHERE ${WHERE}`).run(...args(r));
+      this.setMirror(refKey(r), undefined);
+    }
   }
 
   /** The process's scratch value for `key` (created on first use). A few keys are kept, the oldest dropped. */
@@ -212,70 +389,19 @@ export class SyncCache {
     return v;
   }
 
-  /**
-   * The merged feed last built for these settings, if the folders were then in exactly `state`.
-   * This process's own last feed is kept in memory (no row read or decoded); otherwise the stored
-   * row is decoded. The value is shared between callers: treat it as read-only.
-   */
+  /** See FeedStore.get: the merged feed last built for `key`, if its folders were in exactly `state`. */
   getFeed<T>(key: string, state: string, decode: (row: FeedRow) => T): T | undefined {
-    const kept = this.feeds.get(key);
-    if (kept) return kept.state === state ? (kept.value as T) : undefined;
-    const row = this.db.prepare('SELECT state, data, ics FROM feeds WHERE key = ?').get(key) as (FeedRow & { state: string }) | undefined;
-    if (!row || row.state !== state) return undefined;
-    const value = decode(row);
-    this.keepFeed(key, { state, value, encode: undefined });
-    return value;
+    return this.feedStore.get(key, state, decode);
   }
 
-  /**
-   * Records the feed built for `state`. Stored at once, or with `deferFeedWrites` (a long-running
-   * process, which reads its own feed from memory) when the process is idle or closes the cache:
-   * a changed sync then does not block on writing a megabyte, and quick successive syncs write it once.
-   * A feed that never reaches the file costs nothing but a merge: rows are matched on `state`.
-   */
+  /** See FeedStore.put: stored at once, or when a long-running process is idle. */
   putFeed<T>(key: string, state: string, value: T, encode: (v: T) => FeedRow): void {
-    this.keepFeed(key, { state, value, encode: () => encode(value) });
-    if (this.deferFeedWrites === undefined) {
-      this.flushFeeds();
-      return;
-    }
-    clearTimeout(this.flushTimer);
-    this.flushTimer = setTimeout(() => this.flushQuietly(), this.deferFeedWrites);
-    this.flushTimer.unref?.();
+    this.feedStore.put(key, state, value, encode);
   }
 
-  /**
-   * Keeps a feed in memory, the most recent last. Settings that change (a window that moved to a new
-   * day, an edited profile) give new keys, so only the last few are kept; one still to be stored is
-   * stored before it is let go.
-   */
-  private keepFeed(key: string, entry: { state: string; value: unknown; encode: (() => FeedRow) | undefined }): void {
-    this.feeds.delete(key);
-    this.feeds.set(key, entry);
-    while (this.feeds.size > FEEDS_IN_MEMORY) {
-      const oldest = this.feeds.keys().next().value!;
-      if (this.feeds.get(oldest)!.encode) this.flushQuietly();
-      this.feeds.delete(oldest);
-    }
-  }
-
-  /** Writes the feeds not yet stored (see putFeed); returns how many. */
+  /** Writes the feeds not yet stored; returns how many. */
   flushFeeds(): number {
-    clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
-    const upsert = this.db.prepare(
-      'INSERT INTO feeds (key, state, data, ics) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET state = excluded.state, data = excluded.data, ics = excluded.ics',
-    );
-    let n = 0;
-    for (const [key, f] of this.feeds) {
-      if (!f.encode) continue;
-      const row = f.encode();
-      // An upsert rewrites the row in place; REPLACE would delete and re-insert a megabyte each time.
-      upsert.run(key, f.state, row.data, row.ics);
-      f.encode = undefined;
-      n += 1;
-    }
-    return n;
+    return this.feedStore.flush();
   }
 
   /** What the last finished sync of a scope (a profile) produced, for "new / updated / cancelled". */
@@ -285,25 +411,14 @@ export class SyncCache {
   }
 
   putSnapshot(scope: string, snapshot: Snapshot): void {
-    this.db.prepare('INSERT OR REPLACE INTO snapshots (scope, data) VALUES (?, ?)').run(scope, JSON.stringify(snapshot));
-  }
-
-  /**
-   * A stored feed only saves a later process a merge, so failing to store one (a full disk, the file
-   * gone) must not fail a timer or the app's quit: the next run merges from the cached rows instead.
-   */
-  private flushQuietly(): void {
-    try {
-      if (this.db.open) this.flushFeeds();
-    } catch {
-      // Nothing lost: every cached message row is still there, and rows are matched on state.
-    }
+    const data = JSON.stringify(snapshot);
+    this.write(() => this.db.prepare('INSERT OR REPLACE INTO snapshots (scope, data) VALUES (?, ?)').run(scope, data));
   }
 
   close(): void {
     if (!this.db.open) return;
-    clearTimeout(this.flushTimer);
-    this.flushQuietly();
+    this.feedStore.stopTimer();
+    this.feedStore.flushQuietly();
     this.db.close();
   }
 }

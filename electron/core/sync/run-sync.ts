@@ -123,7 +123,6 @@ export async function syncFromImap(req: ImapSyncRequest, connect: (o: ConnectOpt
   req.signal?.addEventListener('abort', onAbort, { once: true });
   const reports = new Map<string, FolderReport>();
   const parts: CalendarPart[] = [];
-  const states: unknown[][] = [];
   const scans: FolderOutcome[] = [];
   let folders: string[];
   let account = '';
@@ -136,7 +135,6 @@ export async function syncFromImap(req: ImapSyncRequest, connect: (o: ConnectOpt
       const scan: FolderOutcome = req.cache
         ? await syncFolderCached(client, req.cache, account, folder, { ...scanOpts, full: req.full, lazyUnchanged: true }, onPart)
         : { ...(await scanFolder(client, folder, scanOpts, onPart)), mode: 'stateless' as const, messagesFetched: undefined, messagesExpunged: undefined };
-      states.push([folder, scan.uidValidity, scan.uidNext, scan.messages, scan.mode]);
       scans.push(scan);
     }
     healthy = true;
@@ -150,15 +148,15 @@ export async function syncFromImap(req: ImapSyncRequest, connect: (o: ConnectOpt
     if (req.pool && healthy && !req.signal?.aborted) await req.pool.release(req.connect, client);
     else await disconnect(client);
   }
-  // With the cache, a feed built from exactly these folder states and settings is reused: merging
-  // every cached part again (or even reading them) would cost far more than the re-sync itself.
+  // With the cache, a feed built from exactly these cached rows (each folder's revision) and
+  // settings is reused: merging every cached part again (or even reading them) would cost far more
+  // than the re-sync itself. A revision names one content of one folder's rows for these settings,
+  // so a stored feed can never be served for rows it was not built from, whoever wrote them.
   let built: Built | undefined;
-  let key: string | undefined;
-  let state = '';
-  if (req.cache) {
-    key = feedKey(account, folders, [scanKeyOf({ maxPartBytes: req.maxPartBytes, filter: req.serverFilter })], req);
-    state = JSON.stringify(states.map((s) => s.slice(0, 4)));
-    const memo = scans.every((s) => s.mode === 'unchanged') ? req.cache.getFeed(key, state, decodeMemo) : undefined;
+  const key = req.cache && scans.every((s) => s.revision !== undefined) ? feedKey(account, folders, [scanKeyOf({ maxPartBytes: req.maxPartBytes, filter: req.serverFilter })], req) : undefined;
+  const stateOf = () => JSON.stringify(scans.map((s) => [s.folder, s.uidValidity, s.revision]));
+  if (req.cache && key) {
+    const memo = scans.every((s) => s.loadCached) ? req.cache.getFeed(key, stateOf(), decodeMemo) : undefined;
     if (memo) {
       built = memo.built;
       for (const s of scans) {
@@ -190,7 +188,8 @@ export async function syncFromImap(req: ImapSyncRequest, connect: (o: ConnectOpt
     if (req.cache && key) {
       const tallies: Record<string, Tally> = {};
       for (const s of scans) tallies[s.folder] = { messagesWithCalendar: s.messagesWithCalendar, messagesFilteredOut: s.messagesFilteredOut, skipped: [...s.skipped], warnings: [...s.warnings] };
-      req.cache.putFeed(key, state, { built, tallies }, encodeMemo);
+      // Keyed by the revisions the parts were actually read at (a lazy load may see a later one).
+      req.cache.putFeed(key, stateOf(), { built, tallies }, encodeMemo);
     }
   }
   const { ics, items, extra } = mergeInto(reports, built);

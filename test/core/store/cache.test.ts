@@ -1,44 +1,51 @@
-// The sync cache's in-memory mirror: a long-running process reads each folder's rows from disk once,
-// keeps its own writes in step, and drops the mirror when another process writes the same file.
+// The sync cache: its in-memory mirror follows its own writes and notices another process's;
+// every write checks the rows are still what the writer last saw; old files are upgraded safely.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { SyncCache } from '../../../electron/core/store/cache.ts';
+import { CacheConflictError, STALE_SCAN_KEY_MS, SyncCache, type FolderRef } from '../../../electron/core/store/cache.ts';
 import type { MessageResult } from '../../../electron/core/imap/message-scan.ts';
 
 const msg = (uid: number, subject = `m${uid}`): MessageResult => ({ uid, subject, hasCalendar: false, filteredOut: false, parts: [], skipped: [], warnings: [] });
-const state = (uidNext: number) => ({ uidValidity: '7', uidNext, exists: 0, scanKey: 'k' });
-const subjects = (c: SyncCache) => [...c.messages('acc', 'F')].map((m) => m.subject);
+const state = (uidNext: number, exists = 0) => ({ uidValidity: '7', uidNext, exists });
+const F: FolderRef = { account: 'acc', folder: 'F', scanKey: 'k' };
+const subjects = (c: SyncCache, ref = F) => c.messages(ref).rows.map((m) => m.subject);
+const tempFile = (name: string) => path.join(mkdtempSync(path.join(tmpdir(), `cache-${name}-`)), 'cache.sqlite');
+/** Puts and commits as one sync that nobody interfered with. */
+function sync(c: SyncCache, ref: FolderRef, put: MessageResult[], gone: number[], s = state(100)): number {
+  let rev = c.folderState(ref)?.revision ?? c.beginFullScan(ref, s);
+  if (put.length) rev = c.putMessages(ref, s.uidValidity, put).revision;
+  return c.commitFolder(ref, gone, s, { revision: rev, expected: () => [] });
+}
 
 describe('SyncCache mirror', () => {
-  it('follows its own writes and notices another process writing the same file', () => {
-    const file = path.join(mkdtempSync(path.join(tmpdir(), 'cache-mirror-')), 'cache.sqlite');
+  it('follows its own writes and notices another process writing the same folder', () => {
+    const file = tempFile('mirror');
     const app = new SyncCache(file);
     const cron = new SyncCache(file);
     try {
-      app.putMessages('acc', 'F', [msg(1), msg(2)]);
+      sync(app, F, [msg(1), msg(2)], []);
       expect(subjects(app)).toEqual(['m1', 'm2']); // read from disk, mirrored from now on
-      app.putMessages('acc', 'F', [msg(3)]);
-      app.commitFolder('acc', 'F', [1], state(4));
+      sync(app, F, [msg(3)], [1]);
       expect(subjects(app)).toEqual(['m2', 'm3']);
-      expect(app.cachedUids('acc', 'F')).toEqual([2, 3]);
+      expect(app.cachedUids(F).rows).toEqual([2, 3]);
 
       // Another connection (a cron run of the CLI on the same cache) changes the folder.
-      cron.putMessages('acc', 'F', [msg(2, 'm2 again'), msg(5)]);
-      cron.commitFolder('acc', 'F', [3], state(6));
+      sync(cron, F, [msg(2, 'm2 again'), msg(5)], [3]);
       expect(subjects(app)).toEqual(['m2 again', 'm5']);
-      expect(app.cachedUids('acc', 'F')).toEqual([2, 5]);
+      expect(app.cachedUids(F).rows).toEqual([2, 5]);
 
-      app.resetFolder('acc', 'F');
+      app.beginFullScan(F, state(100));
       expect(subjects(app)).toEqual([]);
-      app.putMessages('acc', 'F', [msg(9)]);
+      app.putMessages(F, '7', [msg(9)]);
       expect(subjects(app)).toEqual(['m9']);
       expect(subjects(cron)).toEqual(['m9']);
-      // What the mirror says is what the file says.
+      // What the mirror says is what the file says, and both name the same revision.
       const fresh = new SyncCache(file);
       expect(subjects(fresh)).toEqual(subjects(app));
+      expect(fresh.messages(F).revision).toBe(app.messages(F).revision);
       fresh.close();
     } finally {
       app.close();
@@ -46,32 +53,160 @@ describe('SyncCache mirror', () => {
     }
   });
 
-  it('opens a cache written by the previous schema (feed memos dropped, messages kept) and refuses a newer one', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'cache-schema-'));
-    const file = path.join(dir, 'cache.sqlite');
+  it('keeps one folder\'s mirror when another process writes only another folder or scan key', () => {
+    const file = tempFile('mirror-keys');
+    const app = new SyncCache(file);
+    const cron = new SyncCache(file);
+    try {
+      sync(app, F, [msg(1)], []);
+      const first = app.messages(F).rows[0];
+      sync(cron, { ...F, scanKey: 'other' }, [msg(1, 'filtered')], []);
+      sync(cron, { ...F, folder: 'G' }, [msg(4)], []);
+      // Not read again (the very same objects), and each key keeps its own rows.
+      expect(app.messages(F).rows[0]).toBe(first);
+      expect(subjects(app, { ...F, scanKey: 'other' })).toEqual(['filtered']);
+      sync(cron, F, [msg(2)], []);
+      expect(subjects(app)).toEqual(['m1', 'm2']);
+    } finally {
+      app.close();
+      cron.close();
+    }
+  });
+});
+
+describe('SyncCache writes re-check what they read', () => {
+  it('a commit whose rows another process emptied meanwhile is refused and leaves nothing behind', () => {
+    const file = tempFile('conflict');
+    const a = new SyncCache(file);
+    const b = new SyncCache(file);
+    try {
+      sync(a, F, [msg(1), msg(2)], []);
+      const seen = a.folderState(F)!.revision;
+      const put = a.putMessages(F, '7', [msg(3)]);
+      expect(put.before).toBe(seen);
+      // Another process starts the folder over (--full) and has stored one batch so far.
+      b.beginFullScan(F, state(100));
+      b.putMessages(F, '7', [msg(1)]);
+      // a's rows are not what it found on the server ({1, 2, 3}): committing them as complete would hide events.
+      expect(() => a.commitFolder(F, [], state(100, 3), { revision: put.revision, expected: () => [1, 2, 3] })).toThrow(CacheConflictError);
+      expect(a.folderState(F)).toMatchObject({ complete: false });
+      // Once the rows are what a sync found, the commit goes through (with the check made).
+      a.putMessages(F, '7', [msg(2), msg(3)]);
+      expect(a.commitFolder(F, [], state(100, 3), { revision: undefined, expected: () => [1, 2, 3] })).toBeGreaterThan(put.revision);
+      expect(subjects(b)).toEqual(['m1', 'm2', 'm3']);
+      expect(b.folderState(F)).toMatchObject({ complete: true, exists: 3 });
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+
+  it('a batch for a UIDVALIDITY the folder no longer has is refused', () => {
+    const file = tempFile('uidvalidity');
+    const a = new SyncCache(file);
+    const b = new SyncCache(file);
+    try {
+      sync(a, F, [msg(1)], []);
+      b.beginFullScan(F, { uidValidity: '8', uidNext: 5, exists: 1 });
+      expect(() => a.putMessages(F, '7', [msg(2)])).toThrow(CacheConflictError);
+      expect(subjects(a)).toEqual([]);
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+
+  it('revisions are never reused, also when a folder starts over', () => {
+    const c = new SyncCache(tempFile('revisions'));
+    try {
+      const seen = new Set<number>();
+      for (let i = 0; i < 5; i++) {
+        const r = c.beginFullScan(F, state(100));
+        expect(seen.has(r)).toBe(false);
+        seen.add(r);
+        seen.add(c.putMessages(F, '7', [msg(i)]).revision);
+      }
+      expect(seen.size).toBe(10);
+    } finally {
+      c.close();
+    }
+  });
+
+  it('a write that waits too long for another process says so (CACHE_BUSY), and nothing of it is kept', () => {
+    const file = tempFile('busy');
+    const c = new SyncCache(file, { busyTimeoutMs: 100 });
+    const other = new Database(file);
+    try {
+      other.exec('BEGIN IMMEDIATE');
+      expect(() => c.beginFullScan(F, state(100))).toThrow(expect.objectContaining({ code: 'CACHE_BUSY', message: expect.stringMatching(/kept busy by another mailbox2ics process/) }));
+      other.exec('COMMIT');
+      expect(c.folderState(F)).toBeUndefined();
+      c.beginFullScan(F, state(100));
+      expect(c.folderState(F)).toMatchObject({ complete: false });
+    } finally {
+      other.close();
+      c.close();
+    }
+  });
+
+  it('drops the rows of scan keys nobody synced for a month when another key of the folder syncs', () => {
+    let now = Date.UTC(2026, 0, 1);
+    const c = new SyncCache(tempFile('stale'), { now: () => now });
+    try {
+      const old = { ...F, scanKey: 'old' };
+      sync(c, old, [msg(1)], []);
+      now += STALE_SCAN_KEY_MS / 2;
+      sync(c, F, [msg(1)], []);
+      expect(c.folderState(old)).toBeDefined();
+      now += STALE_SCAN_KEY_MS;
+      sync(c, F, [msg(2)], []);
+      expect(c.folderState(old)).toBeUndefined();
+      expect(subjects(c, old)).toEqual([]);
+      expect(subjects(c)).toEqual(['m1', 'm2']);
+    } finally {
+      c.close();
+    }
+  });
+});
+
+describe('SyncCache file versions', () => {
+  it('opens a cache written by an older schema (folder rows, messages and feeds dropped, snapshots kept) and refuses a newer one', () => {
+    const file = tempFile('schema');
     const old = new Database(file);
     old.exec(`CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-      CREATE TABLE feeds (key TEXT PRIMARY KEY, state TEXT NOT NULL, data TEXT NOT NULL);
+      CREATE TABLE folders (account TEXT NOT NULL, folder TEXT NOT NULL, uid_validity TEXT NOT NULL, uid_next INTEGER NOT NULL, msg_exists INTEGER NOT NULL, highest_modseq TEXT, scan_key TEXT NOT NULL, PRIMARY KEY (account, folder));
+      CREATE TABLE feeds (key TEXT PRIMARY KEY, state TEXT NOT NULL, data TEXT NOT NULL, ics TEXT NOT NULL);
+      CREATE TABLE snapshots (scope TEXT PRIMARY KEY, data TEXT NOT NULL);
       CREATE TABLE messages (account TEXT NOT NULL, folder TEXT NOT NULL, uid INTEGER NOT NULL, result TEXT NOT NULL, PRIMARY KEY (account, folder, uid));
-      INSERT INTO meta VALUES ('schema', '1');
-      INSERT INTO feeds VALUES ('k', 's', '{}');`);
+      INSERT INTO meta VALUES ('schema', '2');
+      INSERT INTO folders VALUES ('acc', 'F', '7', 10, 1, NULL, 'k');
+      INSERT INTO feeds VALUES ('k', 's', '{}', 'BEGIN:VCALENDAR');
+      INSERT INTO snapshots VALUES ('team', '{"events":{}}');`);
     old.prepare('INSERT INTO messages VALUES (?, ?, ?, ?)').run('acc', 'F', 1, JSON.stringify(msg(1)));
     old.close();
     const cache = new SyncCache(file);
     try {
+      // One row per (account, folder) could hold another filter's messages: rescanned, not trusted.
+      expect(cache.folderState(F)).toBeUndefined();
+      expect(subjects(cache)).toEqual([]);
       expect(cache.getFeed('k', 's', (r) => r)).toBeUndefined();
+      expect(cache.getSnapshot('team')).toEqual({ events: {} });
       cache.putFeed('k', 's', { data: '{"x":1}', ics: 'BEGIN:VCALENDAR' }, (r) => r);
       expect(cache.getFeed('k', 's', (r) => r)).toEqual({ data: '{"x":1}', ics: 'BEGIN:VCALENDAR' });
+      sync(cache, F, [msg(1)], []);
       expect(subjects(cache)).toEqual(['m1']);
     } finally {
       cache.close();
     }
+    // Opening it again changes nothing.
+    const again = new SyncCache(file);
+    expect(subjects(again)).toEqual(['m1']);
+    again.close();
     const newer = new Database(file);
     newer.prepare("UPDATE meta SET value = '99' WHERE key = 'schema'").run();
     newer.close();
-    expect(() => new SyncCache(file)).toThrow(/schema version 99, expected 2 .*newer mailbox2ics.*Delete it or pass --no-cache/);
+    expect(() => new SyncCache(file)).toThrow(/schema version 99, expected 3 .*newer mailbox2ics.*Delete it or pass --no-cache/);
   });
-
   it('a long-running process keeps its feed in memory and stores it when idle or on close; stored feeds match on state', async () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'cache-feeds-')), 'cache.sqlite');
     const feed = (ics: string) => ({ data: '{}', ics });

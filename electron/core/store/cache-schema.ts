@@ -1,0 +1,52 @@
+// The sync cache's tables and the upgrade of a file written by an older mailbox2ics. Runs in one
+// write transaction; never converts rows it cannot trust (they are dropped and rescanned instead).
+import type Database from 'better-sqlite3';
+
+// 2: feeds keep the calendar text in its own column (no JSON escaping of a megabyte per sync).
+// 3: folder state and message rows are kept per scan key (the server filters and size limit that
+//    decided them), with a revision that changes whenever a folder's rows change; UIDNEXT may be
+//    unknown; feeds record when they were written (stale ones are dropped).
+export const SCHEMA_VERSION = 3;
+
+const TABLES = `
+CREATE TABLE IF NOT EXISTS folders (
+  account TEXT NOT NULL, folder TEXT NOT NULL, scan_key TEXT NOT NULL,
+  uid_validity TEXT NOT NULL, uid_next INTEGER, msg_exists INTEGER NOT NULL, highest_modseq TEXT,
+  complete INTEGER NOT NULL, revision INTEGER NOT NULL, synced_at INTEGER NOT NULL,
+  PRIMARY KEY (account, folder, scan_key)
+);
+CREATE TABLE IF NOT EXISTS messages (
+  account TEXT NOT NULL, folder TEXT NOT NULL, scan_key TEXT NOT NULL, uid INTEGER NOT NULL,
+  result TEXT NOT NULL,
+  PRIMARY KEY (account, folder, scan_key, uid)
+);
+CREATE TABLE IF NOT EXISTS feeds (key TEXT PRIMARY KEY, state TEXT NOT NULL, data TEXT NOT NULL, ics TEXT NOT NULL, written_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS snapshots (scope TEXT PRIMARY KEY, data TEXT NOT NULL);
+`;
+
+/**
+ * Brings the file to SCHEMA_VERSION, or throws for a file from a newer mailbox2ics (left untouched).
+ * Before version 3 one folder row served every filter, so two profiles over one folder could leave
+ * rows that belong to neither: folders, messages and feeds of an older file are dropped (the next
+ * sync rescans once); the change snapshots of each profile stay.
+ */
+export function upgradeSchema(db: Database.Database): void {
+  db.transaction(() => {
+    db.exec('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
+    const row = db.prepare("SELECT value FROM meta WHERE key = 'schema'").get() as { value: string } | undefined;
+    const version = row ? Number(row.value) : undefined;
+    if (version !== undefined && version > SCHEMA_VERSION) {
+      throw new Error(`schema version ${row!.value}, expected ${SCHEMA_VERSION} (written by a newer mailbox2ics?)`);
+    }
+    if (version !== SCHEMA_VERSION) {
+      // No version (a file whose first run died before recording one) is treated as old too.
+      db.exec('DROP TABLE IF EXISTS folders; DROP TABLE IF EXISTS messages; DROP TABLE IF EXISTS feeds;');
+      db.prepare("INSERT INTO meta (key, value) VALUES ('schema', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(String(SCHEMA_VERSION));
+    }
+    // Also recreates a table lost to damage (the cache is then only colder, never wrong).
+    db.exec(TABLES);
+    // Revisions are unique over the file's life (never reused after a folder is dropped), so a
+    // stored feed can never match rows it was not built from.
+    db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('revision', '0')").run();
+  }).immediate();
+}
