@@ -1,5 +1,6 @@
-// A scriptable loopback TCP proxy for failure tests: forwards bytes, then drops or corrupts a connection at a byte count.
-// Test-only: never listens beyond 127.0.0.1, never looks inside TLS, never leaves a socket open after stop().
+// A scriptable loopback TCP proxy for failure tests: forwards bytes, then drops or corrupts a connection at a byte count,
+// stalls one or all connections, or rewrites a plain-text server's lines. Test-only: never listens beyond 127.0.0.1,
+// never looks inside TLS, never leaves a socket open after stop().
 import net from 'node:net';
 
 export interface FaultMode {
@@ -9,6 +10,11 @@ export interface FaultMode {
   dropAfterClientBytes?: number;
   /** After `after` server→client bytes, insert `data` into the stream (then keep forwarding). */
   garbageAfterServerBytes?: { after: number; data: Buffer };
+  /**
+   * Passes every server→client line (latin1, with its CRLF) through this function: a plain-text IMAP
+   * server that behaves otherwise (e.g. leaves out `* OK [UIDNEXT n]`). Not combined with the byte modes.
+   */
+  rewriteServerLines?: (line: string) => string;
 }
 
 export interface FaultProxyOptions extends FaultMode {
@@ -28,6 +34,8 @@ export interface FaultProxy {
   readonly drops: number;
   /** Stop (true) or restart (false) forwarding server→client bytes on every connection, open or new. */
   hold(on: boolean): void;
+  /** The same for one connection only: the n-th accepted (1 = the first; see `connections`). */
+  holdConnection(n: number, on: boolean): void;
   /** New mode for connections accepted from now on (open ones keep theirs). */
   setMode(mode: FaultMode): void;
   stop(): Promise<void>;
@@ -40,6 +48,8 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
   const sockets = new Set<net.Socket>();
   const upstreams = new Set<net.Socket>();
   let held = false;
+  /** Per accepted connection (index n-1): its upstream socket and whether it alone is held. */
+  const conns: Array<{ upstream: net.Socket; held: boolean }> = [];
 
   const server = net.createServer((client) => {
     stats.connections += 1;
@@ -47,7 +57,11 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
     const upstream = net.connect({ host: targetHost, port: targetPort });
     upstreams.add(upstream);
     upstream.on('close', () => upstreams.delete(upstream));
+    const conn = { upstream, held: false };
+    conns.push(conn);
+    const isHeld = () => held || conn.held;
     if (held) upstream.pause();
+    let partialLine = '';
     let fromServer = 0;
     let fromClient = 0;
     let cut = false; // no more forwarding on this connection
@@ -78,7 +92,7 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
       if (chunk.length && !dst.write(chunk)) {
         src.pause();
         dst.once('drain', () => {
-          if (!(held && src === upstream)) src.resume();
+          if (!(isHeld() && src === upstream)) src.resume();
         });
       }
     };
@@ -88,6 +102,13 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
       stats.bytesFromServer += chunk.length;
       const start = fromServer;
       fromServer += chunk.length;
+      if (m.rewriteServerLines) {
+        const text = partialLine + chunk.toString('latin1');
+        const end = text.lastIndexOf('\n') + 1;
+        partialLine = text.slice(end);
+        const lines = text.slice(0, end).match(/[^\n]*\n/g) ?? [];
+        return send(client, upstream, Buffer.from(lines.map(m.rewriteServerLines).join(''), 'latin1'));
+      }
       const g = m.garbageAfterServerBytes;
       if (g && start <= g.after && g.after < fromServer) {
         const at = g.after - start;
@@ -123,7 +144,13 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
     port: (server.address() as net.AddressInfo).port,
     hold(on: boolean) {
       held = on;
-      for (const u of upstreams) on ? u.pause() : u.resume();
+      for (const c of conns) if (upstreams.has(c.upstream)) on || c.held ? c.upstream.pause() : c.upstream.resume();
+    },
+    holdConnection(n: number, on: boolean) {
+      const c = conns[n - 1];
+      if (!c) throw new Error(`holdConnection: no connection ${n} (${conns.length} accepted)`);
+      c.held = on;
+      if (upstreams.has(c.upstream)) on || held ? c.upstream.pause() : c.upstream.resume();
     },
     get bytesFromServer() {
       return stats.bytesFromServer;
