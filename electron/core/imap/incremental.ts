@@ -5,9 +5,9 @@ import { createHash } from 'node:crypto';
 import type { ImapFlow } from 'imapflow';
 import { AppError } from '../errors.ts';
 import type { CalendarPart } from '../model.ts';
-import { CacheConflictError, type CachedFolder, type FolderRef, type FolderState, type SyncCache } from '../store/cache.ts';
+import { CacheConflictError, type CachedFolder, type CachedRows, type FolderRef, type FolderState, type SyncCache } from '../store/cache.ts';
 import { PREPARED_VERSION, preparePart } from '../ical/prepare.ts';
-import { scanBatch } from './message-scan.ts';
+import { scanBatch, type MessageResult } from './message-scan.ts';
 import { newFolderScan, scanFolder, tally, throwIfAborted, type FolderScan, type ScanOptions } from './scan.ts';
 import { toSequenceSet } from './sequence-set.ts';
 
@@ -21,7 +21,10 @@ export interface CachedFolderScan extends FolderScan {
   messagesExpunged: number;
   /** The revision of the cached rows the calendar parts came from (absent: not from the cache). */
   revision?: number;
-  /** Set with lazyUnchanged when this sync changed no cached row: tallies the cached messages when called. */
+  /**
+   * Set with lazyUnchanged when this sync changed no cached row: tallies the cached messages when
+   * called, or throws CacheConflictError when another process has started the folder over meanwhile.
+   */
   loadCached?: () => void;
 }
 
@@ -146,20 +149,32 @@ async function attempt(client: ImapFlow, cache: SyncCache, ref: FolderRef, opts:
   }
 }
 
+/** The folder's cached rows, if they are a whole folder: never the part another process's scan from scratch has stored so far. */
+function completeRows(cache: SyncCache, ref: FolderRef): CachedRows<MessageResult[]> {
+  const snap = cache.messages(ref);
+  if (!snap.complete) throw new CacheConflictError(ref, 'another process is scanning the folder from scratch');
+  return snap;
+}
+
 export async function syncFolderCached(client: ImapFlow, cache: SyncCache, account: string, folder: string, opts: SyncOpts, onPart: (part: CalendarPart) => void): Promise<CachedFolderScan> {
   const ref: FolderRef = { account, folder, scanKey: scanKeyOf(opts) };
   const startBytes = client.stats().received;
   const fetched = { n: 0 };
   let done: Attempt | undefined;
+  let rows: CachedRows<MessageResult[]> | undefined;
   const release = await cache.lockFolder(account, folder, opts.signal);
   try {
     for (let n = 1; !done; n++) {
       try {
-        done = await attempt(client, cache, ref, opts, !!opts.full && n === 1, fetched);
+        const pass = await attempt(client, cache, ref, opts, !!opts.full && n === 1, fetched);
+        // Rows this sync did not change may not be needed at all (the caller may reuse the last
+        // merged feed of this revision): with lazyUnchanged the caller loads them only if it has to.
+        if (pass.mode !== 'stateless' && !(pass.before === pass.after && opts.lazyUnchanged)) rows = completeRows(cache, ref);
+        done = pass;
       } catch (err) {
         if (!(err instanceof CacheConflictError)) throw err;
         if (n >= MAX_ATTEMPTS) {
-          throw new AppError('CACHE_BUSY', `Folder "${folder}": ${err.message} ${MAX_ATTEMPTS} times in a row; another mailbox2ics process keeps syncing it into the same cache. Nothing was written; the next sync tries again.`, { folder });
+          throw new AppError('CACHE_BUSY', `Folder "${folder}": ${err.message}, ${MAX_ATTEMPTS} times in a row; another mailbox2ics process keeps syncing it into the same cache. Nothing was written; the next sync tries again.`, { folder });
         }
         // EXAMINE afresh: the other writer may have seen a newer state (or a new UIDVALIDITY).
         if (client.mailbox) await client.mailboxClose();
@@ -177,16 +192,15 @@ export async function syncFolderCached(client: ImapFlow, cache: SyncCache, accou
     messages: done.exists, uidValidity: done.state!.uidValidity, uidNext: done.state!.uidNext, bytesDownloaded: client.stats().received - startBytes,
   };
   // The merge always starts from the cache, so the output equals a full scan of the folder now.
-  const load = () => {
-    const { revision, rows } = cache.messages(ref);
-    scan.revision = revision;
-    for (const m of rows) tally(scan, m, onPart);
+  const load = (snap: CachedRows<MessageResult[]>) => {
+    scan.revision = snap.revision;
+    for (const m of snap.rows) tally(scan, m, onPart);
     // Messages the SEARCH left out have no row; those the allow-list kept out were counted by tally.
-    if (opts.filter && !opts.filter.isEmpty) scan.messagesFilteredOut += scan.messages - rows.length;
+    if (opts.filter && !opts.filter.isEmpty) scan.messagesFilteredOut += scan.messages - snap.rows.length;
   };
-  // Rows this sync did not change may not be needed at all (the caller may reuse the last merged
-  // feed of this revision): with lazyUnchanged the caller loads them only if it has to.
-  if (done.before === done.after && opts.lazyUnchanged) scan.loadCached = load;
-  else load();
+  // A later load may find the rows started over by another process meanwhile: a CacheConflictError
+  // then tells the caller to sync the folder again.
+  if (rows) load(rows);
+  else scan.loadCached = () => load(completeRows(cache, ref));
   return scan;
 }

@@ -32,13 +32,15 @@ export interface FolderState {
 export interface CachedFolder extends FolderState {
   /** False while a scan from scratch is under way: the rows hold part of the folder only. */
   complete: boolean;
-  /** Changes, to a value never used before in this file, whenever the folder's rows change. */
+  /** Changes, to a value never used before in this file, whenever the folder's rows (or `complete`) change. */
   revision: number;
 }
 
 /** The folder's rows as one consistent read, and the revision they belong to (0: nothing cached). */
 export interface CachedRows<T> {
   revision: number;
+  /** False while a scan from scratch is under way (or nothing is cached): the rows are part of the folder only. */
+  complete: boolean;
   rows: T;
 }
 
@@ -88,6 +90,7 @@ const SYNCED_AT_STEP_MS = 3600_000;
 
 interface Mirror {
   rows: Map<number, MessageResult>;
+  complete: boolean;
   /** Each row's size as stored, so replacing or removing one keeps `bytes` right. */
   sizes: Map<number, number>;
   bytes: number;
@@ -239,21 +242,24 @@ export class SyncCache {
   /** The cached UIDs of a folder, in order. */
   cachedUids(ref: FolderRef): CachedRows<number[]> {
     const m = this.mirror(ref);
-    if (m) return { revision: m.revision, rows: [...m.rows.keys()].sort((a, b) => a - b) };
-    return this.db.transaction(() => ({
-      revision: this.row(ref)?.revision ?? 0,
-      rows: this.db.prepare(`SELECT uid FROM messages WHERE ${WHERE} ORDER BY uid`).pluck().all(...args(ref)) as number[],
-    }))();
+    if (m) return { revision: m.revision, complete: m.complete, rows: [...m.rows.keys()].sort((a, b) => a - b) };
+    return this.db.transaction(() => {
+      const row = this.row(ref);
+      const rows = this.db.prepare(`SELECT uid FROM messages WHERE ${WHERE} ORDER BY uid`).pluck().all(...args(ref)) as number[];
+      return { revision: row?.revision ?? 0, complete: row?.complete === 1, rows };
+    })();
   }
 
   /** Every cached message of a folder, in UID order, read as one snapshot. The results are shared: do not modify them. */
   messages(ref: FolderRef): CachedRows<MessageResult[]> {
     const m = this.mirror(ref);
-    if (m) return { revision: m.revision, rows: [...m.rows.keys()].sort((a, b) => a - b).map((uid) => m.rows.get(uid)!) };
+    if (m) return { revision: m.revision, complete: m.complete, rows: [...m.rows.keys()].sort((a, b) => a - b).map((uid) => m.rows.get(uid)!) };
     // One read transaction: the revision and the rows are of the same moment, whatever another process writes.
     return this.db.transaction(() => {
-      const revision = this.row(ref)?.revision ?? 0;
-      const loaded: Mirror = { rows: new Map(), sizes: new Map(), bytes: 0, revision, checked: this.db.pragma('data_version', { simple: true }) as number };
+      const row = this.row(ref);
+      const revision = row?.revision ?? 0;
+      const complete = row?.complete === 1;
+      const loaded: Mirror = { rows: new Map(), complete, sizes: new Map(), bytes: 0, revision, checked: this.db.pragma('data_version', { simple: true }) as number };
       const rows: MessageResult[] = [];
       for (const row of this.db.prepare(`SELECT result FROM messages WHERE ${WHERE} ORDER BY uid`).iterate(...args(ref)) as Iterable<{ result: string }>) {
         const r = JSON.parse(row.result) as MessageResult;
@@ -263,7 +269,7 @@ export class SyncCache {
         rows.push(r);
       }
       if (revision) this.setMirror(refKey(ref), loaded);
-      return { revision, rows };
+      return { revision, complete, rows };
     })();
   }
 
@@ -278,7 +284,7 @@ export class SyncCache {
       this.upsertFolder(ref, state, false, rev);
       return rev;
     });
-    this.setMirror(refKey(ref), { rows: new Map(), sizes: new Map(), bytes: 0, revision, checked: this.db.pragma('data_version', { simple: true }) as number });
+    this.setMirror(refKey(ref), { rows: new Map(), complete: false, sizes: new Map(), bytes: 0, revision, checked: this.db.pragma('data_version', { simple: true }) as number });
     return revision;
   }
 
@@ -334,7 +340,8 @@ export class SyncCache {
         const have = this.db.prepare(`SELECT uid FROM messages WHERE ${WHERE}`).pluck().all(...args(ref)) as number[];
         if (have.length !== want.size || have.some((u) => !want.has(u))) throw new CacheConflictError(ref, 'another process changed them');
       }
-      const revision = removed ? this.nextRevision() : row.revision;
+      // Becoming complete is a change too: a reader holding the incomplete rows must see it.
+      const revision = removed || !row.complete ? this.nextRevision() : row.revision;
       this.upsertFolder(ref, state, true, revision);
       this.pruneStaleKeys(ref);
       return { before: row.revision, revision };
@@ -345,6 +352,7 @@ export class SyncCache {
         m.rows.delete(uid);
         m.sizes.delete(uid);
       }
+      m.complete = true;
     });
     return out.revision;
   }

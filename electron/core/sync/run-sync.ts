@@ -7,7 +7,7 @@ import { buildCalendar, MergeMemo, type BuildOptions, type BuildResult, type Fol
 import { connectImap, defaultPort, disconnect, type ConnectOptions } from '../imap/connect.ts';
 import type { ConnectionPool } from '../imap/connection-pool.ts';
 import { scanKeyOf, syncFolderCached, type CachedFolderScan } from '../imap/incremental.ts';
-import type { FeedRow, SyncCache } from '../store/cache.ts';
+import { CacheConflictError, type FeedRow, type SyncCache } from '../store/cache.ts';
 import { listFolders, resolveFolders } from '../imap/folders.ts';
 import { scanFolder, type FolderScan, type ScanProgress } from '../imap/scan.ts';
 import { extractFromMessage } from '../mime/extract-local.ts';
@@ -126,21 +126,53 @@ export async function syncFromImap(req: ImapSyncRequest, connect: (o: ConnectOpt
   const scans: FolderOutcome[] = [];
   let folders: string[];
   let account = '';
+  // With the cache, a feed built from exactly these cached rows (each folder's revision) and
+  // settings is reused: merging every cached part again (or even reading them) would cost far more
+  // than the re-sync itself. A revision names one content of one folder's rows for these settings,
+  // so a stored feed can never be served for rows it was not built from, whoever wrote them.
+  let built: Built | undefined;
+  let key: string | undefined;
+  const stateOf = () => JSON.stringify(scans.map((s) => [s.folder, s.uidValidity, s.revision]));
   try {
     folders = resolveFolders(req.folders, await listFolders(client, false));
     account = `${req.connect.username}@${req.connect.host}:${req.connect.port ?? defaultPort(req.connect.security)}`;
     const scanOpts = { maxPartBytes: req.maxPartBytes, signal: req.signal, onProgress: req.onProgress, filter: req.serverFilter };
+    const onPart = (p: CalendarPart) => parts.push(p);
     for (const folder of folders) {
-      const onPart = (p: CalendarPart) => parts.push(p);
       const scan: FolderOutcome = req.cache
         ? await syncFolderCached(client, req.cache, account, folder, { ...scanOpts, full: req.full, lazyUnchanged: true }, onPart)
         : { ...(await scanFolder(client, folder, scanOpts, onPart)), mode: 'stateless' as const, messagesFetched: undefined, messagesExpunged: undefined };
       scans.push(scan);
     }
+    if (req.cache && scans.every((s) => s.revision !== undefined)) {
+      key = feedKey(account, folders, [scanKeyOf({ maxPartBytes: req.maxPartBytes, filter: req.serverFilter })], req);
+      const memo = scans.every((s) => s.loadCached) ? req.cache.getFeed(key, stateOf(), decodeMemo) : undefined;
+      if (memo) {
+        built = memo.built;
+        for (const s of scans) {
+          // Copies: the reports are extended below, and the memo may serve the next sync too.
+          const t = memo.tallies[s.folder];
+          if (t) Object.assign(s, t, { skipped: [...t.skipped], warnings: [...t.warnings] });
+          s.loadCached = undefined;
+        }
+      }
+    }
+    // Still connected: rows another process has meanwhile started over cannot be merged, and
+    // that folder is synced again instead (filling in what it lacks).
+    for (const [i, s] of scans.entries()) {
+      try {
+        s.loadCached?.();
+      } catch (err) {
+        if (!(err instanceof CacheConflictError)) throw err;
+        scans[i] = await syncFolderCached(client, req.cache!, account, s.folder, { ...scanOpts, lazyUnchanged: false }, onPart);
+      }
+    }
     healthy = true;
   } catch (err) {
     if (req.signal?.aborted) throw new AppError('CANCELLED', 'The scan was cancelled.');
     if (err instanceof AppError) throw err;
+    // The cache failing is not the connection failing.
+    if ((err as Error)?.name === 'SqliteError') throw err;
     const e = err as { code?: string };
     throw new AppError('CONNECTION_LOST', `The connection to ${req.connect.host} failed during the scan: ${errorMessage(err)}${e.code ? ` (${e.code})` : ''}. Nothing was written.`, { server: req.connect.host });
   } finally {
@@ -148,26 +180,6 @@ export async function syncFromImap(req: ImapSyncRequest, connect: (o: ConnectOpt
     if (req.pool && healthy && !req.signal?.aborted) await req.pool.release(req.connect, client);
     else await disconnect(client);
   }
-  // With the cache, a feed built from exactly these cached rows (each folder's revision) and
-  // settings is reused: merging every cached part again (or even reading them) would cost far more
-  // than the re-sync itself. A revision names one content of one folder's rows for these settings,
-  // so a stored feed can never be served for rows it was not built from, whoever wrote them.
-  let built: Built | undefined;
-  const key = req.cache && scans.every((s) => s.revision !== undefined) ? feedKey(account, folders, [scanKeyOf({ maxPartBytes: req.maxPartBytes, filter: req.serverFilter })], req) : undefined;
-  const stateOf = () => JSON.stringify(scans.map((s) => [s.folder, s.uidValidity, s.revision]));
-  if (req.cache && key) {
-    const memo = scans.every((s) => s.loadCached) ? req.cache.getFeed(key, stateOf(), decodeMemo) : undefined;
-    if (memo) {
-      built = memo.built;
-      for (const s of scans) {
-        // Copies: the reports are extended below, and the memo may serve the next sync too.
-        const t = memo.tallies[s.folder];
-        if (t) Object.assign(s, t, { skipped: [...t.skipped], warnings: [...t.warnings] });
-        s.loadCached = undefined;
-      }
-    }
-  }
-  for (const s of scans) s.loadCached?.();
   for (const scan of scans) {
     reports.set(scan.folder, {
       ...emptyFolderReport(scan.folder),

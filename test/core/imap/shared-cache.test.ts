@@ -51,6 +51,8 @@ beforeAll(async () => {
   proxy = await startFaultProxy({ targetHost: server.host, targetPort: server.imapsPort });
   server.createFolder('Same');
   server.addMessages('Same', Array.from({ length: TOTAL }, () => ({ raw: invitation() })));
+  server.createFolder('Other');
+  server.addMessage('Other', invitation());
   req = {
     connect: { host: server.host, port: proxy.port, security: 'tls', username: server.user, password: server.password, caFile: server.pki.caFile },
     folders: ['Same'], include: new Set(['VEVENT']), cancelled: 'remove', maxPartBytes: 10 << 20,
@@ -104,6 +106,40 @@ describe('two processes syncing one folder into one cache', () => {
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     } finally {
       db.close();
+    }
+  });
+
+  it('an unchanged folder whose rows another process starts over before they are merged is synced again, not merged half', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'shared-cache-lazy-')), 'cache.sqlite');
+    const app = new SyncCache(file);
+    const cron = new SyncCache(file);
+    const both = { ...req, folders: ['Same', 'Other'] };
+    let a: ReturnType<typeof syncHeldAt> | undefined;
+    let b: ReturnType<typeof syncHeldAt> | undefined;
+    try {
+      await syncFromImap({ ...both, cache: app });
+      server.addMessage('Other', invitation());
+      const fresh = await syncFromImap(both);
+      // 'Same' is found unchanged (its rows to be read later, for the merge); the app stalls on 'Other'.
+      a = syncHeldAt(app, (p) => p.folder === 'Other', { folders: both.folders });
+      await a.held;
+      // Meanwhile a cron run with --full starts 'Same' over and stalls with one batch stored.
+      b = syncHeldAt(cron, (p) => p.done >= 500, { full: true });
+      await b.held;
+      a.release();
+      const ra = await a.done;
+      // Before: the app merged the 500 rows the cron run had stored so far.
+      expect(ra.report.eventsOut).toBe(fresh.report.eventsOut);
+      expect(ra.ics).toBe(fresh.ics);
+      expect(ra.report.folders.map((f) => [f.folder, f.syncMode])).toEqual([['Same', 'incremental'], ['Other', 'incremental']]);
+      b.release();
+      expect((await b.done).ics).toBe((await syncFromImap(req)).ics);
+    } finally {
+      a?.release();
+      b?.release();
+      await Promise.all([a?.done.catch(() => undefined), b?.done.catch(() => undefined)]);
+      app.close();
+      cron.close();
     }
   });
 });
