@@ -79,13 +79,13 @@ async function attempt(client: ImapFlow, cache: SyncCache, ref: FolderRef, opts:
     if (mb.uidValidity === undefined || mb.uidValidity === null) return { ...out, mode: 'stateless' };
     const state: FolderState = { uidValidity: String(mb.uidValidity), uidNext: knownUidNext(mb.uidNext), exists: mb.exists, highestModseq: mb.highestModseq?.toString() };
     out.state = state;
-    let prev = cache.folderState(ref);
+    let prev = cache.folders.folderState(ref);
     out.before = prev?.revision ?? 0;
     let revision: number;
     if (full || !prev || prev.uidValidity !== state.uidValidity) {
       // Record the UIDVALIDITY and settings the batches below belong to, as incomplete: a run killed
       // mid-scan is then resumed by the next run's UID diff instead of starting over.
-      revision = cache.beginFullScan(ref, state);
+      revision = cache.folders.beginFullScan(ref, state);
       prev = undefined;
       out.mode = 'full';
     } else revision = prev.revision;
@@ -93,12 +93,12 @@ async function attempt(client: ImapFlow, cache: SyncCache, ref: FolderRef, opts:
     // went; a changed HIGHESTMODSEQ alone is only flags, which never matter here.
     if (provesUnchanged(prev, state)) {
       out.mode = 'unchanged';
-      cache.touchFolder(ref, state, revision);
+      cache.folders.touchFolder(ref, state, revision);
       out.after = revision;
       return out;
     }
     const filtered = !!opts.filter && !opts.filter.isEmpty;
-    const cached = cache.cachedUids(ref);
+    const cached = cache.folders.cachedUids(ref);
     if (cached.revision !== revision) throw new CacheConflictError(ref, 'written while this sync read them');
     let fresh: number[] | undefined;
     let gone: number[] = [];
@@ -135,13 +135,13 @@ async function attempt(client: ImapFlow, cache: SyncCache, ref: FolderRef, opts:
       for (const r of results) r.parts = r.parts.map((p) => ({ ...p, text: '', prepared: preparePart(p) }));
       // Each batch is committed on its own: a killed run keeps what it finished, and the next
       // run's UID diff picks up exactly the rest.
-      const w = cache.putMessages(ref, state.uidValidity, results);
+      const w = cache.folders.putMessages(ref, state.uidValidity, results);
       if (w.before !== revision) clean = false;
       revision = w.revision;
       fetched.n += results.length;
       opts.onProgress?.({ folder, done: Math.min(fresh.length, i + batchSize), total: fresh.length, calendarParts: 0 });
     }
-    out.after = cache.commitFolder(ref, gone, state, { revision: clean ? revision : undefined, expected });
+    out.after = cache.folders.commitFolder(ref, gone, state, { revision: clean ? revision : undefined, expected });
     out.expunged = gone.length;
     return out;
   } finally {
@@ -151,7 +151,7 @@ async function attempt(client: ImapFlow, cache: SyncCache, ref: FolderRef, opts:
 
 /** The folder's cached rows, if they are a whole folder: never the part another process's scan from scratch has stored so far. */
 function completeRows(cache: SyncCache, ref: FolderRef): CachedRows<MessageResult[]> {
-  const snap = cache.messages(ref);
+  const snap = cache.folders.messages(ref);
   if (!snap.complete) throw new CacheConflictError(ref, 'another process is scanning the folder from scratch');
   return snap;
 }

@@ -11,13 +11,13 @@ import type { MessageResult } from '../../../electron/core/imap/message-scan.ts'
 const msg = (uid: number, subject = `m${uid}`): MessageResult => ({ uid, subject, hasCalendar: false, filteredOut: false, parts: [], skipped: [], warnings: [] });
 const state = (uidNext: number, exists = 0) => ({ uidValidity: '7', uidNext, exists });
 const F: FolderRef = { account: 'acc', folder: 'F', scanKey: 'k' };
-const subjects = (c: SyncCache, ref = F) => c.messages(ref).rows.map((m) => m.subject);
+const subjects = (c: SyncCache, ref = F) => c.folders.messages(ref).rows.map((m) => m.subject);
 const tempFile = (name: string) => path.join(mkdtempSync(path.join(tmpdir(), `cache-${name}-`)), 'cache.sqlite');
 /** Puts and commits as one sync that nobody interfered with. */
 function sync(c: SyncCache, ref: FolderRef, put: MessageResult[], gone: number[], s = state(100)): number {
-  let rev = c.folderState(ref)?.revision ?? c.beginFullScan(ref, s);
-  if (put.length) rev = c.putMessages(ref, s.uidValidity, put).revision;
-  return c.commitFolder(ref, gone, s, { revision: rev, expected: () => [] });
+  let rev = c.folders.folderState(ref)?.revision ?? c.folders.beginFullScan(ref, s);
+  if (put.length) rev = c.folders.putMessages(ref, s.uidValidity, put).revision;
+  return c.folders.commitFolder(ref, gone, s, { revision: rev, expected: () => [] });
 }
 
 describe('SyncCache mirror', () => {
@@ -30,22 +30,22 @@ describe('SyncCache mirror', () => {
       expect(subjects(app)).toEqual(['m1', 'm2']); // read from disk, mirrored from now on
       sync(app, F, [msg(3)], [1]);
       expect(subjects(app)).toEqual(['m2', 'm3']);
-      expect(app.cachedUids(F).rows).toEqual([2, 3]);
+      expect(app.folders.cachedUids(F).rows).toEqual([2, 3]);
 
       // Another connection (a cron run of the CLI on the same cache) changes the folder.
       sync(cron, F, [msg(2, 'm2 again'), msg(5)], [3]);
       expect(subjects(app)).toEqual(['m2 again', 'm5']);
-      expect(app.cachedUids(F).rows).toEqual([2, 5]);
+      expect(app.folders.cachedUids(F).rows).toEqual([2, 5]);
 
-      app.beginFullScan(F, state(100));
+      app.folders.beginFullScan(F, state(100));
       expect(subjects(app)).toEqual([]);
-      app.putMessages(F, '7', [msg(9)]);
+      app.folders.putMessages(F, '7', [msg(9)]);
       expect(subjects(app)).toEqual(['m9']);
       expect(subjects(cron)).toEqual(['m9']);
       // What the mirror says is what the file says, and both name the same revision.
       const fresh = new SyncCache(file);
       expect(subjects(fresh)).toEqual(subjects(app));
-      expect(fresh.messages(F).revision).toBe(app.messages(F).revision);
+      expect(fresh.folders.messages(F).revision).toBe(app.folders.messages(F).revision);
       fresh.close();
     } finally {
       app.close();
@@ -59,11 +59,11 @@ describe('SyncCache mirror', () => {
     const cron = new SyncCache(file);
     try {
       sync(app, F, [msg(1)], []);
-      const first = app.messages(F).rows[0];
+      const first = app.folders.messages(F).rows[0];
       sync(cron, { ...F, scanKey: 'other' }, [msg(1, 'filtered')], []);
       sync(cron, { ...F, folder: 'G' }, [msg(4)], []);
       // Not read again (the very same objects), and each key keeps its own rows.
-      expect(app.messages(F).rows[0]).toBe(first);
+      expect(app.folders.messages(F).rows[0]).toBe(first);
       expect(subjects(app, { ...F, scanKey: 'other' })).toEqual(['filtered']);
       sync(cron, F, [msg(2)], []);
       expect(subjects(app)).toEqual(['m1', 'm2']);
@@ -81,20 +81,20 @@ describe('SyncCache writes re-check what they read', () => {
     const b = new SyncCache(file);
     try {
       sync(a, F, [msg(1), msg(2)], []);
-      const seen = a.folderState(F)!.revision;
-      const put = a.putMessages(F, '7', [msg(3)]);
+      const seen = a.folders.folderState(F)!.revision;
+      const put = a.folders.putMessages(F, '7', [msg(3)]);
       expect(put.before).toBe(seen);
       // Another process starts the folder over (--full) and has stored one batch so far.
-      b.beginFullScan(F, state(100));
-      b.putMessages(F, '7', [msg(1)]);
+      b.folders.beginFullScan(F, state(100));
+      b.folders.putMessages(F, '7', [msg(1)]);
       // a's rows are not what it found on the server ({1, 2, 3}): committing them as complete would hide events.
-      expect(() => a.commitFolder(F, [], state(100, 3), { revision: put.revision, expected: () => [1, 2, 3] })).toThrow(CacheConflictError);
-      expect(a.folderState(F)).toMatchObject({ complete: false });
+      expect(() => a.folders.commitFolder(F, [], state(100, 3), { revision: put.revision, expected: () => [1, 2, 3] })).toThrow(CacheConflictError);
+      expect(a.folders.folderState(F)).toMatchObject({ complete: false });
       // Once the rows are what a sync found, the commit goes through (with the check made).
-      a.putMessages(F, '7', [msg(2), msg(3)]);
-      expect(a.commitFolder(F, [], state(100, 3), { revision: undefined, expected: () => [1, 2, 3] })).toBeGreaterThan(put.revision);
+      a.folders.putMessages(F, '7', [msg(2), msg(3)]);
+      expect(a.folders.commitFolder(F, [], state(100, 3), { revision: undefined, expected: () => [1, 2, 3] })).toBeGreaterThan(put.revision);
       expect(subjects(b)).toEqual(['m1', 'm2', 'm3']);
-      expect(b.folderState(F)).toMatchObject({ complete: true, exists: 3 });
+      expect(b.folders.folderState(F)).toMatchObject({ complete: true, exists: 3 });
     } finally {
       a.close();
       b.close();
@@ -107,8 +107,8 @@ describe('SyncCache writes re-check what they read', () => {
     const b = new SyncCache(file);
     try {
       sync(a, F, [msg(1)], []);
-      b.beginFullScan(F, { uidValidity: '8', uidNext: 5, exists: 1 });
-      expect(() => a.putMessages(F, '7', [msg(2)])).toThrow(CacheConflictError);
+      b.folders.beginFullScan(F, { uidValidity: '8', uidNext: 5, exists: 1 });
+      expect(() => a.folders.putMessages(F, '7', [msg(2)])).toThrow(CacheConflictError);
       expect(subjects(a)).toEqual([]);
     } finally {
       a.close();
@@ -121,10 +121,10 @@ describe('SyncCache writes re-check what they read', () => {
     try {
       const seen = new Set<number>();
       for (let i = 0; i < 5; i++) {
-        const r = c.beginFullScan(F, state(100));
+        const r = c.folders.beginFullScan(F, state(100));
         expect(seen.has(r)).toBe(false);
         seen.add(r);
-        seen.add(c.putMessages(F, '7', [msg(i)]).revision);
+        seen.add(c.folders.putMessages(F, '7', [msg(i)]).revision);
       }
       expect(seen.size).toBe(10);
     } finally {
@@ -138,11 +138,11 @@ describe('SyncCache writes re-check what they read', () => {
     const other = new Database(file);
     try {
       other.exec('BEGIN IMMEDIATE');
-      expect(() => c.beginFullScan(F, state(100))).toThrow(expect.objectContaining({ code: 'CACHE_BUSY', message: expect.stringMatching(/kept busy by another mailbox2ics process/) }));
+      expect(() => c.folders.beginFullScan(F, state(100))).toThrow(expect.objectContaining({ code: 'CACHE_BUSY', message: expect.stringMatching(/kept busy by another mailbox2ics process/) }));
       other.exec('COMMIT');
-      expect(c.folderState(F)).toBeUndefined();
-      c.beginFullScan(F, state(100));
-      expect(c.folderState(F)).toMatchObject({ complete: false });
+      expect(c.folders.folderState(F)).toBeUndefined();
+      c.folders.beginFullScan(F, state(100));
+      expect(c.folders.folderState(F)).toMatchObject({ complete: false });
     } finally {
       other.close();
       c.close();
@@ -157,10 +157,10 @@ describe('SyncCache writes re-check what they read', () => {
       sync(c, old, [msg(1)], []);
       now += STALE_SCAN_KEY_MS / 2;
       sync(c, F, [msg(1)], []);
-      expect(c.folderState(old)).toBeDefined();
+      expect(c.folders.folderState(old)).toBeDefined();
       now += STALE_SCAN_KEY_MS;
       sync(c, F, [msg(2)], []);
-      expect(c.folderState(old)).toBeUndefined();
+      expect(c.folders.folderState(old)).toBeUndefined();
       expect(subjects(c, old)).toEqual([]);
       expect(subjects(c)).toEqual(['m1', 'm2']);
     } finally {
@@ -187,7 +187,7 @@ describe('SyncCache file versions', () => {
     const cache = new SyncCache(file);
     try {
       // One row per (account, folder) could hold another filter's messages: rescanned, not trusted.
-      expect(cache.folderState(F)).toBeUndefined();
+      expect(cache.folders.folderState(F)).toBeUndefined();
       expect(subjects(cache)).toEqual([]);
       expect(cache.getFeed('k', 's', (r) => r)).toBeUndefined();
       expect(cache.getSnapshot('team')).toEqual({ events: {} });

@@ -1,0 +1,318 @@
+// Each folder's cached state and message rows for one scan key, and this process's in-memory mirror
+// of them. Every write re-checks, inside its IMMEDIATE transaction, that the rows are still what the
+// writer last saw; never trusts a mirror after another process moved the folder's revision.
+import type Database from 'better-sqlite3';
+import type { MessageResult } from '../imap/message-scan.ts';
+
+/** One folder as seen through one set of scan settings. */
+export interface FolderRef {
+  account: string;
+  folder: string;
+  /** Hash of the settings that decide what a scan stores (filters, size limit); see scanKeyOf. */
+  scanKey: string;
+}
+
+export interface FolderState {
+  uidValidity: string;
+  /** Absent when the server did not say (RFC 3501 lets EXAMINE omit it): then it proves nothing. */
+  uidNext?: number;
+  exists: number;
+  highestModseq?: string;
+}
+
+export interface CachedFolder extends FolderState {
+  /** False while a scan from scratch is under way: the rows hold part of the folder only. */
+  complete: boolean;
+  /** Changes, to a value never used before in this file, whenever the folder's rows (or `complete`) change. */
+  revision: number;
+}
+
+/** The folder's rows as one consistent read, and the revision they belong to (0: nothing cached). */
+export interface CachedRows<T> {
+  revision: number;
+  /** False while a scan from scratch is under way (or nothing is cached): the rows are part of the folder only. */
+  complete: boolean;
+  rows: T;
+}
+
+/**
+ * Another writer (another process on the same file) changed a folder's rows in a way this sync
+ * did not plan for; nothing of the failed write was kept. The sync starts that folder over.
+ */
+export class CacheConflictError extends Error {
+  constructor(ref: FolderRef, why: string) {
+    super(`the cached rows of ${ref.folder} changed under this sync (${why})`);
+    this.name = 'CacheConflictError';
+  }
+}
+
+/** Above this many bytes of cached rows, folders are read from the database on every merge. */
+const MIRROR_LIMIT_BYTES = 96 * 1024 * 1024;
+
+/**
+ * Rows of a scan key not synced for this long are dropped when another key of that folder syncs.
+ * Why 30 days: settings nobody used for a month (edited filters, a removed profile) only cost disk;
+ * if they come back, one rescan rebuilds them.
+ */
+export const STALE_SCAN_KEY_MS = 30 * 24 * 3600_000;
+
+/**
+ * At most this many scan keys are kept per folder, the least recently synced dropped first. Why 32:
+ * far more profiles than anyone points at one folder, while an afternoon of filter edits (each a
+ * new key, each a copy of the folder's rows) stays bounded.
+ */
+export const MAX_SCAN_KEYS_PER_FOLDER = 32;
+
+/** A no-change sync records when it ran at most this often (the record only orders stale keys). */
+const SYNCED_AT_STEP_MS = 3600_000;
+
+interface Mirror {
+  rows: Map<number, MessageResult>;
+  complete: boolean;
+  /** Each row's size as stored, so replacing or removing one keeps `bytes` right. */
+  sizes: Map<number, number>;
+  bytes: number;
+  revision: number;
+  /** The data_version at which the revision was last checked against the file. */
+  checked: number;
+}
+
+interface FolderRow {
+  uid_validity: string;
+  uid_next: number | null;
+  msg_exists: number;
+  highest_modseq: string | null;
+  complete: number;
+  revision: number;
+  synced_at: number;
+}
+
+const refKey = (r: FolderRef) => `${r.account}\0${r.folder}\0${r.scanKey}`;
+const WHERE = 'account = ? AND folder = ? AND scan_key = ?';
+const args = (r: FolderRef) => [r.account, r.folder, r.scanKey] as const;
+
+/** Runs a function in one IMMEDIATE write transaction (see SyncCache). */
+export type WriteTransaction = <T>(fn: () => T) => T;
+
+export class FolderStore {
+  /**
+   * A long-running process (the app, `serve`) keeps each folder's decoded rows in memory, so a merge
+   * after a small change reads no row from disk. When another process has written the file
+   * (SQLite's data_version moved), a mirror is used only if its folder's revision did not move.
+   */
+  private readonly mirrors = new Map<string, Mirror>();
+  private mirrorBytes = 0;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly write: WriteTransaction,
+    private readonly now: () => number,
+  ) {}
+
+  /** A revision never handed out before in this file (inside a write transaction). */
+  private nextRevision(): number {
+    const row = this.db.prepare("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'revision' RETURNING value").get() as { value: string | number };
+    return Number(row.value);
+  }
+
+  private row(ref: FolderRef): FolderRow | undefined {
+    return this.db.prepare(`SELECT uid_validity, uid_next, msg_exists, highest_modseq, complete, revision, synced_at FROM folders WHERE ${WHERE}`).get(...args(ref)) as FolderRow | undefined;
+  }
+
+  folderState(ref: FolderRef): CachedFolder | undefined {
+    const row = this.row(ref);
+    if (!row) return undefined;
+    return {
+      uidValidity: row.uid_validity, uidNext: row.uid_next ?? undefined, exists: row.msg_exists, highestModseq: row.highest_modseq ?? undefined,
+      complete: row.complete === 1, revision: row.revision,
+    };
+  }
+
+  /** The folder's mirror if it still is what the file holds. */
+  private mirror(ref: FolderRef): Mirror | undefined {
+    const key = refKey(ref);
+    const m = this.mirrors.get(key);
+    if (!m) return undefined;
+    const v = this.db.pragma('data_version', { simple: true }) as number;
+    if (m.checked === v) return m;
+    // Another connection wrote since the last check: only this folder's revision says whether it
+    // was this folder (every change of its rows moves it).
+    if (this.row(ref)?.revision !== m.revision) {
+      this.setMirror(key, undefined);
+      return undefined;
+    }
+    m.checked = v;
+    return m;
+  }
+
+  private setMirror(key: string, m: Mirror | undefined): void {
+    this.mirrorBytes -= this.mirrors.get(key)?.bytes ?? 0;
+    this.mirrors.delete(key);
+    if (m && this.mirrorBytes + m.bytes <= MIRROR_LIMIT_BYTES) {
+      this.mirrors.set(key, m);
+      this.mirrorBytes += m.bytes;
+    }
+  }
+
+  /** After a write that moved the folder from `before` to `after`: a mirror that was current follows it, any other is dropped. */
+  private follow(ref: FolderRef, before: number | undefined, after: number, change: (m: Mirror) => void): void {
+    const key = refKey(ref);
+    const m = this.mirrors.get(key);
+    if (!m) return;
+    if (m.revision !== before) {
+      this.setMirror(key, undefined);
+      return;
+    }
+    const bytes = m.bytes;
+    change(m);
+    m.revision = after;
+    this.mirrorBytes += m.bytes - bytes;
+    if (this.mirrorBytes > MIRROR_LIMIT_BYTES) this.setMirror(key, undefined);
+  }
+
+  /** The cached UIDs of a folder, in order. */
+  cachedUids(ref: FolderRef): CachedRows<number[]> {
+    const m = this.mirror(ref);
+    if (m) return { revision: m.revision, complete: m.complete, rows: [...m.rows.keys()].sort((a, b) => a - b) };
+    return this.db.transaction(() => {
+      const row = this.row(ref);
+      const rows = this.db.prepare(`SELECT uid FROM messages WHERE ${WHERE} ORDER BY uid`).pluck().all(...args(ref)) as number[];
+      return { revision: row?.revision ?? 0, complete: row?.complete === 1, rows };
+    })();
+  }
+
+  /** Every cached message of a folder, in UID order, read as one snapshot. The results are shared: do not modify them. */
+  messages(ref: FolderRef): CachedRows<MessageResult[]> {
+    const m = this.mirror(ref);
+    if (m) return { revision: m.revision, complete: m.complete, rows: [...m.rows.keys()].sort((a, b) => a - b).map((uid) => m.rows.get(uid)!) };
+    // One read transaction: the revision and the rows are of the same moment, whatever another process writes.
+    return this.db.transaction(() => {
+      const row = this.row(ref);
+      const revision = row?.revision ?? 0;
+      const complete = row?.complete === 1;
+      const loaded: Mirror = { rows: new Map(), complete, sizes: new Map(), bytes: 0, revision, checked: this.db.pragma('data_version', { simple: true }) as number };
+      const rows: MessageResult[] = [];
+      for (const row of this.db.prepare(`SELECT result FROM messages WHERE ${WHERE} ORDER BY uid`).iterate(...args(ref)) as Iterable<{ result: string }>) {
+        const r = JSON.parse(row.result) as MessageResult;
+        loaded.rows.set(r.uid, r);
+        loaded.sizes.set(r.uid, row.result.length);
+        loaded.bytes += row.result.length;
+        rows.push(r);
+      }
+      if (revision) this.setMirror(refKey(ref), loaded);
+      return { revision, complete, rows };
+    })();
+  }
+
+  /**
+   * Starts a scan from scratch: forgets the folder's rows and records `state` as incomplete (a run
+   * killed mid-scan is resumed by the next run's UID diff). Returns the new revision.
+   */
+  beginFullScan(ref: FolderRef, state: FolderState): number {
+    const revision = this.write(() => {
+      const rev = this.nextRevision();
+      this.db.prepare(`DELETE FROM messages WHERE ${WHERE}`).run(...args(ref));
+      this.upsertFolder(ref, state, false, rev);
+      return rev;
+    });
+    this.setMirror(refKey(ref), { rows: new Map(), complete: false, sizes: new Map(), bytes: 0, revision, checked: this.db.pragma('data_version', { simple: true }) as number });
+    return revision;
+  }
+
+  private upsertFolder(ref: FolderRef, s: FolderState, complete: boolean, revision: number): void {
+    this.db
+      .prepare('INSERT OR REPLACE INTO folders (account, folder, scan_key, uid_validity, uid_next, msg_exists, highest_modseq, complete, revision, synced_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(...args(ref), s.uidValidity, s.uidNext ?? null, s.exists, s.highestModseq ?? null, complete ? 1 : 0, revision, this.now());
+  }
+
+  /**
+   * Stores a batch of scanned messages in one transaction. Refused when the folder's rows are gone
+   * or now belong to another UIDVALIDITY (another process started over); otherwise adding the
+   * messages is right whatever else was written, since a UID's content never changes. Returns the
+   * revision before and after: a `before` other than the caller's last means another writer came between.
+   */
+  putMessages(ref: FolderRef, uidValidity: string, results: MessageResult[]): { before: number; revision: number } {
+    const rows = results.map((r) => [r, JSON.stringify(r)] as const);
+    const put = this.db.prepare(`INSERT OR REPLACE INTO messages (account, folder, scan_key, uid, result) VALUES (?, ?, ?, ?, ?)`);
+    const out = this.write(() => {
+      const row = this.row(ref);
+      if (!row || row.uid_validity !== uidValidity) throw new CacheConflictError(ref, row ? 'new UIDVALIDITY' : 'rows dropped');
+      for (const [r, json] of rows) put.run(...args(ref), r.uid, json);
+      const revision = this.nextRevision();
+      this.db.prepare(`UPDATE folders SET revision = ? WHERE ${WHERE}`).run(revision, ...args(ref));
+      return { before: row.revision, revision };
+    });
+    this.follow(ref, out.before, out.revision, (m) => {
+      for (const [r, json] of rows) {
+        m.bytes += json.length - (m.sizes.get(r.uid) ?? 0);
+        m.rows.set(r.uid, r);
+        m.sizes.set(r.uid, json.length);
+      }
+    });
+    return out;
+  }
+
+  /**
+   * Removes the UIDs that are gone and records that the rows now hold the folder exactly as in
+   * `state`. `check.revision` is the revision this sync last wrote or read; when another writer has
+   * moved it since (or undefined: one came between the sync's batches), the rows are compared with
+   * `check.expected` (the UIDs the sync found on the server) and any difference is a conflict:
+   * the rows are then not what this state claims. Returns the new revision.
+   */
+  commitFolder(ref: FolderRef, gone: number[], state: FolderState, check: { revision: number | undefined; expected: () => Iterable<number> }): number {
+    const del = this.db.prepare(`DELETE FROM messages WHERE ${WHERE} AND uid = ?`);
+    const out = this.write(() => {
+      const row = this.row(ref);
+      if (!row || row.uid_validity !== state.uidValidity) throw new CacheConflictError(ref, row ? 'new UIDVALIDITY' : 'rows dropped');
+      let removed = 0;
+      for (const uid of gone) removed += del.run(...args(ref), uid).changes;
+      if (row.revision !== check.revision) {
+        const want = new Set(check.expected());
+        const have = this.db.prepare(`SELECT uid FROM messages WHERE ${WHERE}`).pluck().all(...args(ref)) as number[];
+        if (have.length !== want.size || have.some((u) => !want.has(u))) throw new CacheConflictError(ref, 'another process changed them');
+      }
+      // Becoming complete is a change too: a reader holding the incomplete rows must see it.
+      const revision = removed || !row.complete ? this.nextRevision() : row.revision;
+      this.upsertFolder(ref, state, true, revision);
+      this.pruneStaleKeys(ref);
+      return { before: row.revision, revision };
+    });
+    this.follow(ref, check.revision === out.before ? out.before : undefined, out.revision, (m) => {
+      for (const uid of gone) {
+        m.bytes -= m.sizes.get(uid) ?? 0;
+        m.rows.delete(uid);
+        m.sizes.delete(uid);
+      }
+      m.complete = true;
+    });
+    return out.revision;
+  }
+
+  /**
+   * A sync that found the folder unchanged records a new HIGHESTMODSEQ (flags only) and when it
+   * ran, unless another writer moved the folder meanwhile (its record is then the newer one).
+   */
+  touchFolder(ref: FolderRef, state: FolderState, revision: number): void {
+    const row = this.row(ref);
+    if (!row || row.revision !== revision) return;
+    if ((row.highest_modseq ?? undefined) === state.highestModseq && this.now() - row.synced_at < SYNCED_AT_STEP_MS) return;
+    this.write(() => {
+      this.db.prepare(`UPDATE folders SET highest_modseq = ?, synced_at = ? WHERE ${WHERE} AND revision = ?`).run(state.highestModseq ?? null, this.now(), ...args(ref), revision);
+    });
+  }
+
+  /** Drops the rows of this folder's other scan keys that nobody synced for long, or beyond the per-folder cap. */
+  private pruneStaleKeys(ref: FolderRef): void {
+    const others = this.db
+      .prepare('SELECT scan_key, synced_at FROM folders WHERE account = ? AND folder = ? AND scan_key != ? ORDER BY synced_at DESC')
+      .all(ref.account, ref.folder, ref.scanKey) as Array<{ scan_key: string; synced_at: number }>;
+    const cutoff = this.now() - STALE_SCAN_KEY_MS;
+    const drop = others.filter((o, i) => o.synced_at < cutoff || i >= MAX_SCAN_KEYS_PER_FOLDER - 1);
+    for (const o of drop) {
+      const r = { ...ref, scanKey: o.scan_key };
+      this.db.prepare(`DELETE FROM messages WHERE ${WHERE}`).run(...args(r));
+      this.db.prepare(`DELETE FROM folders WHERE ${WHERE}`).run(...args(r));
+      this.setMirror(refKey(r), undefined);
+    }
+  }
+}
