@@ -24,6 +24,16 @@ CREATE TABLE IF NOT EXISTS feeds (key TEXT PRIMARY KEY, state TEXT NOT NULL, dat
 CREATE TABLE IF NOT EXISTS snapshots (scope TEXT PRIMARY KEY, data TEXT NOT NULL);
 `;
 
+const TABLE_NAMES = ['meta', 'folders', 'messages', 'feeds', 'snapshots'];
+
+function isCurrent(db: Database.Database): boolean {
+  const names = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name IN (${TABLE_NAMES.map(() => '?').join(', ')})`).pluck().all(...TABLE_NAMES);
+  if (names.length !== TABLE_NAMES.length) return false;
+  const v = db.prepare("SELECT value FROM meta WHERE key = 'schema'").pluck().get();
+  const rev = db.prepare("SELECT value FROM meta WHERE key = 'revision'").pluck().get();
+  return Number(v) === SCHEMA_VERSION && rev !== undefined;
+}
+
 /**
  * Brings the file to SCHEMA_VERSION, or throws for a file from a newer mailbox2ics (left untouched).
  * Before version 3 one folder row served every filter, so two profiles over one folder could leave
@@ -31,6 +41,8 @@ CREATE TABLE IF NOT EXISTS snapshots (scope TEXT PRIMARY KEY, data TEXT NOT NULL
  * sync rescans once); the change snapshots of each profile stay.
  */
 export function upgradeSchema(db: Database.Database): void {
+  // The usual open writes nothing, so it never waits for another process's write (nor fails on one).
+  if (isCurrent(db)) return;
   db.transaction(() => {
     db.exec('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
     const row = db.prepare("SELECT value FROM meta WHERE key = 'schema'").get() as { value: string } | undefined;

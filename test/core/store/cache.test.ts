@@ -149,6 +149,21 @@ describe('SyncCache writes re-check what they read', () => {
     }
   });
 
+  it('opening a current cache writes nothing: it neither waits for another process\'s write nor fails on it', () => {
+    const file = tempFile('open-busy');
+    new SyncCache(file).close();
+    const other = new Database(file);
+    try {
+      other.exec('BEGIN IMMEDIATE');
+      const c = new SyncCache(file, { busyTimeoutMs: 100 });
+      expect(c.folders.folderState(F)).toBeUndefined();
+      c.close();
+    } finally {
+      other.exec('COMMIT');
+      other.close();
+    }
+  });
+
   it('drops the rows of scan keys nobody synced for a month when another key of the folder syncs', () => {
     let now = Date.UTC(2026, 0, 1);
     const c = new SyncCache(tempFile('stale'), { now: () => now });
