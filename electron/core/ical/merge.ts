@@ -125,7 +125,10 @@ export function mergeGroup(uid: string, entries: Entry[], ctx: MergeContext): Gr
   const outcome: GroupOutcome = { components: [], updates: [], cancels: [], rejected: [], warnings: [] };
   const label = (e: Entry) => `${e.kind.toUpperCase()} ${uid}`;
   const { accepted, rejected } = bindOrganizer(messagesOf(entries), ctx.trusted);
-  for (const r of rejected) outcome.rejected.push({ entry: r.message.entries[0], reason: `${label(r.message.entries[0])}: not applied: ${r.reason}` });
+  for (const r of rejected) {
+    const e = r.message.entries[0];
+    outcome.rejected.push({ entry: e, reason: `${label(e)}: this ${e.method} was not applied: ${r.reason}` });
+  }
   countUpdates(accepted.flatMap((m) => m.entries), outcome);
   const live = currentEntries(accepted);
 
@@ -157,7 +160,7 @@ export function mergeGroup(uid: string, entries: Entry[], ctx: MergeContext): Gr
       const k = masterLive ? keyFor(e) : null;
       if (k === null) {
         const why = masterWinner ? 'the series it adds to is cancelled' : 'no invitation in these folders establishes this UID, so there is no series to add to (a calendar would ask the organizer for a REFRESH, RFC 5546 §3.2.4)';
-        outcome.rejected.push({ entry: e, reason: `${label(e)}: METHOD:ADD not applied: ${why}` });
+        outcome.rejected.push({ entry: e, reason: `${label(e)}: this METHOD:ADD was not applied: ${why}` });
         continue;
       }
       addedKeys.add(k);
@@ -186,6 +189,8 @@ export function mergeGroup(uid: string, entries: Entry[], ctx: MergeContext): Gr
     else overrides.push(merged);
   }
 
+  // Instance order, not arrival order: what the merge writes must not depend on how the mails sit in the folder.
+  overrides.sort((a, b) => (a.recurKey! < b.recurKey! ? -1 : a.recurKey! > b.recurKey! ? 1 : 0));
   const s = masterLive && master ? masterShape() : undefined;
   if (master && s) {
     // Added instances join the recurrence set before any cut or split, so that those go with them.

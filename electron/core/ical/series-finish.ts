@@ -73,8 +73,9 @@ export function finishSeries(s: Series, ctx: MergeContext, outcome: GroupOutcome
     // An override for an instance the master excludes brings it back (otherwise RFC 5545 readers hide it).
     const back = new Set(written.map((o) => o.recurKey!));
     if (back.size && hasExdate(master)) removeInstances(componentOf(master), 'exdate', shape, ctx.lookup, (k) => back.has(k));
-    // Removing a cancelled occurrence must also stop the series rule from generating it.
-    for (const o of overrides) if (o.cancelled && !keep) addInstance(componentOf(master), 'exdate', o.recurKey!, shape, ctx.lookup);
+    // Removing a cancelled occurrence must also stop the series rule from generating it (an added
+    // instance that is cancelled simply never got its RDATE).
+    for (const o of overrides) if (o.cancelled && !keep && !o.added) addInstance(componentOf(master), 'exdate', o.recurKey!, shape, ctx.lookup);
     for (const o of written) if (o.ridForm !== shape.form) writeRecurrenceId(o, shape);
   }
   if (keep) for (const o of written) if (o.cancelled) ensureStart(o, master && shape && !master.cancelled ? master : undefined);
