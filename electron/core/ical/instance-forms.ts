@@ -46,6 +46,14 @@ function wallTime(seconds: number, isDate: boolean): ICAL.Time {
  */
 export function keyInShape(value: ICAL.Time, tzid: string | undefined, shape: Shape, lookup: ZoneLookup): string {
   if (shape.form === 'D') return value.isDate ? keyOfTime(value, tzid, lookup) : `D:${value.toICALString().slice(0, 8)}`;
+  const floating = !value.isDate && !tzid && value.zone !== ICAL.Timezone.utcTimezone;
+  // A floating series: a zoned value by its wall time as written. A zoned series: a floating value in the series' zone.
+  if (shape.form === 'F' && !value.isDate) return `F:${value.toICALString().replace(/Z$/, '')}`;
+  if (floating && shape.form !== 'F') {
+    const { year, month, day, hour, minute, second } = value;
+    const t = ICAL.Time.fromData({ year, month, day, hour, minute, second, isDate: false }, shape.form === 'U' ? ICAL.Timezone.utcTimezone : shape.zone);
+    return keyOfTime(t, shape.tzid, lookup);
+  }
   if (!value.isDate) return keyOfTime(value, tzid, lookup);
   const { hour, minute, second } = shape.start;
   const t = ICAL.Time.fromData({ year: value.year, month: value.month, day: value.day, hour, minute, second, isDate: false }, shape.form === 'U' ? ICAL.Timezone.utcTimezone : shape.zone);

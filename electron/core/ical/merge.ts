@@ -9,7 +9,7 @@ import { componentOf, type MergedComponent } from './merged-component.ts';
 import { currentEntries, isCancelled, messagesOf } from './itip-messages.ts';
 import { bindOrganizer, type Trusted } from './organizer-binding.ts';
 import { propKeyInShape, shapeOf, type Shape } from './instance-forms.ts';
-import { addInstance } from './series-edit.ts';
+import { addInstance, generates } from './series-edit.ts';
 import { addedInstanceDiffers } from './method-add.ts';
 import { splitRanges, type RangeEvent } from './range-split.ts';
 import { finishSeries, type Series } from './series-finish.ts';
@@ -70,6 +70,8 @@ function newest(entries: Entry[]): Entry {
   return entries.reduce((a, b) => (compareRank(b.rank, a.rank) > 0 ? b : a));
 }
 
+const isTimeKey = (k: string) => /^[TDF]:/.test(k);
+
 function versionsCount(revs: Entry[]): number {
   return new Set(revs.map((e) => `${e.rank.sequence}|${e.rank.dtstamp}`)).size;
 }
@@ -101,7 +103,9 @@ export function groupByUid(entries: Iterable<Entry>): Map<string, Entry[]> {
   return byUid;
 }
 
-const isDateForm = (form: string) => form === 'D';
+/** Two forms whose keys compare directly: both dates, both floating, or both instants (UTC or a zone). */
+const kindOf = (form: string) => (form === 'D' || form === 'F' ? form : 'T');
+const sameKind = (a: string, b: string) => kindOf(a) === kindOf(b);
 
 /** Updates per instance among the revisions that may change the event (as counted before ADD and ranges existed). */
 function countUpdates(entries: Entry[], outcome: GroupOutcome): void {
@@ -146,7 +150,7 @@ export function mergeGroup(uid: string, entries: Entry[], ctx: MergeContext): Gr
     const raw = e.method === 'ADD' ? e.itip.addKey ?? null : e.recurKey;
     const form = e.method === 'ADD' ? e.itip.startForm : e.itip.ridForm;
     const mForm = masterWinner?.itip.startForm;
-    if (raw === null || !form || !mForm || isDateForm(form) === isDateForm(mForm)) return raw;
+    if (raw === null || !form || !mForm || sameKind(form, mForm)) return raw;
     const s = masterShape();
     const prop = s && ICAL.Component.fromString(e.text).getFirstProperty(e.method === 'ADD' ? 'dtstart' : 'recurrence-id');
     return (s && prop && propKeyInShape(prop, s, ctx.lookup)) || raw;
@@ -158,8 +162,9 @@ export function mergeGroup(uid: string, entries: Entry[], ctx: MergeContext): Gr
   for (const e of live) {
     if (e.method === 'ADD') {
       const k = masterLive ? keyFor(e) : null;
-      if (k === null) {
-        const why = masterWinner ? 'the series it adds to is cancelled' : 'no invitation in these folders establishes this UID, so there is no series to add to (a calendar would ask the organizer for a REFRESH, RFC 5546 §3.2.4)';
+      if (k === null || !isTimeKey(k)) {
+        const why = !masterWinner ? 'no invitation in these folders establishes this UID, so there is no series to add to (a calendar would ask the organizer for a REFRESH, RFC 5546 §3.2.4)'
+          : !masterLive ? 'the series it adds to is cancelled' : 'it has no DTSTART, so it names no instance';
         outcome.rejected.push({ entry: e, reason: `${label(e)}: this METHOD:ADD was not applied: ${why}` });
         continue;
       }
@@ -168,7 +173,7 @@ export function mergeGroup(uid: string, entries: Entry[], ctx: MergeContext): Gr
       continue;
     }
     const k = e.recurKey === null ? '' : keyFor(e)!;
-    if (k && e.itip.range && masterLive && masterShape()) {
+    if (k && isTimeKey(k) && e.itip.range && masterLive && masterShape()) {
       ranges.push({ entry: e, key: k, cancel: isCancelled(e) });
       continue;
     }
@@ -191,12 +196,14 @@ export function mergeGroup(uid: string, entries: Entry[], ctx: MergeContext): Gr
 
   // Instance order, not arrival order: what the merge writes must not depend on how the mails sit in the folder.
   overrides.sort((a, b) => (a.recurKey! < b.recurKey! ? -1 : a.recurKey! > b.recurKey! ? 1 : 0));
-  const s = masterLive && master ? masterShape() : undefined;
+  // The master is parsed only when there is an instance to write into it or for it.
+  const s = masterLive && master && (overrides.length || ranges.length) ? masterShape() : undefined;
   if (master && s) {
     // Added instances join the recurrence set before any cut or split, so that those go with them.
     for (const o of overrides) {
       if (!o.added || (o.cancelled && ctx.policy === 'remove')) continue;
-      addInstance(componentOf(master), 'rdate', o.recurKey!, s, ctx.lookup);
+      // An instance the rule already generates needs no RDATE (some readers would show it twice).
+      if (!generates(componentOf(master), s, o.recurKey!)) addInstance(componentOf(master), 'rdate', o.recurKey!, s, ctx.lookup);
       if (o.decidedBy.method === 'ADD' && !addedInstanceDiffers(ICAL.Component.fromString(o.decidedBy.text), componentOf(master))) o.rdateOnly = true;
     }
   }

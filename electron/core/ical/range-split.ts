@@ -132,27 +132,32 @@ function rehome(o: MergedComponent, to: Placed): MergedComponent {
   return { ...o, uid: to.series.uid, recurKey: key, comp, text: undefined, ridForm: shape.form, recurrenceId: String(comp.getFirstPropertyValue('recurrence-id')) };
 }
 
-/** The instance a kept range cancellation starts at, as a cancelled occurrence of the series before it. */
-function cancelledInstance(seg: Segment, to: Placed, original: ICAL.Component): MergedComponent {
+/**
+ * The instance a kept range cancellation starts at, as a cancelled occurrence of the series before
+ * it. Its times are that series' (the start follows from the RECURRENCE-ID, see series-finish.ts):
+ * the series may have moved its instances.
+ */
+function cancelledInstance(seg: Segment, to: Placed): MergedComponent {
   const e = seg.event.entry;
   const comp = ICAL.Component.fromString(e.text);
   const key = to.shift(seg.event.key);
   const shape = to.series.shape!;
   comp.updatePropertyWithValue('uid', to.series.uid);
   comp.updatePropertyWithValue('status', 'CANCELLED');
+  for (const name of ['dtstart', 'dtend', 'duration']) comp.removeAllProperties(name);
   setInstance(comp, 'recurrence-id', key, shape);
-  const summary = original.getFirstProperty('summary');
+  const summary = to.series.master && componentOf(to.series.master).getFirstProperty('summary');
   if (summary && !comp.hasProperty('summary')) comp.addProperty(ICAL.Property.fromString(summary.toICALString()));
   return { uid: to.series.uid, kind: e.kind, recurKey: key, decidedBy: e, cancelled: true, comp, tzids: e.tzids, ridForm: shape.form, recurrenceId: String(comp.getFirstPropertyValue('recurrence-id')) };
 }
 
 /**
- * Applies the range revisions, oldest first: each replaces what follows its instance. The master
- * keeps the instances before the first range. A range REQUEST becomes its own series from its instance
- * on (RFC 5545: instances that have their own override "are not impacted" and move along with it);
- * a range CANCEL leaves nothing from its instance on (with --cancelled keep that instance stays, as a
- * cancelled occurrence). Overrides older than a CANCEL range, or of the very instance a REQUEST
- * range replaces, go; newer ones stay.
+ * Applies the range revisions, oldest first. The master keeps the instances before the first range.
+ * A range CANCEL leaves nothing from its instance on (with --cancelled keep that instance stays, as
+ * a cancelled occurrence). A range REQUEST makes the instances from its own up to the next range a
+ * series of their own, with its content and the time shift it states; a later range and overrides
+ * of single instances stay as they are and move along (RFC 5545 §3.8.4.4: other components "are not
+ * impacted"). Overrides older than a CANCEL range, or of the very instance a REQUEST range replaces, go.
  */
 export function splitRanges(input: SplitInput, outcome: GroupOutcome): Series[] {
   const { uid, master, shape, policy, lookup } = input;
@@ -162,20 +167,28 @@ export function splitRanges(input: SplitInput, outcome: GroupOutcome): Series[] 
     const at = keyValue(event.key);
     if (!Number.isFinite(at)) continue;
     const containing = segs.filter((s) => s.at < at).pop();
-    // Cancelling from an instance on within a range already cancelled changes nothing.
-    if (event.cancel && containing?.event.cancel) continue;
-    segs = segs.filter((s) => s.at < at);
+    // Within a range already cancelled there is nothing left to cancel or to change.
+    if (containing?.event.cancel) continue;
+    if (event.cancel) segs = segs.filter((s) => s.at < at);
+    // A change from an instance on leaves later ranges alone (RFC 5545: other components "are not impacted").
+    else segs = segs.filter((s) => s.at !== at);
     segs.push({ at, event });
+    segs.sort((a, b) => a.at - b.at);
   }
   const original = ICAL.Component.fromString(componentOf(master).toString());
   const head: Series = { uid, master, shape, overrides: [] };
   const first = segs[0];
-  if (first && !cutSeries(componentOf(master), shape, first.at, first.event.cancel && keep, lookup)) {
-    // The range starts at or before the first instance: nothing of the series is left before it.
+  // A range from the first instance on (or earlier) leaves nothing of the series before it.
+  if (first && (keyValue(shape.startKey) >= first.at || !cutSeries(componentOf(master), shape, first.at, first.event.cancel && keep, lookup))) {
     if (first.event.cancel) {
+      const before = master.decidedBy;
       master.cancelled = true;
       master.decidedBy = first.event.entry;
-      if (keep) componentOf(master).updatePropertyWithValue('status', 'CANCELLED');
+      if (keep) {
+        const comp = componentOf(master);
+        comp.updatePropertyWithValue('status', 'CANCELLED');
+        if (first.event.entry.rank.sequence > before.rank.sequence) comp.updatePropertyWithValue('sequence', first.event.entry.rank.sequence);
+      }
     } else head.master = undefined;
   }
   const out: Series[] = [head];
@@ -185,7 +198,7 @@ export function splitRanges(input: SplitInput, outcome: GroupOutcome): Series[] 
     const warn = (message: string) => outcome.warnings.push({ entry: seg.event.entry, message: `${seg.event.entry.kind.toUpperCase()} ${uid}: RANGE=THISANDFUTURE: ${message}` });
     if (seg.event.cancel) {
       outcome.cancels.push(seg.event.entry.folder);
-      if (keep && prev) prev.series.overrides.push(cancelledInstance(seg, prev, original));
+      if (keep && prev) prev.series.overrides.push(cancelledInstance(seg, prev));
       prev = undefined;
     } else {
       prev = buildTail(uid, seg, segs[i + 1], original, shape, policy, lookup, warn);

@@ -104,3 +104,16 @@ export function cutSeries(comp: ICAL.Component, shape: Shape, limit: number, inc
   return true;
 }
 
+/** One of the series' RRULEs generates this instance (bounded by MAX_RULE_STEPS; beyond, assumed not). */
+export function generates(comp: ICAL.Component, shape: Shape, key: string): boolean {
+  const at = keyValue(key);
+  if (!Number.isFinite(at)) return false;
+  if (keyValue(shape.startKey) === at) return true;
+  return comp.getAllProperties('rrule').some((prop) => {
+    const recur = prop.getFirstValue();
+    if (!(recur instanceof ICAL.Recur)) return false;
+    const upTo = countBefore(recur, shape, at, true);
+    const before = countBefore(recur, shape, at, false);
+    return upTo !== undefined && before !== undefined && upTo > before;
+  });
+}

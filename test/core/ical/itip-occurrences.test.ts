@@ -28,6 +28,14 @@ const EXPECTED: Record<string, { live: string[]; cancelled?: string[] }> = {
       '2026-01-06T21:00Z Conference call', '2026-02-06T21:00Z Conference call', '2026-03-06T21:00Z Conference call', '2026-04-06T21:00Z Conference call',
     ],
   },
+  'itip-range-edges': {
+    live: [
+      '2026-01-05T10:00Z Daily', '2026-01-06T10:00Z Daily', '2026-01-07T14:00Z Daily (afternoons)', '2026-01-08T14:00Z Daily (afternoons)',
+      '2026-03-02T09:00Z Monday', '2026-03-09T09:00Z Monday', '2026-03-17T08:00Z Tuesday', '2026-03-24T08:00Z Tuesday', '2026-03-31T07:00Z Tuesday',
+      '2026-04-07T07:00Z Tuesday', '2026-04-14T07:00Z Tuesday', '2026-04-21T07:00Z Tuesday',
+    ],
+    cancelled: ['2026-01-05T10:00Z Single', '2026-01-09T14:00Z Daily'],
+  },
   'itip-override-restores': { live: ['2026-01-05T10:00Z Daily', '2026-01-06T10:00Z Daily (you are now invited)'] },
   'itip-add': {
     live: ['2026-01-05T10:00Z Review', '2026-01-12T10:00Z Review', '2026-01-15T10:00Z Review', '2026-01-05T12:00Z Planning', '2026-01-12T12:00Z Planning', '2026-01-22T14:00Z Planning (long one)'],
@@ -40,6 +48,7 @@ const EXPECTED: Record<string, { live: string[]; cancelled?: string[] }> = {
       '2026-03-02T09:00Z Berlin weekly', '2026-03-09T11:00Z Berlin weekly (moved)', '2026-03-23T09:00Z Berlin weekly', '2026-03-30T08:00Z Berlin weekly', '2026-04-06T08:00Z Berlin weekly',
       '2026-03-02 All-day', '2026-03-03 All-day (changed)', '2026-03-04 All-day', '2026-03-05 All-day',
       '2026-03-02T08:00Z Timed', '2026-03-03T12:00Z Timed (moved)', '2026-03-04T08:00Z Timed', '2026-03-05T08:00Z Timed',
+      '2026-03-02T17:00Z Evening', '2026-03-03T19:00Z Evening (later)', '2026-03-04T17:00Z Evening',
     ],
     cancelled: ['2026-03-16T09:00Z Berlin weekly'],
   },
