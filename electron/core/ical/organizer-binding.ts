@@ -25,9 +25,10 @@ function oldest(list: ItipMessage[]): ItipMessage | undefined {
  * Splits one UID's messages (oldest first) into those that may change the event and those that may not.
  *
  * "Established": the oldest message (by SEQUENCE, then DTSTAMP, then message date: the order of the
- * mails in the folders does not matter) that names an organizer and speaks for it; if no message
- * speaks for the organizer it names (all forwarded, say), the oldest that names one. Without any
- * ORGANIZER (published calendars) nothing is bound and every message counts.
+ * mails in the folders does not matter) that names an organizer and speaks for it, one from a
+ * trusted sender first; if no message speaks for the organizer it names (all forwarded, say), the
+ * oldest that names one. Without any ORGANIZER (published calendars) nothing is bound and every
+ * message counts.
  *
  * After that, a message may change the event when it names the bound organizer (or none) and was sent
  * by that organizer, the SENT-BY or the sender of the establishing message, a trusted sender, or
@@ -36,7 +37,9 @@ function oldest(list: ItipMessage[]): ItipMessage | undefined {
  */
 export function bindOrganizer(messages: ItipMessage[], trusted: Trusted): { accepted: ItipMessage[]; rejected: Rejection[] } {
   const named = messages.filter((m) => m.organizer);
-  const established = oldest(named.filter((m) => credible(m, trusted))) ?? oldest(named);
+  const speaking = named.filter((m) => credible(m, trusted));
+  // A trusted sender's word counts first: an outsider cannot take an event over by backdating.
+  const established = oldest(speaking.filter((m) => m.sender && trusted(m.sender))) ?? oldest(speaking) ?? oldest(named);
   if (!established) return { accepted: messages, rejected: [] };
   let bound = established.organizer!;
   let allowed = new Set([bound, established.sentBy, established.sender].filter((a): a is string => !!a));

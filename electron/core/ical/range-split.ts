@@ -197,7 +197,8 @@ export function splitRanges(input: SplitInput, outcome: GroupOutcome): Series[] 
   segs.forEach((seg, i) => {
     const warn = (message: string) => outcome.warnings.push({ entry: seg.event.entry, message: `${seg.event.entry.kind.toUpperCase()} ${uid}: RANGE=THISANDFUTURE: ${message}` });
     if (seg.event.cancel) {
-      outcome.cancels.push(seg.event.entry.folder);
+      // A cancel of the whole series is counted once, as the master's.
+      if (i > 0 || head.master?.decidedBy !== seg.event.entry) outcome.cancels.push(seg.event.entry.folder);
       if (keep && prev) prev.series.overrides.push(cancelledInstance(seg, prev));
       prev = undefined;
     } else {
