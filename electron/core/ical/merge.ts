@@ -9,7 +9,7 @@ import { componentOf, type MergedComponent } from './merged-component.ts';
 import { currentEntries, isCancelled, messagesOf } from './itip-messages.ts';
 import { bindOrganizer, type Trusted } from './organizer-binding.ts';
 import { propKeyInShape, shapeOf, type Shape } from './instance-forms.ts';
-import { addInstance, generates } from './series-edit.ts';
+import { addInstance, generates, resetRuleBudget } from './series-edit.ts';
 import { addedInstanceDiffers } from './method-add.ts';
 import { splitRanges, type RangeEvent } from './range-split.ts';
 import { finishSeries, type Series } from './series-finish.ts';
@@ -124,8 +124,25 @@ function countUpdates(entries: Entry[], outcome: GroupOutcome): void {
   }
 }
 
-/** Merges one UID's entries (see the module comment and README "Merging" for the rules). */
+/**
+ * Merges one UID's entries (see the module comment and README "Merging" for the rules). A series
+ * whose rule ical.js cannot walk (a hostile or broken RRULE) must not abort the run: it is merged
+ * again revision by revision, without the rules that need the rule's instances, and reported.
+ */
 export function mergeGroup(uid: string, entries: Entry[], ctx: MergeContext): GroupOutcome {
+  resetRuleBudget();
+  try {
+    return mergeWithRules(uid, entries, ctx, false);
+  } catch (err) {
+    const outcome = mergeWithRules(uid, entries, ctx, true);
+    const e = entries.find((x) => x.recurKey === null) ?? entries[0];
+    outcome.warnings.push({ entry: e, message: `${e.kind.toUpperCase()} ${uid}: its recurrence could not be worked out (${err instanceof Error ? err.message : String(err)}), so ranges, additions and instance forms were not applied; merged revision by revision` });
+    return outcome;
+  }
+}
+
+/** `plain`: no rule that needs the series' instances (ranges, ADD, instance forms), for a series ical.js cannot walk. */
+function mergeWithRules(uid: string, entries: Entry[], ctx: MergeContext, plain: boolean): GroupOutcome {
   const outcome: GroupOutcome = { components: [], updates: [], cancels: [], rejected: [], warnings: [] };
   const label = (e: Entry) => `${e.kind.toUpperCase()} ${uid}`;
   const { accepted, rejected } = bindOrganizer(messagesOf(entries), ctx.trusted);
@@ -150,7 +167,7 @@ export function mergeGroup(uid: string, entries: Entry[], ctx: MergeContext): Gr
     const raw = e.method === 'ADD' ? e.itip.addKey ?? null : e.recurKey;
     const form = e.method === 'ADD' ? e.itip.startForm : e.itip.ridForm;
     const mForm = masterWinner?.itip.startForm;
-    if (raw === null || !form || !mForm || sameKind(form, mForm)) return raw;
+    if (plain || raw === null || !form || !mForm || sameKind(form, mForm)) return raw;
     const s = masterShape();
     const prop = s && ICAL.Component.fromString(e.text).getFirstProperty(e.method === 'ADD' ? 'dtstart' : 'recurrence-id');
     return (s && prop && propKeyInShape(prop, s, ctx.lookup)) || raw;
@@ -161,10 +178,10 @@ export function mergeGroup(uid: string, entries: Entry[], ctx: MergeContext): Gr
   const addedKeys = new Set<string>();
   for (const e of live) {
     if (e.method === 'ADD') {
-      const k = masterLive ? keyFor(e) : null;
+      const k = masterLive && !plain ? keyFor(e) : null;
       if (k === null || !isTimeKey(k)) {
         const why = !masterWinner ? 'no invitation in these folders establishes this UID, so there is no series to add to (a calendar would ask the organizer for a REFRESH, RFC 5546 §3.2.4)'
-          : !masterLive ? 'the series it adds to is cancelled' : 'it has no DTSTART, so it names no instance';
+          : !masterLive ? 'the series it adds to is cancelled' : plain ? 'the series\' recurrence could not be worked out' : 'it has no DTSTART, so it names no instance';
         outcome.rejected.push({ entry: e, reason: `${label(e)}: this METHOD:ADD was not applied: ${why}` });
         continue;
       }
@@ -173,7 +190,7 @@ export function mergeGroup(uid: string, entries: Entry[], ctx: MergeContext): Gr
       continue;
     }
     const k = e.recurKey === null ? '' : keyFor(e)!;
-    if (k && isTimeKey(k) && e.itip.range && masterLive && masterShape()) {
+    if (!plain && k && isTimeKey(k) && e.itip.range && masterLive && masterShape()) {
       ranges.push({ entry: e, key: k, cancel: isCancelled(e) });
       continue;
     }
@@ -197,7 +214,7 @@ export function mergeGroup(uid: string, entries: Entry[], ctx: MergeContext): Gr
   // Instance order, not arrival order: what the merge writes must not depend on how the mails sit in the folder.
   overrides.sort((a, b) => (a.recurKey! < b.recurKey! ? -1 : a.recurKey! > b.recurKey! ? 1 : 0));
   // The master is parsed only when there is an instance to write into it or for it.
-  const s = masterLive && master && (overrides.length || ranges.length) ? masterShape() : undefined;
+  const s = !plain && masterLive && master && (overrides.length || ranges.length) ? masterShape() : undefined;
   if (master && s) {
     // Added instances join the recurrence set before any cut or split, so that those go with them.
     for (const o of overrides) {

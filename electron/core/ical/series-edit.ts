@@ -11,6 +11,21 @@ import type { ZoneLookup } from './revision.ts';
  * would take hours. 10,000 steps (~0.25 s) cover a daily rule for 27 years; beyond, a cut uses UNTIL.
  */
 export const MAX_RULE_STEPS = 10_000;
+/** Why: one UID's mails can ask for many walks (a cut per range, a check per ADD); ~1 s per UID at most. */
+export const MAX_RULE_STEPS_PER_UID = 40_000;
+
+// The steps left for the UID being merged. Module state, but the merge of one UID is synchronous and
+// starts with resetRuleBudget(), so the result depends on that UID's mails alone.
+let budget = MAX_RULE_STEPS_PER_UID;
+
+export function resetRuleBudget(): void {
+  budget = MAX_RULE_STEPS_PER_UID;
+}
+
+/** Steps one walk may take now. */
+function stepsAllowed(): number {
+  return Math.min(MAX_RULE_STEPS, budget);
+}
 
 /** The keys of every value of the component's `name` properties (EXDATE, RDATE), in the series' terms. */
 export function instanceKeys(comp: ICAL.Component, name: string, shape: Shape, lookup: ZoneLookup): Set<string> {
@@ -50,10 +65,12 @@ function occurrenceValue(t: ICAL.Time, shape: Shape): number {
   return t.toUnixTime();
 }
 
-/** How many instances the rule generates before `limit` (at or before it when inclusive); undefined past MAX_RULE_STEPS. */
+/** How many instances the rule generates before `limit` (at or before it when inclusive); undefined past the steps allowed. */
 export function countBefore(recur: ICAL.Recur, shape: Shape, limit: number, inclusive: boolean): number | undefined {
   const iter = recur.iterator(shape.start.clone());
-  for (let n = 0; n < MAX_RULE_STEPS; n++) {
+  const steps = stepsAllowed();
+  for (let n = 0; n < steps; n++) {
+    budget -= 1;
     const t = iter.next();
     if (!t) return n;
     const v = occurrenceValue(t, shape);
@@ -105,7 +122,7 @@ export function cutSeries(comp: ICAL.Component, shape: Shape, limit: number, inc
   return true;
 }
 
-/** One of the series' RRULEs generates this instance (bounded by MAX_RULE_STEPS; beyond, assumed not). */
+/** One of the series' RRULEs generates this instance (within the steps allowed; beyond, assumed not). */
 export function generates(comp: ICAL.Component, shape: Shape, key: string): boolean {
   const at = keyValue(key);
   if (!Number.isFinite(at)) return false;
@@ -114,7 +131,9 @@ export function generates(comp: ICAL.Component, shape: Shape, key: string): bool
     const recur = prop.getFirstValue();
     if (!(recur instanceof ICAL.Recur)) return false;
     const iter = recur.iterator(shape.start.clone());
-    for (let n = 0; n < MAX_RULE_STEPS; n++) {
+    const steps = stepsAllowed();
+    for (let n = 0; n < steps; n++) {
+      budget -= 1;
       const t = iter.next();
       if (!t) return false;
       const v = occurrenceValue(t, shape);

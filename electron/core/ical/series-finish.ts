@@ -51,6 +51,14 @@ function ensureStart(o: MergedComponent, master: MergedComponent | undefined): v
   if (length && length.toSeconds() > 0 && value instanceof ICAL.Time && !value.isDate) comp.addPropertyWithValue('duration', length);
 }
 
+function copyExdate(master: MergedComponent, o: MergedComponent): void {
+  const rid = readOf(o).getFirstProperty('recurrence-id');
+  if (!rid) return;
+  const text = rid.toICALString().replace(/^RECURRENCE-ID/i, 'EXDATE').replace(/;RANGE=[^;:]*/i, '');
+  const comp = componentOf(master);
+  if (!comp.getAllProperties('exdate').some((p) => p.toICALString() === text)) comp.addProperty(ICAL.Property.fromString(text));
+}
+
 // A plain function, not a closure per UID: thousands of UIDs merge in one build.
 function emit(outcome: GroupOutcome, m: MergedComponent, ctx: MergeContext): void {
   if (m.cancelled) {
@@ -77,6 +85,9 @@ export function finishSeries(s: Series, ctx: MergeContext, outcome: GroupOutcome
     // instance that is cancelled simply never got its RDATE).
     for (const o of overrides) if (o.cancelled && !keep && !o.added) addInstance(componentOf(master), 'exdate', o.recurKey!, shape, ctx.lookup);
     for (const o of written) if (o.ridForm !== shape.form) writeRecurrenceId(o, shape);
+  } else if (master && !master.cancelled && !keep) {
+    // No DTSTART to write instances in the master's terms: the EXDATE repeats the RECURRENCE-ID as sent.
+    for (const o of overrides) if (o.cancelled && !o.added) copyExdate(master, o);
   }
   if (keep) for (const o of written) if (o.cancelled) ensureStart(o, master && shape && !master.cancelled ? master : undefined);
   if (master) emit(outcome, master, ctx);
