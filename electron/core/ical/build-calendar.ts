@@ -270,7 +270,10 @@ function finishGroup(uid: string, entries: Entry[], opts: BuildOptions, ctx: Mer
   const kept: MergedComponent[] = [];
   const dropped: MergedComponent[] = [];
   const skipped: SkippedItem[] = outcome.rejected.map(({ entry, reason }) => ({ ...sourceOf(entry), reason }));
-  const warnings: Warning[] = outcome.warnings.map(({ entry, message }) => ({ ...sourceOf(entry), message }));
+  const warnings: Warning[] = outcome.warnings.map(({ entry, message }) => {
+    const { folder, uid: msgUid, subject, section } = sourceOf(entry);
+    return { folder, uid: msgUid, subject, section, message };
+  });
   const filter = opts.eventFilter && !opts.eventFilter.isEmpty ? opts.eventFilter : undefined;
   if (!filter) kept.push(...outcome.components);
   else {
