@@ -72,6 +72,12 @@ function newest(entries: Entry[]): Entry {
 
 const isTimeKey = (k: string) => /^[TDF]:/.test(k);
 
+function push(map: Map<string, Entry[]>, key: string, e: Entry): void {
+  const list = map.get(key);
+  if (list) list.push(e);
+  else map.set(key, [e]);
+}
+
 function versionsCount(revs: Entry[]): number {
   return new Set(revs.map((e) => `${e.rank.sequence}|${e.rank.dtstamp}`)).size;
 }
@@ -113,7 +119,9 @@ function countUpdates(entries: Entry[], outcome: GroupOutcome): void {
   for (const e of entries) {
     if (e.method === 'ADD') continue;
     const k = e.recurKey ?? '';
-    byKey.set(k, [...(byKey.get(k) ?? []), e]);
+    const list = byKey.get(k);
+    if (list) list.push(e);
+    else byKey.set(k, [e]);
   }
   for (const list of byKey.values()) {
     const revs = list.filter((e) => e.method !== 'CANCEL');
@@ -186,7 +194,7 @@ function mergeWithRules(uid: string, entries: Entry[], ctx: MergeContext, plain:
         continue;
       }
       addedKeys.add(k);
-      keys.set(k, [...(keys.get(k) ?? []), e]);
+      push(keys, k, e);
       continue;
     }
     const k = e.recurKey === null ? '' : keyFor(e)!;
@@ -194,7 +202,7 @@ function mergeWithRules(uid: string, entries: Entry[], ctx: MergeContext, plain:
       ranges.push({ entry: e, key: k, cancel: isCancelled(e) });
       continue;
     }
-    keys.set(k, [...(keys.get(k) ?? []), e]);
+    push(keys, k, e);
   }
 
   const seriesCancel = masterWinner && isCancelled(masterWinner) ? masterWinner : undefined;
