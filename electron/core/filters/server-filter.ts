@@ -69,11 +69,17 @@ export function buildServerFilter(spec: ServerFilterSpec): ServerFilter {
   if (froms.length === 1 && !search.from) search.from = froms[0].from;
   else if (froms.length === 1) search.or = [froms[0], froms[0]];
   else if (froms.length > 1) search.or = froms;
-  const senderAllowed = (address: string | undefined): boolean => {
-    if (!allow.length) return true;
-    const addr = (address ?? '').trim().toLowerCase();
-    const domain = addr.split('@')[1] ?? '';
-    return allow.some((a) => (a.includes('@') && !a.startsWith('@') ? a === addr : domain === a.replace(/^@/, '') || domain.endsWith(`.${a.replace(/^@/, '')}`)));
-  };
+  const senderAllowed = (address: string | undefined): boolean => !allow.length || senderMatches(allow, address);
   return { search, senderAllowed, allowList: allow, isEmpty: Object.keys(search).length === 0 };
+}
+
+/**
+ * True when the address is one of the allow-list's addresses or lies in one of its domains (or a
+ * subdomain). The list is lower case as buildServerFilter normalises it; an empty list matches nothing.
+ */
+export function senderMatches(allow: readonly string[], address: string | undefined): boolean {
+  const addr = (address ?? '').trim().toLowerCase();
+  if (!addr) return false;
+  const domain = addr.split('@')[1] ?? '';
+  return allow.some((a) => (a.includes('@') && !a.startsWith('@') ? a === addr : domain === a.replace(/^@/, '') || domain.endsWith(`.${a.replace(/^@/, '')}`)));
 }

@@ -2,8 +2,9 @@
 // time zones, merge by iTIP rules, serialize. A bad part is skipped and reported, never fatal.
 import ICAL from 'ical.js';
 import type { CalendarPart, SkippedItem, SourceRef, Warning } from '../model.ts';
-import { componentFacts, COUNTED_ONLY, preparedOf, referencedTzids, type PreparedComp } from './prepare.ts';
-import { groupByUid, mergeGroup, type CancelledPolicy, type Entry, type GroupOutcome, type MergedComponent } from './merge.ts';
+import { componentFacts, COUNTED_ONLY, preparedOf, referencedTzids, type ComponentFacts, type PreparedComp } from './prepare.ts';
+import { groupByUid, mergeGroup, type CancelledPolicy, type Entry, type GroupOutcome, type MergeContext, type MergedComponent } from './merge.ts';
+import { senderMatches } from '../filters/server-filter.ts';
 import { TimezoneCollector, componentText, rewriteTzids } from './timezones.ts';
 import { serializeCalendar } from './serialize.ts';
 import type { EventFilter } from '../filters/event-filter.ts';
@@ -15,6 +16,11 @@ export interface BuildOptions {
   cancelled: CancelledPolicy;
   /** Event-side filters (date window, --match/--exclude), applied per UID after the merge. */
   eventFilter?: EventFilter;
+  /**
+   * Senders (addresses or domains, lower case, as the allow-list) trusted to change any event on its
+   * organizer's behalf; anyone else's revision must come from the event's organizer.
+   */
+  trustedSenders?: readonly string[];
 }
 
 export interface FolderMergeStats {
@@ -75,7 +81,9 @@ interface GroupResult {
   outcome: GroupOutcome;
   kept: Finished[];
   dropped: MergedComponent[];
-  /** What the event filter could not evaluate (the events are kept). */
+  /** Revisions the merge did not apply (organizer binding, ADD without a series). */
+  skipped: SkippedItem[];
+  /** Applied with a caveat, or what the event filter could not evaluate (the events are kept). */
   warnings: Warning[];
 }
 
@@ -141,10 +149,6 @@ export function buildCalendar(parts: Iterable<CalendarPart>, folderOrder: string
         stats.notIncluded += 1;
         continue;
       }
-      if (c.method === 'ADD') {
-        skipped.push({ ...where(part), reason: `METHOD:ADD (adding instances to a series) is not supported; ${c.kind.toUpperCase()} not applied` });
-        continue;
-      }
       if (COUNTED_ONLY.has(c.method)) {
         stats.attendeeTraffic += 1;
         continue;
@@ -157,7 +161,8 @@ export function buildCalendar(parts: Iterable<CalendarPart>, folderOrder: string
   }
   for (const p of tz.problems) warnings.push({ folder: p.source, message: `time zone: ${p.reason}` });
 
-  const key = JSON.stringify([folderNames, [...opts.include].sort(), opts.cancelled, opts.eventFilter?.signature ?? null]);
+  const trusted = [...(opts.trustedSenders ?? [])].sort();
+  const key = JSON.stringify([folderNames, [...opts.include].sort(), opts.cancelled, opts.eventFilter?.signature ?? null, trusted]);
   const prev = memo?.key === key ? memo : undefined;
   const next = { parts: new Map<CalendarPart, { zoneKey: string; entries: Entry[] }>(), groups: new Map<string, GroupResult>() };
 
@@ -166,7 +171,7 @@ export function buildCalendar(parts: Iterable<CalendarPart>, folderOrder: string
   tz.registerAll();
   const entries: Entry[] = [];
   const counts = { partsReused: 0, partsDerived: 0, uidsReused: 0, uidsMerged: 0 };
-  for (const p of pending) {
+  for (const [msg, p] of pending.entries()) {
     const zoneKey = memo ? zoneKeyOf(p.refs, p.map, tz) : '';
     const kept = next.parts.has(p.part) ? undefined : prev?.parts.get(p.part);
     const reuse = kept !== undefined && kept.zoneKey === zoneKey;
@@ -176,15 +181,17 @@ export function buildCalendar(parts: Iterable<CalendarPart>, folderOrder: string
     for (const e of derived) {
       // Only the relative order of a UID's entries matters, and unchanged parts keep theirs.
       e.rank.order = entries.length;
+      e.msg = msg;
       e.folder = p.folder;
       entries.push(e);
     }
   }
 
+  const ctx: MergeContext = { policy: opts.cancelled, trusted: (a) => senderMatches(trusted, a), lookup: tz.lookup };
   for (const [uid, list] of groupByUid(entries)) {
     const before = prev?.groups.get(uid);
     const same = before && before.entries.length === list.length && before.entries.every((e, i) => e === list[i]);
-    next.groups.set(uid, same ? before : finishGroup(uid, list, opts));
+    next.groups.set(uid, same ? before : finishGroup(uid, list, opts, ctx));
     counts[same ? 'uidsReused' : 'uidsMerged'] += 1;
   }
   if (memo) Object.assign(memo, { key, lastBuild: counts }, next);
@@ -194,6 +201,7 @@ export function buildCalendar(parts: Iterable<CalendarPart>, folderOrder: string
     for (const [folder, n] of g.outcome.updates) folders.get(folderNames[folder])!.updatesApplied += n;
     for (const folder of g.outcome.cancels) folders.get(folderNames[folder])!.cancellationsApplied += 1;
     for (const m of g.dropped) folders.get(folderNames[m.decidedBy.folder])!.filteredOut += 1;
+    skipped.push(...g.skipped);
     warnings.push(...g.warnings);
     for (const f of g.kept) {
       folders.get(folderNames[f.m.decidedBy.folder])!.eventsOut += 1;
@@ -228,13 +236,13 @@ function zoneKeyOf(refs: Set<string>, map: Map<string, string>, tz: TimezoneColl
 function entryOf(c: PreparedComp, map: Map<string, string>, part: CalendarPart, tz: TimezoneCollector): Entry {
   const date = part.source.date ? Date.parse(part.source.date) : Number.NaN;
   const same = c.tzids.every((t) => map.get(t) === t) && Object.entries(c.zones).every(([t, sig]) => (tz.sigOf(t) ?? null) === sig);
-  let facts: Pick<PreparedComp, 'uid' | 'recurKey' | 'recurrenceId' | 'sequence' | 'dtstamp' | 'status'> = c;
+  let facts: ComponentFacts = c;
   let text = c.text!;
   let tzids = c.tzids;
   if (!same) {
     const comp = ICAL.Component.fromString(text);
     rewriteTzids(comp, map);
-    facts = componentFacts(comp, tz.lookup);
+    facts = componentFacts(comp, tz.lookup, c.method);
     text = componentText(comp);
     tzids = [...referencedTzids(comp, new Set())].sort();
   }
@@ -248,26 +256,37 @@ function entryOf(c: PreparedComp, map: Map<string, string>, part: CalendarPart, 
     status: facts.status,
     method: c.method,
     rank: { sequence: facts.sequence, dtstamp: facts.dtstamp ?? -Infinity, messageDate: Number.isFinite(date) ? date : -Infinity, order: 0 },
+    itip: itipOf(facts),
+    msg: 0,
     folder: 0,
     source: part.source,
+    section: part.section,
   };
 }
 
-/** Merges one UID and applies the event filter to it as a whole, so an override never survives without its series. */
-function finishGroup(uid: string, entries: Entry[], opts: BuildOptions): GroupResult {
-  const outcome = mergeGroup(uid, entries, opts.cancelled);
+/** Merges one UID and applies the event filter to each of its series as a whole, so an override never survives without its series. */
+function finishGroup(uid: string, entries: Entry[], opts: BuildOptions, ctx: MergeContext): GroupResult {
+  const outcome = mergeGroup(uid, entries, ctx);
   const kept: MergedComponent[] = [];
   const dropped: MergedComponent[] = [];
-  const warnings: Warning[] = [];
+  const skipped: SkippedItem[] = outcome.rejected.map(({ entry, reason }) => ({ ...sourceOf(entry), reason }));
+  const warnings: Warning[] = outcome.warnings.map(({ entry, message }) => {
+    const { folder, uid: msgUid, subject, section } = sourceOf(entry);
+    return { folder, uid: msgUid, subject, section, message };
+  });
   const filter = opts.eventFilter && !opts.eventFilter.isEmpty ? opts.eventFilter : undefined;
   if (!filter) kept.push(...outcome.components);
   else {
-    const byKind = new Map<string, MergedComponent[]>();
-    for (const m of outcome.components) byKind.set(m.kind, [...(byKind.get(m.kind) ?? []), m]);
-    for (const g of byKind.values()) {
+    // A series split off by a range change has its own UID: it is filtered as the series it is.
+    const bySeries = new Map<string, MergedComponent[]>();
+    for (const m of outcome.components) {
+      const k = `${m.kind}\0${m.uid}`;
+      bySeries.set(k, [...(bySeries.get(k) ?? []), m]);
+    }
+    for (const g of bySeries.values()) {
       const master = g.find((m) => m.recurKey === null) ?? g[0];
       const s = master.decidedBy.source;
-      const problem = (reason: string) => warnings.push({ folder: s?.folder ?? '', uid: s?.uid, subject: s?.subject, message: `${master.kind.toUpperCase()} ${uid}: ${reason}` });
+      const problem = (reason: string) => warnings.push({ folder: s?.folder ?? '', uid: s?.uid, subject: s?.subject, message: `${master.kind.toUpperCase()} ${master.uid}: ${reason}` });
       (filter.keep(parsed(master), g.map(parsed), problem) ? kept : dropped).push(...g);
     }
   }
@@ -277,7 +296,25 @@ function finishGroup(uid: string, entries: Entry[], opts: BuildOptions): GroupRe
     text: m.comp ? componentText(m.comp) : m.text!,
     tzids: m.comp ? referencedTzids(m.comp, new Set()) : m.tzids,
   }));
-  return { entries, outcome, kept: finished, dropped, warnings };
+  return { entries, outcome, kept: finished, dropped, skipped, warnings };
+}
+
+/** Where an entry came from, as reports name it. */
+function sourceOf(e: Entry): Omit<SkippedItem, 'reason'> {
+  const s = e.source;
+  return { folder: s?.folder ?? '', uid: s?.uid, file: s?.file, subject: s?.subject, section: e.section };
+}
+
+/** The scheduling facts of an entry, without the keys a component does not have (the memo compares entries). */
+function itipOf(f: ComponentFacts): Entry['itip'] {
+  const out: Entry['itip'] = {};
+  if (f.organizer) out.organizer = f.organizer;
+  if (f.sentBy) out.sentBy = f.sentBy;
+  if (f.range) out.range = true;
+  if (f.startForm) out.startForm = f.startForm;
+  if (f.ridForm) out.ridForm = f.ridForm;
+  if (f.addKey) out.addKey = f.addKey;
+  return out;
 }
 
 function cmp(a: string, b: string): number {

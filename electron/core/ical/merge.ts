@@ -1,10 +1,21 @@
-// iTIP merge (RFC 5545/5546): keeps the newest revision of every (UID, RECURRENCE-ID), applies
-// cancellations, ignores attendee traffic. Never invents data beyond STATUS/EXDATE for cancels.
+// iTIP merge (RFC 5545/5546) of one UID: binds it to its organizer, drops out-of-date messages, keeps
+// the newest revision of every instance, applies cancellations, additions and range changes, ignores
+// attendee traffic. Never invents data beyond STATUS, EXDATE, RDATE and the cuts and splits they need.
 import ICAL from 'ical.js';
 import type { SourceRef } from '../model.ts';
-import { compareRank, type Rank } from './revision.ts';
+import { compareRank, type Rank, type ZoneLookup } from './revision.ts';
+import type { ItipFacts } from './itip-facts.ts';
+import { componentOf, type MergedComponent } from './merged-component.ts';
+import { currentEntries, isCancelled, messagesOf } from './itip-messages.ts';
+import { bindOrganizer, type Trusted } from './organizer-binding.ts';
+import { propKeyInShape, shapeOf, type Shape } from './instance-forms.ts';
+import { addInstance, generates, resetRuleBudget } from './series-edit.ts';
+import { addedInstanceDiffers } from './method-add.ts';
+import { splitRanges, type RangeEvent } from './range-split.ts';
+import { finishSeries, type Series } from './series-finish.ts';
 
 export type CancelledPolicy = 'remove' | 'keep';
+export { componentOf, type MergedComponent };
 
 export interface Entry {
   /** The component as output text; parsed only when the merge has to change it. */
@@ -20,43 +31,37 @@ export interface Entry {
   status: string;
   method: string;
   rank: Rank;
+  /** Organizer, range, value forms (see itip-facts.ts). */
+  itip: ItipFacts;
+  /** The calendar part it came from, numbered per build: the entries of one iTIP message share it. */
+  msg: number;
   /** Index of the folder the entry came from, for per-folder statistics. */
   folder: number;
   /** The message it came from (shown in the app's preview). */
   source?: SourceRef;
+  /** Its MIME section, for reports. */
+  section?: string;
 }
 
 /** What merging one UID's entries gave: its components (cancelled ones included) and its statistics. */
 export interface GroupOutcome {
-  /** Master first, then overrides in the order their RECURRENCE-IDs first appeared; policy applied. */
+  /** Per series: master first, then overrides in instance order; policy applied. */
   components: MergedComponent[];
   /** [folder index, updates applied] */
   updates: Array<[number, number]>;
   /** Folder index of each cancellation applied. */
   cancels: number[];
+  /** Revisions not applied, each with the entry that names its message and a reason. */
+  rejected: Array<{ entry: Entry; reason: string }>;
+  /** Applied with a caveat. */
+  warnings: Array<{ entry: Entry; message: string }>;
 }
 
-export interface MergedComponent {
-  uid: string;
-  kind: string;
-  recurKey: string | null;
-  recurrenceId?: string;
-  /** The entry whose content (or cancellation) decided this component. */
-  decidedBy: Entry;
-  cancelled: boolean;
-  /** The output text, unless the merge built or changed the component (then `comp`). */
-  text?: string;
-  comp?: ICAL.Component;
-  tzids: string[];
-}
-
-/** The merged component as an ical.js component (parsed on first use; later changes go to it). */
-export function componentOf(m: MergedComponent): ICAL.Component {
-  if (!m.comp) {
-    m.comp = ICAL.Component.fromString(m.text!);
-    m.text = undefined;
-  }
-  return m.comp;
+/** How one UID is merged: the cancel policy, whom the profile trusts, the output zones. */
+export interface MergeContext {
+  policy: CancelledPolicy;
+  trusted: Trusted;
+  lookup: ZoneLookup;
 }
 
 export const ATTENDEE_METHODS = new Set(['REPLY', 'COUNTER', 'REFRESH', 'DECLINECOUNTER']);
@@ -65,8 +70,12 @@ function newest(entries: Entry[]): Entry {
   return entries.reduce((a, b) => (compareRank(b.rank, a.rank) > 0 ? b : a));
 }
 
-function isCancelled(e: Entry): boolean {
-  return e.method === 'CANCEL' || e.status === 'CANCELLED';
+const isTimeKey = (k: string) => /^[TDF]:/.test(k);
+
+function push(map: Map<string, Entry[]>, key: string, e: Entry): void {
+  const list = map.get(key);
+  if (list) list.push(e);
+  else map.set(key, [e]);
 }
 
 function versionsCount(revs: Entry[]): number {
@@ -85,17 +94,6 @@ function cancelledCopy(base: Entry, cancel: Entry, master?: Entry): ICAL.Compone
   return comp;
 }
 
-function addExdate(masterMerged: MergedComponent, overrideMerged: MergedComponent): void {
-  const override = overrideMerged.comp ?? ICAL.Component.fromString(overrideMerged.text!);
-  const rid = override.getFirstProperty('recurrence-id');
-  if (!rid) return;
-  const text = rid.toICALString().replace(/^RECURRENCE-ID/i, 'EXDATE').replace(/;RANGE=[^;:]*/i, '');
-  const master = componentOf(masterMerged);
-  const existing = new Set(master.getAllProperties('exdate').map((p) => p.toICALString()));
-  if (!existing.has(text)) master.addProperty(ICAL.Property.fromString(text));
-  masterMerged.tzids = [...new Set([...masterMerged.tzids, ...overrideMerged.tzids])].sort();
-}
-
 /**
  * The entries of each UID, in input order. One UID's merge never looks at another's, so a caller can
  * keep the outcome of a UID whose entries did not change.
@@ -111,58 +109,141 @@ export function groupByUid(entries: Iterable<Entry>): Map<string, Entry[]> {
   return byUid;
 }
 
-/** Merges one UID's entries: the newest revision per RECURRENCE-ID, cancellations applied. */
-export function mergeGroup(uid: string, entries: Entry[], policy: CancelledPolicy): GroupOutcome {
-  const keys = new Map<string, Entry[]>();
+/** Two forms whose keys compare directly: both dates, both floating, or both instants (UTC or a zone). */
+const kindOf = (form: string) => (form === 'D' || form === 'F' ? form : 'T');
+const sameKind = (a: string, b: string) => kindOf(a) === kindOf(b);
+
+/** Updates per instance among the revisions that may change the event (as counted before ADD and ranges existed). */
+function countUpdates(entries: Entry[], outcome: GroupOutcome): void {
+  const byKey = new Map<string, Entry[]>();
   for (const e of entries) {
+    if (e.method === 'ADD') continue;
     const k = e.recurKey ?? '';
-    const list = keys.get(k);
+    const list = byKey.get(k);
     if (list) list.push(e);
-    else keys.set(k, [e]);
+    else byKey.set(k, [e]);
   }
-  const outcome: GroupOutcome = { components: [], updates: [], cancels: [] };
-  const masterEntries = keys.get('');
-  const masterWinner = masterEntries ? newest(masterEntries) : undefined;
-  const seriesCancel = masterWinner && masterWinner.method === 'CANCEL' ? masterWinner : undefined;
+  for (const list of byKey.values()) {
+    const revs = list.filter((e) => e.method !== 'CANCEL');
+    if (revs.length < 2) continue;
+    const winner = newest(list);
+    const decided = winner.method === 'CANCEL' ? newest(revs) : winner;
+    outcome.updates.push([decided.folder, versionsCount(revs) - 1]);
+  }
+}
+
+/**
+ * Merges one UID's entries (see the module comment and README "Merging" for the rules). A series
+ * whose rule ical.js cannot walk (a hostile or broken RRULE) must not abort the run: it is merged
+ * again revision by revision, without the rules that need the rule's instances, and reported.
+ */
+export function mergeGroup(uid: string, entries: Entry[], ctx: MergeContext): GroupOutcome {
+  resetRuleBudget();
+  try {
+    return mergeWithRules(uid, entries, ctx, false);
+  } catch (err) {
+    const outcome = mergeWithRules(uid, entries, ctx, true);
+    const e = entries.find((x) => x.recurKey === null) ?? entries[0];
+    outcome.warnings.push({ entry: e, message: `${e.kind.toUpperCase()} ${uid}: its recurrence could not be worked out (${err instanceof Error ? err.message : String(err)}), so ranges, additions and instance forms were not applied; merged revision by revision` });
+    return outcome;
+  }
+}
+
+/** `plain`: no rule that needs the series' instances (ranges, ADD, instance forms), for a series ical.js cannot walk. */
+function mergeWithRules(uid: string, entries: Entry[], ctx: MergeContext, plain: boolean): GroupOutcome {
+  const outcome: GroupOutcome = { components: [], updates: [], cancels: [], rejected: [], warnings: [] };
+  const label = (e: Entry) => `${e.kind.toUpperCase()} ${uid}`;
+  const { accepted, rejected } = bindOrganizer(messagesOf(entries), ctx.trusted);
+  for (const r of rejected) {
+    const e = r.message.entries[0];
+    outcome.rejected.push({ entry: e, reason: `${label(e)}: this ${e.method} was not applied: ${r.reason}` });
+  }
+  countUpdates(accepted.flatMap((m) => m.entries), outcome);
+  const live = currentEntries(accepted);
+
+  const masters = live.filter((e) => e.recurKey === null && e.method !== 'ADD');
+  const masterWinner = masters.length ? newest(masters) : undefined;
+  const masterLive = masterWinner !== undefined && !isCancelled(masterWinner);
+  let shape: Shape | null | undefined;
+  const masterShape = (): Shape | undefined => {
+    if (shape === undefined) shape = masterWinner ? shapeOf(ICAL.Component.fromString(masterWinner.text), ctx.lookup) ?? null : null;
+    return shape ?? undefined;
+  };
+  // An instance named with the other value type than DTSTART's (a date for a timed series, or the
+  // reverse) is keyed in the series' terms, so that it meets the instance it means (RFC 5545 §3.8.4.4).
+  const keyFor = (e: Entry): string | null => {
+    const raw = e.method === 'ADD' ? e.itip.addKey ?? null : e.recurKey;
+    const form = e.method === 'ADD' ? e.itip.startForm : e.itip.ridForm;
+    const mForm = masterWinner?.itip.startForm;
+    if (plain || raw === null || !form || !mForm || sameKind(form, mForm)) return raw;
+    const s = masterShape();
+    const prop = s && ICAL.Component.fromString(e.text).getFirstProperty(e.method === 'ADD' ? 'dtstart' : 'recurrence-id');
+    return (s && prop && propKeyInShape(prop, s, ctx.lookup)) || raw;
+  };
+
+  const keys = new Map<string, Entry[]>();
+  const ranges: RangeEvent[] = [];
+  const addedKeys = new Set<string>();
+  for (const e of live) {
+    if (e.method === 'ADD') {
+      const k = masterLive && !plain ? keyFor(e) : null;
+      if (k === null || !isTimeKey(k)) {
+        const why = !masterWinner ? 'no invitation in these folders establishes this UID, so there is no series to add to (a calendar would ask the organizer for a REFRESH, RFC 5546 §3.2.4)'
+          : !masterLive ? 'the series it adds to is cancelled' : plain ? 'the series\' recurrence could not be worked out' : 'it has no DTSTART, so it names no instance';
+        outcome.rejected.push({ entry: e, reason: `${label(e)}: this METHOD:ADD was not applied: ${why}` });
+        continue;
+      }
+      addedKeys.add(k);
+      push(keys, k, e);
+      continue;
+    }
+    const k = e.recurKey === null ? '' : keyFor(e)!;
+    if (!plain && k && isTimeKey(k) && e.itip.range && masterLive && masterShape()) {
+      ranges.push({ entry: e, key: k, cancel: isCancelled(e) });
+      continue;
+    }
+    push(keys, k, e);
+  }
+
+  const seriesCancel = masterWinner && isCancelled(masterWinner) ? masterWinner : undefined;
   let master: MergedComponent | undefined;
   const overrides: MergedComponent[] = [];
-
   for (const [key, list] of keys) {
     const revs = list.filter((e) => e.method !== 'CANCEL');
     let winner = newest(list);
     // A series CANCEL newer than this occurrence's latest revision cancels the occurrence too.
     if (key && seriesCancel && compareRank(seriesCancel.rank, winner.rank) > 0) winner = seriesCancel;
-    if (revs.length > 1) {
-      const decided = winner.method === 'CANCEL' ? newest(revs) : winner;
-      outcome.updates.push([decided.folder, versionsCount(revs) - 1]);
-    }
-    const merged = resolveKey(uid, key || null, winner, revs, policy, masterWinner);
+    const merged = resolveKey(uid, key || null, winner, revs, ctx.policy, masterWinner);
+    if (addedKeys.has(key)) merged.added = true;
     if (key === '') master = merged;
     else overrides.push(merged);
   }
-  if (master) emit(outcome, master, policy);
-  for (const o of overrides) {
-    // Removing a cancelled occurrence must also stop the series rule from generating it.
-    if (o.cancelled && policy === 'remove' && master && !master.cancelled) addExdate(master, o);
-    emit(outcome, o, policy);
-  }
-  return outcome;
-}
 
-// A plain function, not a closure per UID: thousands of UIDs merge in one build.
-function emit(outcome: GroupOutcome, m: MergedComponent, policy: CancelledPolicy): void {
-  if (m.cancelled) {
-    // A series cancel counts once, not once per occurrence it took along.
-    if (m.recurKey === null || m.decidedBy.recurKey !== null) outcome.cancels.push(m.decidedBy.folder);
-    if (policy === 'remove') return;
+  // Instance order, not arrival order: what the merge writes must not depend on how the mails sit in the folder.
+  overrides.sort((a, b) => (a.recurKey! < b.recurKey! ? -1 : a.recurKey! > b.recurKey! ? 1 : 0));
+  // The master is parsed only when there is an instance to write into it or for it.
+  const s = !plain && masterLive && master && (overrides.length || ranges.length) ? masterShape() : undefined;
+  if (master && s) {
+    // Added instances join the recurrence set before any cut or split, so that those go with them.
+    for (const o of overrides) {
+      if (!o.added || (o.cancelled && ctx.policy === 'remove')) continue;
+      // An instance the rule already generates needs no RDATE (some readers would show it twice).
+      if (!generates(componentOf(master), s, o.recurKey!)) addInstance(componentOf(master), 'rdate', o.recurKey!, s, ctx.lookup);
+      if (o.decidedBy.method === 'ADD' && !addedInstanceDiffers(ICAL.Component.fromString(o.decidedBy.text), componentOf(master))) o.rdateOnly = true;
+    }
   }
-  outcome.components.push(m);
+  const series: Series[] = master && s && ranges.length
+    ? splitRanges({ uid, master, shape: s, overrides, events: ranges, policy: ctx.policy, lookup: ctx.lookup }, outcome)
+    : [{ uid, master, shape: master && !master.cancelled ? s : undefined, overrides }];
+  for (const one of series) finishSeries(one, ctx, outcome);
+  return outcome;
 }
 
 function resolveKey(uid: string, key: string | null, winner: Entry, revs: Entry[], policy: CancelledPolicy, master?: Entry): MergedComponent {
   const from = (e: Entry, cancelled: boolean): MergedComponent => ({
     uid, kind: e.kind, recurKey: key, ...(e.recurrenceId !== undefined ? { recurrenceId: e.recurrenceId } : {}),
     decidedBy: winner, cancelled, text: e.text, tzids: e.tzids,
+    ...(e.method !== 'ADD' && e.itip.ridForm ? { ridForm: e.itip.ridForm } : {}),
   });
   if (!isCancelled(winner)) return from(winner, false);
   if (policy === 'remove') return from(winner, true);

@@ -28,6 +28,12 @@ function repair(text: string, repairs: string[]): string {
     if (fixed !== line) repairs.push('removed spaces inside an RRULE list');
     return fixed;
   });
+  // RFC 5546's own example (§4.4.5) writes "RECURRENCE-ID;THISANDFUTURE:", a parameter without a
+  // name that ical.js rejects; it means RANGE=THISANDFUTURE.
+  out = out.replace(/^(RECURRENCE-ID(?:;[^:\r\n]*)?);THISANDFUTURE(?=[;:])/gim, (_m: string, head: string) => {
+    repairs.push('wrote RECURRENCE-ID;THISANDFUTURE as RANGE=THISANDFUTURE');
+    return `${head};RANGE=THISANDFUTURE`;
+  });
   // Blank lines are not allowed inside a calendar object; they carry no data.
   const noBlank = out.replace(/(\r?\n)(?:[ \t]*\r?\n)+/g, '$1');
   if (noBlank !== out && /\S/.test(noBlank)) {

@@ -6,10 +6,11 @@ import ICAL from 'ical.js';
 import type { CalendarPart } from '../model.ts';
 import { parsePart } from './parse-part.ts';
 import { derivedUid, recurrenceKeyIn, stampIn, type ZoneLookup } from './revision.ts';
+import { itipFacts, type ItipFacts } from './itip-facts.ts';
 import { componentText, isUsableZone, resolvedZone, semanticSignature, timezoneFor, tzidOf } from './timezones.ts';
 
 /** Bump when the record's shape or the way any field is computed changes: older records are re-prepared. */
-export const PREPARED_VERSION = 1;
+export const PREPARED_VERSION = 2;
 
 export type CompKind = 'vevent' | 'vtodo' | 'vjournal';
 
@@ -23,11 +24,11 @@ export interface PreparedZone {
   text: string;
 }
 
-export interface PreparedComp {
+export interface PreparedComp extends ItipFacts {
   kind: CompKind;
   /** The iTIP method that applies: the MIME method=, else the calendar's METHOD, else PUBLISH. */
   method: string;
-  /** Output text (UID added when the sender left it out). Absent for attendee traffic and ADD. */
+  /** Output text (UID added when the sender left it out). Absent for attendee traffic. */
   text?: string;
   uid: string;
   /** TZIDs the component references, sorted. */
@@ -54,8 +55,8 @@ export interface PreparedPart {
 }
 
 const KINDS = new Set<string>(['vevent', 'vtodo', 'vjournal']);
-/** Methods whose components never enter the feed (attendee traffic, unsupported ADD): only counted. */
-export const COUNTED_ONLY = new Set(['REPLY', 'COUNTER', 'REFRESH', 'DECLINECOUNTER', 'ADD']);
+/** Methods whose components never enter the feed (attendee traffic): only counted. */
+export const COUNTED_ONLY = new Set(['REPLY', 'COUNTER', 'REFRESH', 'DECLINECOUNTER']);
 
 export function referencedTzids(comp: ICAL.Component, into: Set<string>): Set<string> {
   for (const prop of comp.getAllProperties()) {
@@ -73,11 +74,14 @@ function intProp(comp: ICAL.Component, name: string): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
+export type ComponentFacts = Pick<PreparedComp, 'uid' | 'recurKey' | 'recurrenceId' | 'sequence' | 'dtstamp' | 'status' | keyof ItipFacts>;
+
 /** The facts of one component that the merge reads, with TZIDs looked up through `zoneOf`. */
-export function componentFacts(comp: ICAL.Component, zoneOf: ZoneLookup): Pick<PreparedComp, 'uid' | 'recurKey' | 'recurrenceId' | 'sequence' | 'dtstamp' | 'status'> {
+export function componentFacts(comp: ICAL.Component, zoneOf: ZoneLookup, method: string): ComponentFacts {
   const rid = comp.getFirstProperty('recurrence-id');
   const stamp = stampIn(comp, zoneOf);
   return {
+    ...itipFacts(comp, method, zoneOf),
     uid: String(comp.getFirstPropertyValue('uid')),
     recurKey: recurrenceKeyIn(comp, zoneOf),
     ...(rid ? { recurrenceId: String(rid.getFirstValue()) } : {}),
@@ -131,7 +135,7 @@ export function preparePart(part: Pick<CalendarPart, 'text' | 'mimeMethod'>): Pr
       used[tzid] = z?.sig ?? null;
       return z;
     };
-    const facts = componentFacts(sub, record);
+    const facts = componentFacts(sub, record, method);
     comps.push({ kind, method, text: componentText(sub), tzids, zones: used, ...facts });
   }
   return { v: PREPARED_VERSION, repairs: parsed.value.repairs, zones, comps };

@@ -29,24 +29,44 @@ function cmp(a: number, b: number): number {
 
 /** Unix seconds of a DATE-TIME property: UTC as given, a TZID through `zoneOf`, floating as UTC. */
 function instantOf(prop: ICAL.Property, value: ICAL.Time, zoneOf: ZoneLookup): number {
-  if (value.zone === ICAL.Timezone.utcTimezone) return value.toUnixTime();
   const tzid = prop.getParameter('tzid');
-  const zone = (typeof tzid === 'string' && tzid ? zoneOf(tzid)?.tz : undefined) ?? ICAL.Timezone.localTimezone;
+  return instantOfValue(value, typeof tzid === 'string' ? tzid : undefined, zoneOf);
+}
+
+/** Unix seconds of a date-time value: UTC as given, a TZID through `zoneOf`, floating (or an unknown zone) as UTC. */
+export function instantOfValue(value: ICAL.Time, tzid: string | undefined, zoneOf: ZoneLookup): number {
+  if (value.zone === ICAL.Timezone.utcTimezone) return value.toUnixTime();
+  const zone = (tzid ? zoneOf(tzid)?.tz : undefined) ?? ICAL.Timezone.localTimezone;
   const { year, month, day, hour, minute, second } = value;
   return ICAL.Time.fromData({ year, month, day, hour, minute, second, isDate: false }, zone).toUnixTime();
 }
 
 /** RECURRENCE-ID as a comparable key: an instant for date-times, the date for all-day values. */
 export function recurrenceKeyIn(comp: ICAL.Component, zoneOf: ZoneLookup): string | null {
-  const prop = comp.getFirstProperty('recurrence-id');
+  return instanceKeyIn(comp, 'recurrence-id', zoneOf);
+}
+
+/** The instance key (see recurrenceKeyIn) of a date or date-time property, e.g. an ADD's DTSTART. */
+export function instanceKeyIn(comp: ICAL.Component, name: string, zoneOf: ZoneLookup): string | null {
+  const prop = comp.getFirstProperty(name);
   if (!prop) return null;
   const value = prop.getFirstValue();
   if (!(value instanceof ICAL.Time)) return `X:${String(value)}`;
-  if (value.isDate) return `D:${value.toICALString()}`;
   const tzid = prop.getParameter('tzid');
+  return keyOfTime(value, typeof tzid === 'string' ? tzid : undefined, zoneOf);
+}
+
+/** The instance key of one date or date-time value written with the given TZID parameter. */
+export function keyOfTime(value: ICAL.Time, tzid: string | undefined, zoneOf: ZoneLookup): string {
+  if (value.isDate) return `D:${value.toICALString()}`;
   const floating = !tzid && value.zone !== ICAL.Timezone.utcTimezone;
   if (floating) return `F:${value.toICALString()}`;
-  return `T:${String(instantOf(prop, value, zoneOf)).padStart(12, '0')}`;
+  return instantKey(instantOfValue(value, tzid, zoneOf));
+}
+
+/** The key of an instant (Unix seconds); padded so that keys sort in time order. */
+export function instantKey(seconds: number): string {
+  return `T:${String(seconds).padStart(12, '0')}`;
 }
 
 /** DTSTAMP as Unix seconds; -Infinity when absent or not a date-time. */

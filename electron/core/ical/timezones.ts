@@ -22,6 +22,19 @@ export interface TzProblem {
 interface Known {
   text: string;
   sig: string;
+  /** The definition came from timezones-ical-library, not from a sender. */
+  library?: boolean;
+  /** The text as given (before a rename to "Name (2)"), to compare definitions by. */
+  given?: string;
+}
+
+/**
+ * Of two definitions that mean the same, the one the output keeps: a sender's over the library's,
+ * then the smaller text. Never "the first one seen", so the order of the mails does not matter.
+ */
+function better(a: Known, b: Known): boolean {
+  if (!!a.library !== !!b.library) return !a.library;
+  return (a.given ?? a.text) < (b.given ?? b.text);
 }
 
 export function tzidOf(comp: ICAL.Component): string {
@@ -154,10 +167,15 @@ export class TimezoneCollector {
 
   private defineVariant(tzid: string, z: Known): string {
     const names = this.variants.get(tzid) ?? [];
-    for (const n of names) if (this.zones.get(n)!.sig === z.sig) return n;
+    for (const n of names) {
+      const known = this.zones.get(n)!;
+      if (known.sig !== z.sig) continue;
+      if (better(z, known)) this.zones.set(n, { text: n === tzid ? z.text : withTzid(z.text, n), sig: z.sig, given: z.text, ...(z.library ? { library: true } : {}) });
+      return n;
+    }
     let name = tzid;
     for (let i = 2; this.zones.has(name); i++) name = `${tzid} (${i})`;
-    this.zones.set(name, { text: name === tzid ? z.text : withTzid(z.text, name), sig: z.sig });
+    this.zones.set(name, { text: name === tzid ? z.text : withTzid(z.text, name), sig: z.sig, given: z.text, ...(z.library ? { library: true } : {}) });
     this.variants.set(tzid, [...names, name]);
     return name;
   }
@@ -186,7 +204,7 @@ export class TimezoneCollector {
       }
       const resolved = resolvedZone(tzid);
       if (resolved) {
-        const name = this.variants.get(resolved.iana)?.[0] ?? this.defineVariant(resolved.iana, resolved);
+        const name = this.variants.get(resolved.iana)?.[0] ?? this.defineVariant(resolved.iana, { ...resolved, library: true });
         map.set(tzid, name);
         if (invalid.has(tzid)) this.problem(tzid, label, `VTIMEZONE "${tzid}" has no usable observances; replaced by the ${resolved.iana} definition`);
         continue;

@@ -101,6 +101,11 @@ export function toPreviewEvents(items: MergedItem[], ics: string, previous: Snap
   return { events, snapshot, removed };
 }
 
+/** An EXDATE of the component names this instant. */
+function excludes(comp: ICAL.Component, t: ICAL.Time): boolean {
+  return comp.getAllProperties('exdate').some((p) => p.getValues().some((v) => v instanceof ICAL.Time && v.toUnixTime() === t.toUnixTime()));
+}
+
 /** Every VEVENT occurrence overlapping [from, to), series expanded (overrides and EXDATEs honoured), by start. */
 export function expandOccurrences(ics: string, from: Date, to: Date, limit = 5000): Occurrence[] {
   const cal = parseFeed(ics);
@@ -136,8 +141,16 @@ export function expandOccurrences(ics: string, from: Date, to: Date, limit = 500
       push(uid, ev, ev.startDate, endOf(g.master, ev.startDate)!);
       continue;
     }
+    // ical.js skips DTSTART of a series made of RDATEs alone (kewisch/ical.js#534); RFC 5545 counts
+    // DTSTART as the first instance, so it is added here unless an EXDATE removes it.
+    const first = !g.master.hasProperty('rrule') && !excludes(g.master, ev.startDate) ? ev.startDate.toUnixTime() : undefined;
+    if (first !== undefined) {
+      const d = ev.getOccurrenceDetails(ev.startDate.clone());
+      push(d.item !== ev ? keyOf(uid, String(d.item.component.getFirstPropertyValue('recurrence-id'))) : uid, d.item, d.startDate, d.endDate);
+    }
     const it = ev.iterator();
     for (let i = 0, next = it.next(); next && i < MAX_ITERATIONS_PER_SERIES; i++, next = it.next()) {
+      if (first !== undefined && next.toUnixTime() === first) continue;
       const d = ev.getOccurrenceDetails(next);
       const sMs = d.startDate.isDate ? Date.parse(iso(d.startDate)) : d.startDate.toJSDate().getTime();
       if (sMs >= hi && (d.recurrenceId.isDate ? Date.parse(iso(d.recurrenceId)) : d.recurrenceId.toJSDate().getTime()) >= hi) break;

@@ -64,7 +64,7 @@ function mergeInto(reports: Map<string, FolderReport>, built: Built): { ics: str
 
 /** What decides a merged feed besides the folders' content. */
 function feedKey(account: string, folders: string[], scanKeys: string[], settings: MergeSettings): string {
-  const desc = JSON.stringify([account, folders, scanKeys, [...settings.include].sort(), settings.cancelled, settings.maxPartBytes, settings.eventFilter?.signature ?? null]);
+  const desc = JSON.stringify([account, folders, scanKeys, [...settings.include].sort(), settings.cancelled, settings.maxPartBytes, settings.eventFilter?.signature ?? null, settings.trustedSenders ?? null]);
   return createHash('sha256').update(desc).digest('hex');
 }
 
@@ -196,7 +196,9 @@ export async function syncFromImap(req: ImapSyncRequest, connect: (o: ConnectOpt
   }
   if (!built) {
     // A long-running process re-merges only what changed since its last build of this feed.
-    built = buildCalendar(parts, folders, req, req.cache && key ? req.cache.memo(`merge:${key}`, () => new MergeMemo()) : undefined);
+    // The allow-list's senders may change any event; everyone else only the events they organize.
+    const opts = { ...req, trustedSenders: req.trustedSenders ?? req.serverFilter?.allowList };
+    built = buildCalendar(parts, folders, opts, req.cache && key ? req.cache.memo(`merge:${key}`, () => new MergeMemo()) : undefined);
     if (req.cache && key) {
       const tallies: Record<string, Tally> = {};
       for (const s of scans) tallies[s.folder] = { messagesWithCalendar: s.messagesWithCalendar, messagesFilteredOut: s.messagesFilteredOut, skipped: [...s.skipped], warnings: [...s.warnings] };

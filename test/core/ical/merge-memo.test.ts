@@ -1,6 +1,7 @@
 // The merge memo: a long-running process re-merges after each change reusing what did not change.
 // Whatever the changes (parts arriving anywhere, parts gone, zone definitions renamed, settings
 // changed), a build with the memo must equal a build without one, and it must really reuse work.
+// The corpus holds every golden case, the iTIP ones (binding, ranges, ADD, supersession) among them.
 import { describe, expect, it } from 'vitest';
 import { buildCalendar, MergeMemo, type BuildOptions, type BuildResult } from '../../../electron/core/ical/build-calendar.ts';
 import { preparePart } from '../../../electron/core/ical/prepare.ts';
@@ -69,6 +70,8 @@ describe('merge memo', () => {
       { include: new Set(['VEVENT'] as const), cancelled: 'remove' },
       { include: new Set(['VEVENT', 'VTODO', 'VJOURNAL'] as const), cancelled: 'keep' },
       { include: new Set(['VEVENT'] as const), cancelled: 'remove', eventFilter: filter },
+      // The iTIP cases' organizer binding changes with the trusted senders.
+      { include: new Set(['VEVENT'] as const), cancelled: 'keep', trustedSenders: ['example.com'] },
     ];
     let reusedParts = 0;
     let reusedGroups = 0;

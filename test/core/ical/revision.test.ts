@@ -7,7 +7,7 @@ const ev = (...lines: string[]) => ICAL.Component.fromString(['BEGIN:VEVENT', ..
 const noZones: ZoneLookup = () => undefined;
 /** The rank the merge builds from a component's facts. */
 function rankOf(comp: ICAL.Component, messageDate: number, order: number): Rank {
-  const f = componentFacts(comp, noZones);
+  const f = componentFacts(comp, noZones, 'REQUEST');
   return { sequence: f.sequence, dtstamp: f.dtstamp ?? -Infinity, messageDate, order };
 }
 

@@ -18,7 +18,24 @@ function addEvent(tz: TimezoneCollector, tzid: string, local: string, vtimezones
 const zonesFor = (tz: TimezoneCollector, used: string[]) => tz.vtimezoneTexts(used).map((t) => ICAL.Component.fromString(t));
 const utcOf = (ev: ICAL.Component) => (ev.getFirstPropertyValue('dtstart') as ICAL.Time).toJSDate().toISOString();
 
+const BERLIN_SENT = cal(['BEGIN:VTIMEZONE', 'TZID:Europe/Berlin',
+  'BEGIN:DAYLIGHT', 'TZOFFSETFROM:+0100', 'TZOFFSETTO:+0200', 'TZNAME:CEST', 'DTSTART:19700329T020000', 'RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU', 'END:DAYLIGHT',
+  'BEGIN:STANDARD', 'TZOFFSETFROM:+0200', 'TZOFFSETTO:+0100', 'TZNAME:CET', 'DTSTART:19701025T030000', 'RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU', 'END:STANDARD',
+  'END:VTIMEZONE'].join('\r\n'));
+
 describe('TimezoneCollector', () => {
+  it('writes the sender\'s definition of a zone rather than the library\'s of the same meaning, whichever part came first', () => {
+    const texts = [true, false].map((senderFirst) => {
+      const tz = new TimezoneCollector();
+      if (senderFirst) addEvent(tz, 'Europe/Berlin', '20260302T100000', [BERLIN_SENT]);
+      addEvent(tz, 'Europe/Berlin', '20260303T100000');
+      if (!senderFirst) addEvent(tz, 'Europe/Berlin', '20260302T100000', [BERLIN_SENT]);
+      return tz.vtimezoneTexts(['Europe/Berlin']);
+    });
+    expect(texts[1]).toEqual(texts[0]);
+    expect(texts[0]).toEqual([componentText(BERLIN_SENT)]);
+  });
+
   it('maps Windows names without a definition to IANA and computes the right instant', () => {
     const tz = new TimezoneCollector();
     const ev = addEvent(tz, 'Pacific Standard Time', '20240701T100000');

@@ -55,6 +55,20 @@ describe('preview events', () => {
     expect(occ[2].key).toMatch(/^weekly@x\|/);
   });
 
+  it('counts DTSTART as the first instance of a series made of RDATEs alone (ical.js skips it), unless an EXDATE removes it', () => {
+    const rdates = part(vcal('REQUEST',
+      vevent({ uid: 'rdates@x', summary: 'Review', start: '20260105T100000Z', end: '20260105T110000Z', extra: ['RDATE:20260112T100000Z,20260115T100000Z'] }),
+      vevent({ uid: 'rdates-ex@x', summary: 'Gone first', start: '20260105T100000Z', end: '20260105T110000Z', extra: ['RDATE:20260112T100000Z', 'EXDATE:20260105T100000Z'] })));
+    const b = build([rdates]);
+    const occ = expandOccurrences(b.ics, new Date('2026-01-01T00:00:00Z'), new Date('2026-02-01T00:00:00Z'));
+    expect(occ.map((o) => [o.start, o.summary])).toEqual([
+      ['2026-01-05T10:00:00.000Z', 'Review'],
+      ['2026-01-12T10:00:00.000Z', 'Gone first'],
+      ['2026-01-12T10:00:00.000Z', 'Review'],
+      ['2026-01-15T10:00:00.000Z', 'Review'],
+    ]);
+  });
+
   it('bounds an endless rule and keeps only the range', () => {
     const b = build([endless]);
     const t = performance.now();
