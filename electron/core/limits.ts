@@ -15,7 +15,8 @@ export const DEFAULT_MAX_PART_BYTES = 10 * 1024 * 1024;
  * start near the range) fits. */
 export const MAX_RECURRENCE_STEPS_PER_SERIES = 50_000;
 
-/** Wall time one series may take for one question: the step budget's backstop on a slow machine. */
+/** Processor time one series may take for one question: the step budget's backstop where steps are
+ * slow (time zones with many rules). Processor, not wall time, so a busy machine cuts nothing short. */
 export const MAX_RECURRENCE_MS_PER_SERIES = 250;
 
 /** Occurrences one series may put into one preview range: an hourly series fills a month (744);
@@ -25,7 +26,7 @@ export const MAX_PREVIEW_OCCURRENCES_PER_SERIES = 1_000;
 /** Occurrences in one preview answer (all series together): what a month grid can usefully show. */
 export const MAX_PREVIEW_OCCURRENCES = 5_000;
 
-/** Iterator steps and wall time for all series of one preview answer together: the window asks
- * again for every month it shows, and must never wait seconds for hostile rules. */
+/** Iterator steps and processor time for all series of one preview answer together: the window
+ * asks again for every month it shows, and must never wait seconds for hostile rules. */
 export const MAX_PREVIEW_RECURRENCE_STEPS = 400_000;
 export const MAX_PREVIEW_RECURRENCE_MS = 2_000;

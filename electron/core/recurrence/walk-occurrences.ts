@@ -30,6 +30,21 @@ const ZONE_SLACK_MS = 3 * 3_600_000;
 
 const ms = (t: ICAL.Time) => t.toJSDate().getTime();
 
+/**
+ * The rule with its numeric BY lists sorted and without repeats. RFC 5545 makes them sets, but
+ * ical.js walks them as given: BYHOUR=17,9 answers 17:00 before 9:00 (so a walk stopping at the
+ * range's end would miss one), and an unsorted BYMONTH jumps back in time.
+ */
+export function normalizedRule(rule: ICAL.Recur): ICAL.Recur {
+  const parts = rule.parts as Record<string, unknown[]>;
+  const unsorted = (v: unknown[]) => v.every((x) => typeof x === 'number') && v.some((x, i) => i > 0 && (x as number) <= (v[i - 1] as number));
+  const names = Object.keys(parts).filter((n) => n !== 'BYDAY' && Array.isArray(parts[n]) && unsorted(parts[n]));
+  if (!names.length) return rule;
+  const copy = rule.clone();
+  for (const n of names) (copy.parts as Record<string, number[]>)[n] = [...new Set(parts[n] as number[])].sort((a, b) => a - b);
+  return copy;
+}
+
 /** The wall-clock time in `like`'s zone at an instant (floating times are read in the process zone, as toJSDate does). */
 function wallAt(instant: number, like: ICAL.Time): ICAL.Time | null {
   const date = new Date(instant);
@@ -143,7 +158,7 @@ export function walkOccurrences(
   }
   const lo = range.start - back - pad;
   const hi = range.end + ahead + pad;
-  const rules = master.getAllProperties('rrule').map((p) => p.getFirstValue() as ICAL.Recur);
+  const rules = master.getAllProperties('rrule').map((p) => normalizedRule(p.getFirstValue() as ICAL.Recur));
 
   try {
     const explicit = explicitItems(event, master);
