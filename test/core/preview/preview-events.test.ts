@@ -65,6 +65,53 @@ describe('preview events', () => {
     expect(performance.now() - t).toBeLessThan(20_000); // a hang guard, not a speed target
   });
 
+  it('every-second series in a month view: each fills only its share, the answer says which were cut, and no walk starts at DTSTART', () => {
+    // As in the issue: 20 FREQ=SECONDLY events in one 3 KB mail froze the main process for minutes.
+    const ticks = part(vcal('REQUEST', ...Array.from({ length: 20 }, (_, i) => vevent({ uid: `tick${i}@evil.example`, summary: `Tick ${i}`, start: '20260101T000000Z', end: '20260101T000001Z', rrule: 'FREQ=SECONDLY' }))));
+    const b = build([ticks, series]);
+    // A walk from 1 January to March would take 5 million steps per series; starting near the range, each needs about 60.
+    const steps = 20 * 80;
+    const { occurrences, incomplete, incompleteTotal } = expandOccurrences(b.ics, new Date('2026-03-01T00:00:00Z'), new Date('2026-04-01T00:00:00Z'), {
+      perSeries: 50,
+      totalBudget: { maxSteps: steps, maxMs: Infinity, clock: () => 0 },
+    });
+    expect(occurrences).toHaveLength(20 * 50 + 3);
+    expect(occurrences.filter((o) => o.key === 'tick3@evil.example').map((o) => o.start).slice(0, 2)).toEqual(['2026-03-01T00:00:00.000Z', '2026-03-01T00:00:01.000Z']);
+    expect(occurrences.filter((o) => o.key.startsWith('weekly@x')).map((o) => o.summary)).toEqual(['Weekly', 'Weekly', 'Weekly (moved)']);
+    expect(incompleteTotal).toBe(20);
+    expect(incomplete).toHaveLength(20);
+    expect(incomplete[0]).toEqual({ key: 'tick0@evil.example', summary: 'Tick 0', reason: 'more than 50 occurrences in this range; the first 50 are shown' });
+  });
+
+  it('a rule that never matches is left out with its reason, and the other series are still there', () => {
+    const never = part(vcal('REQUEST', vevent({ uid: 'never@evil.example', summary: 'Never', start: '20250101T090000Z', end: '20250101T100000Z', rrule: 'FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30' })));
+    const b = build([never, series]);
+    const r = expandOccurrences(b.ics, new Date('2026-03-01T00:00:00Z'), new Date('2026-05-01T00:00:00Z'), { seriesBudget: { maxSteps: 5_000, maxMs: Infinity, clock: () => 0 } });
+    expect(r.occurrences.filter((o) => o.key.startsWith('weekly@x'))).toHaveLength(5);
+    expect(r.incomplete).toEqual([{ key: 'never@evil.example', summary: 'Never', reason: 'its recurrence rule was given up after 5,000 steps (it never matches, or repeats too often)' }]);
+  });
+
+  it('when the whole answer runs out of budget, every series it could not finish is named', () => {
+    const never = part(vcal('REQUEST', ...[1, 2, 3].map((i) => vevent({ uid: `never${i}@evil.example`, summary: `Never ${i}`, start: '20250101T090000Z', end: '20250101T100000Z', rrule: 'FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30' }))));
+    const b = build([never]);
+    const r = expandOccurrences(b.ics, new Date('2026-03-01T00:00:00Z'), new Date('2026-05-01T00:00:00Z'), { totalBudget: { maxSteps: 8_000, maxMs: Infinity, clock: () => 0 }, seriesBudget: { maxSteps: 5_000, maxMs: Infinity } });
+    expect(r.incomplete.map((i) => i.reason)).toEqual([
+      'its recurrence rule was given up after 5,000 steps (it never matches, or repeats too often)',
+      'the preview of this range stopped expanding series after 8,000 steps in all',
+      'the preview of this range stopped expanding series after 8,000 steps in all',
+    ]);
+  });
+
+  it('a daily stand-up since 2005 shows every weekday of a 2026 month, across the DST change', () => {
+    const standup = part(vcal('REQUEST', BERLIN, vevent({ uid: 'standup@x', summary: 'Stand-up', start: 'TZID=Europe/Berlin:20050103T093000', end: 'TZID=Europe/Berlin:20050103T094500', rrule: 'FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR' })));
+    const b = build([standup]);
+    const r = expandOccurrences(b.ics, new Date('2026-03-01T00:00:00Z'), new Date('2026-04-01T00:00:00Z'), { seriesBudget: { maxSteps: 1_000, maxMs: Infinity, clock: () => 0 } });
+    expect(r.incomplete).toEqual([]);
+    expect(r.occurrences).toHaveLength(22);
+    expect(r.occurrences[0].start).toBe('2026-03-02T08:30:00.000Z');
+    expect(r.occurrences.at(-1)!.start).toBe('2026-03-31T07:30:00.000Z'); // summer time from 29 March
+  });
+
   it('says what is new, updated, cancelled or removed since the previous snapshot', () => {
     const a = part(vcal('REQUEST', vevent({ uid: 'a@x', summary: 'A' })));
     const b = part(vcal('REQUEST', vevent({ uid: 'b@x', summary: 'B' })));
