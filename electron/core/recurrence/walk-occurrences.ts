@@ -173,6 +173,7 @@ export function walkOccurrences(
       best.advance();
       if (last && item.time.compare(last) === 0) continue; // one instant from two sources
       last = item.time;
+      if (best === sources[0]) budget.charge(1); // a mail with a million RDATEs is bounded too
       if (excluded(item.time)) continue;
       if (visit(details(item))) return { complete: true, stopped: true };
     }

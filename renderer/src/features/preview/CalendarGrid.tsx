@@ -1,5 +1,5 @@
-// Month or week view: a grid of days filled with the occurrences main expands for the visible
-// range (series, overrides and exceptions included), and a note when some were left out. Days are in the user's time zone.
+// Month or week view: a grid of days filled with the occurrences main expands for the visible range
+// (series, overrides and exceptions included; a note names what was left out). Days are local time.
 import { useEffect, useMemo, useState } from 'react';
 import type { Occurrence, OccurrencesResult } from '../../../../electron/shared/ipc-contract.ts';
 import { api, call } from '../../api.ts';
