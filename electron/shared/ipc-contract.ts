@@ -118,6 +118,19 @@ export type ScanResult = z.infer<typeof ScanResultSchema>;
 export const OccurrenceSchema = z.object({ key: z.string(), start: z.string(), end: z.string(), allDay: z.boolean(), summary: z.string(), cancelled: z.boolean() });
 export type Occurrence = z.infer<typeof OccurrenceSchema>;
 
+/** A series whose occurrences in the asked range are not all in the answer, and why (for a note in the grid). */
+export const IncompleteSeriesSchema = z.object({ key: z.string(), summary: z.string(), reason: z.string() });
+export type IncompleteSeries = z.infer<typeof IncompleteSeriesSchema>;
+
+export const OccurrencesResultSchema = z.object({
+  occurrences: z.array(OccurrenceSchema),
+  /** Left out: series with too many occurrences in the range, or whose rule ran out of its expansion budget (first 50). */
+  incomplete: z.array(IncompleteSeriesSchema),
+  /** How many series are incomplete in all (incomplete lists at most 50). */
+  incompleteTotal: z.number().int(),
+});
+export type OccurrencesResult = z.infer<typeof OccurrencesResultSchema>;
+
 const Empty = z.object({}).strict();
 const Null = z.null();
 
@@ -155,7 +168,7 @@ export const CONTRACT = {
   'scan:cancel': { request: z.object({ scanId: z.string().min(1).max(100) }).strict(), response: Null },
   'preview:occurrences': {
     request: z.object({ scanId: z.string().min(1).max(100), from: z.iso.datetime(), to: z.iso.datetime() }).strict(),
-    response: z.array(OccurrenceSchema),
+    response: OccurrencesResultSchema,
   },
   'export:save': {
     request: z.object({ scanId: z.string().min(1).max(100) }).strict(),

@@ -13,7 +13,8 @@ type Req<F extends Fn> = Parameters<WindowApi[F]>[0];
 type Answer<F extends Fn> = IpcResult<Value<F>> | Promise<IpcResult<Value<F>>>;
 type AccountData = Omit<Account, 'password'>;
 type Folder = z.infer<(typeof CONTRACT)['folders:list']['response']>[number];
-type Occurrence = z.infer<(typeof CONTRACT)['preview:occurrences']['response']>[number];
+type Occurrences = z.infer<(typeof CONTRACT)['preview:occurrences']['response']>;
+type Occurrence = Occurrences['occurrences'][number];
 
 export const ok = <T>(value: T): IpcResult<T> => ({ ok: true, value });
 export const fail = (code: ErrorCode, message: string, extra: Partial<IpcError> = {}): { ok: false; error: IpcError } => ({ ok: false, error: { code, message, ...extra } });
@@ -33,6 +34,8 @@ export function createFakeApi(init: { keychain?: { available: boolean; reason?: 
     profiles: new Map<string, Profile>(),
     folders: new Map<string, Folder[]>(),
     occurrences: [] as Occurrence[],
+    /** Series the fake says it left out of every answer. */
+    incomplete: [] as Occurrences['incomplete'],
     scanResult: undefined as ScanResult | undefined,
     exportPath: '/home/me/calendars/team.ics',
   };
@@ -90,7 +93,7 @@ export function createFakeApi(init: { keychain?: { available: boolean; reason?: 
       running.get(r.scanId)?.fail({ code: 'CANCELLED', message: 'The scan was cancelled.' });
       return ok(null);
     },
-    previewOccurrences: (r) => ok(state.occurrences.filter((o) => o.start >= r.from && o.start < r.to)),
+    previewOccurrences: (r) => ok({ occurrences: state.occurrences.filter((o) => o.start >= r.from && o.start < r.to), incomplete: state.incomplete, incompleteTotal: state.incomplete.length }),
     exportCalendar: () => ok({ saved: true as const, path: state.exportPath }),
     showInFolder: () => ok(null),
   };

@@ -148,6 +148,29 @@ describe('month and week view', () => {
   });
 });
 
+describe('month view: occurrences left out', () => {
+  it('names the series main left out, with the reason, and shows the rest', async () => {
+    const fake = createFakeApi();
+    const now = new Date();
+    const at = new Date(now.getFullYear(), now.getMonth(), 10, 9, 0);
+    fake.state.occurrences = [{ key: 'ev-1@example.com', start: at.toISOString(), end: at.toISOString(), allDay: false, summary: 'Planning', cancelled: false }];
+    fake.state.incomplete = [{ key: 'tick@evil.example', summary: XSS, reason: 'more than 1,000 occurrences in this range; the first 1,000 are shown' }];
+    const { user } = show(makeResult([makeEvent(1)]), fake);
+    await user.click(screen.getByRole('radio', { name: 'Month' }));
+    await screen.findByText('Planning', { exact: false });
+    const note = screen.getByRole('note');
+    expect(note.textContent).toBe(`Some occurrences are left out: “${XSS}”: more than 1,000 occurrences in this range; the first 1,000 are shown.`);
+    expect(document.querySelector('img')).toBeNull();
+
+    fake.state.incomplete = ['A', 'B', 'C', 'D', 'E'].map((s) => ({ key: `${s}@x`, summary: s, reason: 'its recurrence rule was given up after 50,000 steps (it never matches, or repeats too often)' }));
+    await user.click(screen.getByRole('button', { name: 'Next month' }));
+    await waitFor(() => expect(screen.getByRole('note').textContent).toBe('Some occurrences are left out for 5 events: “A”, “B”, “C” and 2 more (they repeat too often in this range, or their rules could not be worked out).'));
+    fake.state.incomplete = [];
+    await user.click(screen.getByRole('button', { name: 'Next month' }));
+    await waitFor(() => expect(screen.queryByRole('note')).toBeNull());
+  });
+});
+
 describe('skipped items and export', () => {
   it('lists skipped items and warnings with folder, UID, subject and reason', async () => {
     const result = makeResult([makeEvent(1)], {

@@ -1,7 +1,11 @@
 // Event-side filters applied to the merged calendar: a date window (a series is kept if any
-// occurrence falls inside) and --match/--exclude on text fields. Validated before any I/O.
+// occurrence falls inside; one whose occurrences cannot be worked out within budget is kept and
+// reported) and --match/--exclude on text fields. Validated before any I/O.
 import ICAL from 'ical.js';
 import { AppError } from '../errors.ts';
+import { MAX_RECURRENCE_MS_PER_SERIES, MAX_RECURRENCE_STEPS_PER_SERIES } from '../limits.ts';
+import { ExpansionBudget, type BudgetSpec } from '../recurrence/expansion-budget.ts';
+import { walkOccurrences } from '../recurrence/walk-occurrences.ts';
 
 export interface EventFilterSpec {
   /** "-30d..+365d", "2026-01-01..2026-12-31", open ends allowed ("..+90d"). */
@@ -108,43 +112,41 @@ function matches(comp: ICAL.Component, t: FieldTest): boolean {
   return fieldValues(comp, t.field).some((v) => t.re.test(v));
 }
 
-// Why: an unbounded RRULE in a hostile mail must not spin forever looking for a match.
-const MAX_OCCURRENCES = 5000;
-
-function overlaps(master: ICAL.Component, all: ICAL.Component[], w: { start: number; end: number }): boolean {
+/** Whether any occurrence overlaps the window, or why that could not be worked out. */
+function overlaps(master: ICAL.Component, all: ICAL.Component[], w: { start: number; end: number }, budget: BudgetSpec): true | false | { unknown: string } {
   if (!master.hasProperty('dtstart')) return true; // a task without dates is not date-bound
   const event = new ICAL.Event(master);
-  for (const o of all) if (o !== master && o.hasProperty('recurrence-id')) event.relateException(o);
   const toMs = (t: ICAL.Time) => t.toJSDate().getTime();
-  if (!event.isRecurring()) {
-    const s = toMs(event.startDate);
-    const e = event.endDate ? toMs(event.endDate) : s;
-    return s < w.end && Math.max(e, s + 1) > w.start;
-  }
-  const it = event.iterator();
-  for (let i = 0, next = it.next(); next && i < MAX_OCCURRENCES; i++, next = it.next()) {
-    // An RDATE;VALUE=PERIOD occurrence comes out of ical.js's iterator as a Period, which
-    // getOccurrenceDetails cannot take: it carries its own start and end.
-    const occurrence = next as ICAL.Time | ICAL.Period;
-    const d = occurrence instanceof ICAL.Period ? { startDate: occurrence.start, endDate: occurrence.getEnd() } : event.getOccurrenceDetails(occurrence);
-    const s = toMs(d.startDate);
-    if (s >= w.end) return false;
-    if (Math.max(toMs(d.endDate), s + 1) > w.start) return true;
-  }
-  return false;
+  const hit = (s: number, e: number) => s < w.end && Math.max(e, s + 1) > w.start;
+  if (!event.isRecurring()) return hit(toMs(event.startDate), event.endDate ? toMs(event.endDate) : toMs(event.startDate));
+  const overrides = all.filter((o) => o !== master && o.hasProperty('recurrence-id'));
+  let found = false;
+  // The walk starts near the window, not at DTSTART: a daily series since 2005 reaches 2026 in a few steps.
+  const outcome = walkOccurrences(master, overrides, w, new ExpansionBudget(budget), (o) => (found = hit(toMs(o.start), toMs(o.end))));
+  if (found) return true;
+  return outcome.complete ? false : { unknown: outcome.reason ?? 'its occurrences could not all be worked out' };
 }
 
 /** A window test that cannot be evaluated keeps the event: a filter never loses one to a quirk of its data. */
-function safely(test: () => boolean, problem?: (reason: string) => void): boolean {
+function safely(test: () => true | false | { unknown: string }, problem?: (reason: string) => void): boolean {
   try {
-    return test();
+    const r = test();
+    if (typeof r === 'boolean') return r;
+    problem?.(`its occurrences could not all be worked out for the --window filter (${r.unknown}); kept`);
+    return true;
   } catch (err) {
     problem?.(`its dates could not be read for the --window filter (${(err as Error).message}); kept`);
     return true;
   }
 }
 
-export function buildEventFilter(spec: EventFilterSpec, now: Date = new Date()): EventFilter {
+export interface EventFilterOptions {
+  /** Per series and question; tests inject a clock so no outcome depends on the machine's speed. */
+  expansionBudget?: BudgetSpec;
+}
+
+export function buildEventFilter(spec: EventFilterSpec, now: Date = new Date(), opts: EventFilterOptions = {}): EventFilter {
+  const budget = opts.expansionBudget ?? { maxSteps: MAX_RECURRENCE_STEPS_PER_SERIES, maxMs: MAX_RECURRENCE_MS_PER_SERIES };
   const window = spec.window ? parseWindow(spec.window, now) : undefined;
   const match = (spec.match ?? []).map((m) => parseFieldTest(m, '--match'));
   const exclude = (spec.exclude ?? []).map((m) => parseFieldTest(m, '--exclude'));
@@ -157,8 +159,8 @@ export function buildEventFilter(spec: EventFilterSpec, now: Date = new Date()):
       if (match.some((t) => !all.some((c) => matches(c, t)))) return false;
       if (exclude.some((t) => matches(master, t))) return false;
       if (window) {
-        if (master.hasProperty('recurrence-id')) return all.some((c) => safely(() => overlaps(c, [c], window), problem));
-        return safely(() => overlaps(master, all, window), problem);
+        if (master.hasProperty('recurrence-id')) return all.some((c) => safely(() => overlaps(c, [c], window, budget), problem));
+        return safely(() => overlaps(master, all, window, budget), problem);
       }
       return true;
     },

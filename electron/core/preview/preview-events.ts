@@ -1,17 +1,25 @@
 // What the app's preview shows of a merged calendar: one row per output component (times as UTC
 // instants, source message, change since the last sync) and the occurrences in a date range, with
-// series expanded. Reads the output feed only; never changes it.
+// series expanded within budgets (what is left out is said). Reads the output feed only; never changes it.
 import { createHash } from 'node:crypto';
 import ICAL from 'ical.js';
 import type { MergedItem } from '../ical/build-calendar.ts';
-import type { Occurrence, PreviewEvent } from '../../shared/ipc-contract.ts';
+import type { IncompleteSeries, Occurrence, OccurrencesResult, PreviewEvent } from '../../shared/ipc-contract.ts';
+import {
+  MAX_PREVIEW_OCCURRENCES,
+  MAX_PREVIEW_OCCURRENCES_PER_SERIES,
+  MAX_PREVIEW_RECURRENCE_MS,
+  MAX_PREVIEW_RECURRENCE_STEPS,
+  MAX_RECURRENCE_MS_PER_SERIES,
+  MAX_RECURRENCE_STEPS_PER_SERIES,
+} from '../limits.ts';
+import { ExpansionBudget, type BudgetSpec } from '../recurrence/expansion-budget.ts';
+import { walkOccurrences } from '../recurrence/walk-occurrences.ts';
 
 /** Per event key: a hash of its content (DTSTAMP left out) and whether it was cancelled. */
 export type Snapshot = Record<string, { hash: string; cancelled: boolean }>;
 
 const KINDS = new Set(['vevent', 'vtodo', 'vjournal']);
-/** A series is never iterated further than this: an endless RRULE must not hang the preview. */
-const MAX_ITERATIONS_PER_SERIES = 100_000;
 
 /** Parses a feed and registers its own VTIMEZONEs, so TZID times resolve to the right instants. */
 function parseFeed(ics: string): ICAL.Component {
@@ -101,13 +109,32 @@ export function toPreviewEvents(items: MergedItem[], ics: string, previous: Snap
   return { events, snapshot, removed };
 }
 
-/** An EXDATE of the component names this instant. */
-function excludes(comp: ICAL.Component, t: ICAL.Time): boolean {
-  return comp.getAllProperties('exdate').some((p) => p.getValues().some((v) => v instanceof ICAL.Time && v.toUnixTime() === t.toUnixTime()));
+export interface ExpandOptions {
+  /** Occurrences in the answer; later ones are left out (and said to be). */
+  limit?: number;
+  perSeries?: number;
+  /** Budget of one series, and of the whole answer; tests inject a clock. */
+  seriesBudget?: BudgetSpec;
+  totalBudget?: BudgetSpec;
 }
 
-/** Every VEVENT occurrence overlapping [from, to), series expanded (overrides and EXDATEs honoured), by start. */
-export function expandOccurrences(ics: string, from: Date, to: Date, limit = 5000): Occurrence[] {
+/** How many incomplete series one answer lists by name: a note in the grid, not a report. */
+const MAX_INCOMPLETE_LISTED = 50;
+
+/**
+ * Every VEVENT occurrence overlapping [from, to), series expanded (overrides and EXDATEs honoured),
+ * by start; and the series whose occurrences are not all there (too many in the range, or the
+ * expansion budget ran out), so the window can say that something was left out.
+ */
+export function expandOccurrences(ics: string, from: Date, to: Date, opts: ExpandOptions = {}): OccurrencesResult {
+  const limit = opts.limit ?? MAX_PREVIEW_OCCURRENCES;
+  const perSeries = opts.perSeries ?? MAX_PREVIEW_OCCURRENCES_PER_SERIES;
+  const seriesSpec = opts.seriesBudget ?? { maxSteps: MAX_RECURRENCE_STEPS_PER_SERIES, maxMs: MAX_RECURRENCE_MS_PER_SERIES };
+  const total = new ExpansionBudget(
+    opts.totalBudget ?? { maxSteps: MAX_PREVIEW_RECURRENCE_STEPS, maxMs: MAX_PREVIEW_RECURRENCE_MS },
+    undefined,
+    (limit) => `the preview of this range stopped expanding series after ${limit} in all`,
+  );
   const cal = parseFeed(ics);
   const byUid = new Map<string, { master?: ICAL.Component; overrides: ICAL.Component[] }>();
   for (const c of cal.getAllSubcomponents('vevent')) {
@@ -120,10 +147,13 @@ export function expandOccurrences(ics: string, from: Date, to: Date, limit = 500
   const lo = from.getTime();
   const hi = to.getTime();
   const out: Occurrence[] = [];
-  const push = (key: string, item: ICAL.Event, s: ICAL.Time, e: ICAL.Time) => {
+  const incomplete: IncompleteSeries[] = [];
+  const push = (key: string, item: ICAL.Event, s: ICAL.Time, e: ICAL.Time): boolean => {
     const sMs = s.isDate ? Date.parse(iso(s)) : s.toJSDate().getTime();
     const eMs = Math.max(e.isDate ? Date.parse(iso(e)) : e.toJSDate().getTime(), sMs + 1);
-    if (sMs < hi && eMs > lo) out.push({ key, start: iso(s), end: iso(e), allDay: s.isDate, summary: item.summary ?? '', cancelled: text(item.component, 'status').toUpperCase() === 'CANCELLED' });
+    if (!(sMs < hi && eMs > lo)) return false;
+    out.push({ key, start: iso(s), end: iso(e), allDay: s.isDate, summary: item.summary ?? '', cancelled: text(item.component, 'status').toUpperCase() === 'CANCELLED' });
+    return true;
   };
   for (const [uid, g] of byUid) {
     if (!g.master) {
@@ -134,30 +164,42 @@ export function expandOccurrences(ics: string, from: Date, to: Date, limit = 500
       }
       continue;
     }
-    const ev = new ICAL.Event(g.master);
-    for (const o of g.overrides) ev.relateException(o);
+    const master = g.master;
+    const ev = new ICAL.Event(master);
     if (!ev.startDate) continue;
     if (!ev.isRecurring()) {
-      push(uid, ev, ev.startDate, endOf(g.master, ev.startDate)!);
+      push(uid, ev, ev.startDate, endOf(master, ev.startDate)!);
       continue;
     }
-    // ical.js skips DTSTART of a series made of RDATEs alone (kewisch/ical.js#534); RFC 5545 counts
-    // DTSTART as the first instance, so it is added here unless an EXDATE removes it.
-    const first = !g.master.hasProperty('rrule') && !excludes(g.master, ev.startDate) ? ev.startDate.toUnixTime() : undefined;
-    if (first !== undefined) {
-      const d = ev.getOccurrenceDetails(ev.startDate.clone());
-      push(d.item !== ev ? keyOf(uid, String(d.item.component.getFirstPropertyValue('recurrence-id'))) : uid, d.item, d.startDate, d.endDate);
-    }
-    const it = ev.iterator();
-    for (let i = 0, next = it.next(); next && i < MAX_ITERATIONS_PER_SERIES; i++, next = it.next()) {
-      if (first !== undefined && next.toUnixTime() === first) continue;
-      const d = ev.getOccurrenceDetails(next);
-      const sMs = d.startDate.isDate ? Date.parse(iso(d.startDate)) : d.startDate.toJSDate().getTime();
-      if (sMs >= hi && (d.recurrenceId.isDate ? Date.parse(iso(d.recurrenceId)) : d.recurrenceId.toJSDate().getTime()) >= hi) break;
-      const overridden = d.item !== ev;
-      push(overridden ? keyOf(uid, String(d.item.component.getFirstPropertyValue('recurrence-id'))) : uid, d.item, d.startDate, d.endDate);
+    let shown = 0;
+    let more = false;
+    const summary = text(master, 'summary');
+    try {
+      const outcome = walkOccurrences(master, g.overrides, { start: lo, end: hi }, total.child(seriesSpec), (d) => {
+        const overridden = d.item.component !== master;
+        const key = overridden ? keyOf(uid, String(d.item.component.getFirstPropertyValue('recurrence-id'))) : uid;
+        if (shown >= perSeries) {
+          // One more in the range than may be shown: say so, and stop.
+          const sMs = d.start.isDate ? Date.parse(iso(d.start)) : d.start.toJSDate().getTime();
+          return (more = sMs < hi && Math.max(d.end.isDate ? Date.parse(iso(d.end)) : d.end.toJSDate().getTime(), sMs + 1) > lo);
+        }
+        if (push(key, d.item, d.start, d.end)) shown++;
+        return false;
+      });
+      if (more) incomplete.push({ key: uid, summary, reason: `more than ${perSeries.toLocaleString('en-US')} occurrences in this range; the first ${perSeries.toLocaleString('en-US')} are shown` });
+      else if (!outcome.complete) incomplete.push({ key: uid, summary, reason: outcome.reason ?? 'its occurrences could not all be worked out' });
+    } catch (err) {
+      incomplete.push({ key: uid, summary, reason: `its dates could not be read (${(err as Error).message})` });
     }
   }
   out.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : a.key < b.key ? -1 : 1));
-  return out.slice(0, limit);
+  if (out.length > limit) {
+    const cut = new Set(out.slice(limit).map((o) => o.key.split('|')[0]));
+    const listed = new Set(incomplete.map((i) => i.key));
+    const summaries = new Map([...byUid].map(([uid, g]) => [uid, text(g.master ?? g.overrides[0], 'summary')]));
+    for (const uid of cut) {
+      if (!listed.has(uid)) incomplete.push({ key: uid, summary: summaries.get(uid) ?? '', reason: `the range holds more than ${limit.toLocaleString('en-US')} occurrences in all; later ones are not shown` });
+    }
+  }
+  return { occurrences: out.slice(0, limit), incomplete: incomplete.slice(0, MAX_INCOMPLETE_LISTED), incompleteTotal: incomplete.length };
 }

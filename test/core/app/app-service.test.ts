@@ -131,7 +131,7 @@ describe('app service', () => {
     expect(second.summary.removedSinceLastSync).toBe(1);
 
     const occ = await service.previewOccurrences({ scanId: 's2', from: '2026-01-01T00:00:00.000Z', to: '2026-12-31T00:00:00.000Z' });
-    expect(occ.map((o) => o.summary).sort()).toEqual(['<img src=x onerror=alert(1)>', 'Brand new', 'Review (moved)']);
+    expect(occ.occurrences.map((o) => o.summary).sort()).toEqual(['<img src=x onerror=alert(1)>', 'Brand new', 'Review (moved)']);
   });
 
   it('cancel stops a running scan, and a cancelled scan changes nothing', async () => {

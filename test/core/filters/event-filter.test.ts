@@ -75,6 +75,41 @@ describe('event filter', () => {
     ]);
   });
 
+  it('a daily stand-up since 2005 is kept by a 2026 window; one that ended in 2020 is not', () => {
+    const f = buildEventFilter({ window: '2026-03-01..2026-03-31' }, NOW);
+    const daily = ev('DTSTART:20050103T083000Z', 'DTEND:20050103T084500Z', 'RRULE:FREQ=DAILY', 'SUMMARY:Stand-up');
+    const weekdays = ev('DTSTART:20050103T083000Z', 'DTEND:20050103T084500Z', 'RRULE:FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR', 'SUMMARY:Stand-up');
+    const ended = ev('DTSTART:20050103T083000Z', 'DTEND:20050103T084500Z', 'RRULE:FREQ=DAILY;UNTIL=20200101T000000Z', 'SUMMARY:Old stand-up');
+    const problems: string[] = [];
+    // A small budget proves the walk starts near the window: from 2005 it would take 7,700 steps.
+    const small = buildEventFilter({ window: '2026-03-01..2026-03-31' }, NOW, { expansionBudget: { maxSteps: 300, maxMs: Infinity, clock: () => 0 } });
+    for (const e of [daily, weekdays]) {
+      expect(f.keep(e, [e])).toBe(true);
+      expect(small.keep(e, [e], (r) => problems.push(r))).toBe(true);
+    }
+    expect(small.keep(ended, [ended], (r) => problems.push(r))).toBe(false);
+    expect(problems).toEqual([]);
+  });
+
+  it('an occurrence moved from long before the window into it keeps the series', () => {
+    const f = buildEventFilter({ window: '2026-03-01..2026-03-31' }, NOW, { expansionBudget: { maxSteps: 300, maxMs: Infinity, clock: () => 0 } });
+    const master = ev('DTSTART:20100104T100000Z', 'DTEND:20100104T110000Z', 'RRULE:FREQ=WEEKLY;UNTIL=20200101T000000Z');
+    const moved = ev('RECURRENCE-ID:20100111T100000Z', 'DTSTART:20260310T100000Z', 'DTEND:20260310T110000Z');
+    const notAnOccurrence = ev('RECURRENCE-ID:20100112T100000Z', 'DTSTART:20260310T100000Z', 'DTEND:20260310T110000Z');
+    expect(f.keep(master, [master])).toBe(false);
+    expect(f.keep(master, [master, moved])).toBe(true);
+    expect(f.keep(master, [master, notAnOccurrence])).toBe(false);
+  });
+
+  it('a series whose occurrences cannot be worked out within the budget is kept and its reason given', () => {
+    // COUNT with a BY part must be counted from DTSTART: 3 million minutes to 2026, far over this budget.
+    const slow = ev('DTSTART:20200106T000000Z', 'RRULE:FREQ=MINUTELY;BYDAY=MO;COUNT=10000000', 'SUMMARY:Every minute on Mondays');
+    const f = buildEventFilter({ window: '2026-03-01..2026-03-31' }, NOW, { expansionBudget: { maxSteps: 2_000, maxMs: Infinity, clock: () => 0 } });
+    const problems: string[] = [];
+    expect(f.keep(slow, [slow], (r) => problems.push(r))).toBe(true);
+    expect(problems).toEqual(['its occurrences could not all be worked out for the --window filter (its recurrence rule was given up after 2,000 steps (it never matches, or repeats too often)); kept']);
+  });
+
   it('--match (regex, glob) and --exclude on text fields, case-insensitive, CN included', () => {
     const e = ev('DTSTART:20260615T100000Z', 'SUMMARY:Weekly Stand-up', 'LOCATION:Room 4', 'ORGANIZER;CN=Katrin Vogel:mailto:katrin@example.com', 'CATEGORIES:TEAM,INTERNAL');
     expect(buildEventFilter({ match: ['summary=stand-?up'] }).keep(e, [e])).toBe(true);

@@ -61,7 +61,7 @@ function expected(name: string, keep: boolean): string[] {
 }
 
 function withIcalJs(ics: string): string[] {
-  return expandOccurrences(ics, new Date('2025-01-01T00:00:00Z'), new Date('2027-01-01T00:00:00Z'))
+  return expandOccurrences(ics, new Date('2025-01-01T00:00:00Z'), new Date('2027-01-01T00:00:00Z')).occurrences
     .map((o) => `${o.allDay ? o.start.slice(0, 10) : `${o.start.slice(0, 16)}Z`} ${o.summary}${o.cancelled ? ' (cancelled)' : ''}`)
     .sort();
 }

@@ -7,6 +7,7 @@ import type { CalendarPart } from '../../../electron/core/model.ts';
 import { expandOccurrences, toPreviewEvents } from '../../../electron/core/preview/preview-events.ts';
 import { SyncCache } from '../../../electron/core/store/cache.ts';
 import { OccurrenceSchema, PreviewEventSchema } from '../../../electron/shared/ipc-contract.ts';
+import { expandInChild } from '../../helpers/expand-in-child.ts';
 import { vcal, vevent } from '../../helpers/mail-builder.ts';
 
 const BERLIN = 'BEGIN:VTIMEZONE\r\nTZID:Europe/Berlin\r\nBEGIN:DAYLIGHT\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nTZNAME:CEST\r\nDTSTART:19700329T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\nEND:DAYLIGHT\r\nBEGIN:STANDARD\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nTZNAME:CET\r\nDTSTART:19701025T030000\r\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\nEND:STANDARD\r\nEND:VTIMEZONE';
@@ -42,7 +43,8 @@ describe('preview events', () => {
 
   it('expands a series across the DST change with its override and EXDATE', () => {
     const b = build([series]);
-    const occ = expandOccurrences(b.ics, new Date('2026-03-01T00:00:00Z'), new Date('2026-05-01T00:00:00Z'));
+    const { occurrences: occ, incomplete } = expandOccurrences(b.ics, new Date('2026-03-01T00:00:00Z'), new Date('2026-05-01T00:00:00Z'));
+    expect(incomplete).toEqual([]);
     occ.forEach((o) => OccurrenceSchema.parse(o));
     expect(occ.map((o) => [o.start, o.summary])).toEqual([
       ['2026-03-16T09:00:00.000Z', 'Weekly'],
@@ -60,7 +62,7 @@ describe('preview events', () => {
       vevent({ uid: 'rdates@x', summary: 'Review', start: '20260105T100000Z', end: '20260105T110000Z', extra: ['RDATE:20260112T100000Z,20260115T100000Z'] }),
       vevent({ uid: 'rdates-ex@x', summary: 'Gone first', start: '20260105T100000Z', end: '20260105T110000Z', extra: ['RDATE:20260112T100000Z', 'EXDATE:20260105T100000Z'] })));
     const b = build([rdates]);
-    const occ = expandOccurrences(b.ics, new Date('2026-01-01T00:00:00Z'), new Date('2026-02-01T00:00:00Z'));
+    const occ = expandOccurrences(b.ics, new Date('2026-01-01T00:00:00Z'), new Date('2026-02-01T00:00:00Z')).occurrences;
     expect(occ.map((o) => [o.start, o.summary])).toEqual([
       ['2026-01-05T10:00:00.000Z', 'Review'],
       ['2026-01-12T10:00:00.000Z', 'Gone first'],
@@ -72,10 +74,58 @@ describe('preview events', () => {
   it('bounds an endless rule and keeps only the range', () => {
     const b = build([endless]);
     const t = performance.now();
-    const occ = expandOccurrences(b.ics, new Date('2026-01-01T00:00:00Z'), new Date('2027-01-01T00:00:00Z'));
+    const { occurrences: occ } = expandOccurrences(b.ics, new Date('2026-01-01T00:00:00Z'), new Date('2027-01-01T00:00:00Z'));
     expect(occ).toHaveLength(365);
     expect(occ[0].start).toBe('2026-01-01T08:00:00.000Z');
     expect(performance.now() - t).toBeLessThan(20_000); // a hang guard, not a speed target
+  });
+
+  it('every-second series in a month view: each fills only its share, the answer says which were cut, and no walk starts at DTSTART', () => {
+    // As in the issue: 20 FREQ=SECONDLY events in one 3 KB mail froze the main process for minutes.
+    const ticks = part(vcal('REQUEST', ...Array.from({ length: 20 }, (_, i) => vevent({ uid: `tick${i}@evil.example`, summary: `Tick ${i}`, start: '20260101T000000Z', end: '20260101T000001Z', rrule: 'FREQ=SECONDLY' }))));
+    const b = build([ticks, series]);
+    // A walk from 1 January to March would take 5 million steps per series; starting near the range, each needs about 60.
+    const steps = 20 * 80;
+    const { occurrences, incomplete, incompleteTotal } = expandOccurrences(b.ics, new Date('2026-03-01T00:00:00Z'), new Date('2026-04-01T00:00:00Z'), {
+      perSeries: 50,
+      totalBudget: { maxSteps: steps, maxMs: Infinity, clock: () => 0 },
+    });
+    expect(occurrences).toHaveLength(20 * 50 + 3);
+    expect(occurrences.filter((o) => o.key === 'tick3@evil.example').map((o) => o.start).slice(0, 2)).toEqual(['2026-03-01T00:00:00.000Z', '2026-03-01T00:00:01.000Z']);
+    expect(occurrences.filter((o) => o.key.startsWith('weekly@x')).map((o) => o.summary)).toEqual(['Weekly', 'Weekly', 'Weekly (moved)']);
+    expect(incompleteTotal).toBe(20);
+    expect(incomplete).toHaveLength(20);
+    expect(incomplete[0]).toEqual({ key: 'tick0@evil.example', summary: 'Tick 0', reason: 'more than 50 occurrences in this range; the first 50 are shown' });
+  });
+
+  // The next two run in a child process killed at a deadline: without budgets ical.js loops forever on these rules.
+  it('a rule that never matches is left out with its reason, and the other series are still there', async () => {
+    const never = part(vcal('REQUEST', vevent({ uid: 'never@evil.example', summary: 'Never', start: '20250101T090000Z', end: '20250101T100000Z', rrule: 'FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30' })));
+    const b = build([never, series]);
+    const r = await expandInChild(b.ics, new Date('2026-03-01T00:00:00Z'), new Date('2026-05-01T00:00:00Z'), { seriesBudget: { maxSteps: 5_000, maxMs: 1e9 } });
+    expect(r.occurrences.filter((o) => o.key.startsWith('weekly@x'))).toHaveLength(5);
+    expect(r.incomplete).toEqual([{ key: 'never@evil.example', summary: 'Never', reason: 'its recurrence rule was given up after 5,000 steps (it never matches, or repeats too often)' }]);
+  });
+
+  it('when the whole answer runs out of budget, every series it could not finish is named', async () => {
+    const never = part(vcal('REQUEST', ...[1, 2, 3].map((i) => vevent({ uid: `never${i}@evil.example`, summary: `Never ${i}`, start: '20250101T090000Z', end: '20250101T100000Z', rrule: 'FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30' }))));
+    const b = build([never]);
+    const r = await expandInChild(b.ics, new Date('2026-03-01T00:00:00Z'), new Date('2026-05-01T00:00:00Z'), { totalBudget: { maxSteps: 8_000, maxMs: 1e9 }, seriesBudget: { maxSteps: 5_000, maxMs: 1e9 } });
+    expect(r.incomplete.map((i) => i.reason)).toEqual([
+      'its recurrence rule was given up after 5,000 steps (it never matches, or repeats too often)',
+      'the preview of this range stopped expanding series after 8,000 steps in all',
+      'the preview of this range stopped expanding series after 8,000 steps in all',
+    ]);
+  });
+
+  it('a daily stand-up since 2005 shows every weekday of a 2026 month, across the DST change', () => {
+    const standup = part(vcal('REQUEST', BERLIN, vevent({ uid: 'standup@x', summary: 'Stand-up', start: 'TZID=Europe/Berlin:20050103T093000', end: 'TZID=Europe/Berlin:20050103T094500', rrule: 'FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR' })));
+    const b = build([standup]);
+    const r = expandOccurrences(b.ics, new Date('2026-03-01T00:00:00Z'), new Date('2026-04-01T00:00:00Z'), { seriesBudget: { maxSteps: 1_000, maxMs: Infinity, clock: () => 0 } });
+    expect(r.incomplete).toEqual([]);
+    expect(r.occurrences).toHaveLength(22);
+    expect(r.occurrences[0].start).toBe('2026-03-02T08:30:00.000Z');
+    expect(r.occurrences.at(-1)!.start).toBe('2026-03-31T07:30:00.000Z'); // summer time from 29 March
   });
 
   it('says what is new, updated, cancelled or removed since the previous snapshot', () => {

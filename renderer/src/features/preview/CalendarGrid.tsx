@@ -1,7 +1,7 @@
-// Month or week view: a grid of days filled with the occurrences main expands for the visible
-// range (series, overrides and exceptions included). Days are in the user's time zone.
+// Month or week view: a grid of days filled with the occurrences main expands for the visible range
+// (series, overrides and exceptions included; a note names what was left out). Days are local time.
 import { useEffect, useMemo, useState } from 'react';
-import type { Occurrence } from '../../../../electron/shared/ipc-contract.ts';
+import type { Occurrence, OccurrencesResult } from '../../../../electron/shared/ipc-contract.ts';
 import { api, call } from '../../api.ts';
 import { dayKey, occurrenceDay, rangeFor, shiftAnchor, type Mode } from './calendar-range.ts';
 import { formatTime } from './format.ts';
@@ -12,18 +12,18 @@ export function CalendarGrid({ scanId, mode, onSelect, report, initial }: {
   scanId: string; mode: Mode; onSelect: (key: string) => void; report: (e: unknown) => void; initial?: Date;
 }) {
   const [anchor, setAnchor] = useState(() => initial ?? new Date());
-  const [occ, setOcc] = useState<Occurrence[]>([]);
+  const [result, setResult] = useState<OccurrencesResult>({ occurrences: [], incomplete: [], incompleteTotal: 0 });
   const { days, from, to } = useMemo(() => rangeFor(mode, anchor), [mode, anchor]);
   useEffect(() => {
     let live = true; // a late answer for a range no longer shown is dropped
-    call(api().previewOccurrences({ scanId, from: from.toISOString(), to: to.toISOString() })).then((o) => live && setOcc(o), (e) => live && report(e));
+    call(api().previewOccurrences({ scanId, from: from.toISOString(), to: to.toISOString() })).then((r) => live && setResult(r), (e) => live && report(e));
     return () => {
       live = false;
     };
   }, [scanId, from, to, report]);
 
   const byDay = new Map<string, Occurrence[]>();
-  for (const o of occ) {
+  for (const o of result.occurrences) {
     const k = occurrenceDay(o.start, o.allDay);
     byDay.set(k, [...(byDay.get(k) ?? []), o]);
   }
@@ -45,6 +45,7 @@ export function CalendarGrid({ scanId, mode, onSelect, report, initial }: {
         </button>
         <h3 aria-live="polite">{title}</h3>
       </div>
+      <LeftOutNote result={result} />
       <div className="days" role="grid" aria-label={title}>
         <div role="row" className="week">
           {WEEKDAYS.map((d) => (
@@ -75,5 +76,25 @@ export function CalendarGrid({ scanId, mode, onSelect, report, initial }: {
         ))}
       </div>
     </div>
+  );
+}
+
+/** How many series a note names before "and N more": a short note, the reasons are in its title. */
+const NAMED = 3;
+
+/** Says that some occurrences are not shown (a series repeats too often, or its rule could not be worked out). */
+function LeftOutNote({ result }: { result: OccurrencesResult }) {
+  const { incomplete, incompleteTotal: total } = result;
+  if (!total) return null;
+  const name = (s: { summary: string }) => `“${s.summary || '(no title)'}”`;
+  const more = total - Math.min(NAMED, incomplete.length);
+  const text =
+    total === 1
+      ? `Some occurrences are left out: ${name(incomplete[0])}: ${incomplete[0].reason}.`
+      : `Some occurrences are left out for ${total} events: ${incomplete.slice(0, NAMED).map(name).join(', ')}${more > 0 ? ` and ${more} more` : ''} (they repeat too often in this range, or their rules could not be worked out).`;
+  return (
+    <p className="left-out" role="note" title={incomplete.map((s) => `${s.summary || '(no title)'}: ${s.reason}`).join('\n')}>
+      {text}
+    </p>
   );
 }

@@ -1,0 +1,205 @@
+// Walks the occurrences of one recurring component that can touch a range: DTSTART, every RDATE, and
+// each RRULE started near the range where fast-forward allows, minus EXDATEs, through the overrides.
+// Every rule step is charged to a budget; running out is an answer (complete: false), never a hang.
+import ICAL from 'ical.js';
+import { budgetedIterator } from './budgeted-iterator.ts';
+import { BudgetExhausted, type ExpansionBudget } from './expansion-budget.ts';
+import { FIRST_ANSWER_SPAN_S, fastForward } from './fast-forward.ts';
+
+export interface SeriesOccurrence {
+  /** The instant the recurrence set holds (what a RECURRENCE-ID names). */
+  recurrenceId: ICAL.Time;
+  start: ICAL.Time;
+  end: ICAL.Time;
+  /** The master, or the override that replaces this occurrence. */
+  item: ICAL.Event;
+}
+
+export interface WalkOutcome {
+  /** false: the budget ran out, so occurrences may be missing; `reason` says why. */
+  complete: boolean;
+  /** The visitor asked to stop. */
+  stopped: boolean;
+  reason?: string;
+}
+
+const DAY_MS = 86_400_000;
+// Around a daylight-saving change the wall clock and the instant disagree by up to the change (two
+// hours in the most extreme zone); a start this far back on the wall clock is safely before the range.
+const ZONE_SLACK_MS = 3 * 3_600_000;
+
+const ms = (t: ICAL.Time) => t.toJSDate().getTime();
+
+/**
+ * The rule with its numeric BY lists sorted and without repeats. RFC 5545 makes them sets, but
+ * ical.js walks them as given: BYHOUR=17,9 answers 17:00 before 9:00 (so a walk stopping at the
+ * range's end would miss one), and an unsorted BYMONTH jumps back in time.
+ */
+export function normalizedRule(rule: ICAL.Recur): ICAL.Recur {
+  const parts = rule.parts as Record<string, unknown[]>;
+  const unsorted = (v: unknown[]) => v.every((x) => typeof x === 'number') && v.some((x, i) => i > 0 && (x as number) <= (v[i - 1] as number));
+  const names = Object.keys(parts).filter((n) => n !== 'BYDAY' && Array.isArray(parts[n]) && unsorted(parts[n]));
+  if (!names.length) return rule;
+  const copy = rule.clone();
+  for (const n of names) (copy.parts as Record<string, number[]>)[n] = [...new Set(parts[n] as number[])].sort((a, b) => a - b);
+  return copy;
+}
+
+/** The wall-clock time in `like`'s zone at an instant (floating times are read in the process zone, as toJSDate does). */
+function wallAt(instant: number, like: ICAL.Time): ICAL.Time | null {
+  const date = new Date(instant);
+  if (!Number.isFinite(date.getTime())) return null;
+  const zone = like.zone;
+  if (zone === ICAL.Timezone.utcTimezone) return ICAL.Time.fromJSDate(date, true);
+  if (!zone || zone === ICAL.Timezone.localTimezone) return ICAL.Time.fromJSDate(date, false);
+  return ICAL.Time.fromJSDate(date, true).convertToZone(zone);
+}
+
+/** One rule's instants in [lo, hi), from a start near lo when the rule's shape allows it. */
+function* ruleInstants(rule: ICAL.Recur, dtstart: ICAL.Time, lo: number, hi: number, budget: ExpansionBudget): Generator<ICAL.Time> {
+  let rule2 = rule;
+  let start = dtstart;
+  if (Number.isFinite(lo)) {
+    const slack = (dtstart.zone === ICAL.Timezone.utcTimezone ? 0 : ZONE_SLACK_MS) + (FIRST_ANSWER_SPAN_S[rule.freq] ?? 0) * 1000;
+    const target = wallAt(lo - slack, dtstart);
+    const ff = target ? fastForward(rule, dtstart, target) : null;
+    if (ff && 'done' in ff) return;
+    if (ff) ({ rule: rule2, start } = ff);
+  }
+  const it = budgetedIterator(rule2, start, budget);
+  for (let t = it.next(); t; t = it.next()) {
+    const at = ms(t);
+    if (at >= hi) return;
+    if (at >= lo) yield t.clone();
+  }
+}
+
+interface Item {
+  time: ICAL.Time;
+  /** An RDATE;VALUE=PERIOD carries its own end. */
+  end?: ICAL.Time;
+}
+
+const ymd = (t: ICAL.Time) => `${t.year}-${t.month}-${t.day}`;
+
+/** EXDATE as ical.js reads it: a DATE excludes every occurrence on that day, a DATE-TIME its instant. */
+function exclusion(master: ICAL.Component): (t: ICAL.Time) => boolean {
+  const values = master.getAllProperties('exdate').flatMap((p) => p.getValues()) as ICAL.Time[];
+  const instants = new Set(values.map((v) => v.toUnixTime()));
+  const days = new Set(values.filter((v) => v.isDate).map(ymd));
+  return (t) => instants.has(t.toUnixTime()) || (!t.isDate && days.has(ymd(t)));
+}
+
+/** DTSTART and every RDATE: finite, all taken (an RDATE period may be long), by instant. */
+function explicitItems(event: ICAL.Event, master: ICAL.Component): Item[] {
+  const items: Item[] = [{ time: event.startDate }];
+  for (const p of master.getAllProperties('rdate')) {
+    for (const v of p.getValues() as Array<ICAL.Time | ICAL.Period>) items.push(v instanceof ICAL.Period ? { time: v.start, end: v.getEnd() } : { time: v });
+  }
+  return items.sort((a, b) => a.time.compare(b.time));
+}
+
+class Source {
+  head: Item | null;
+  constructor(private readonly pull: () => Item | null) {
+    this.head = pull();
+  }
+  advance(): void {
+    this.head = this.pull();
+  }
+}
+
+function fromList(items: Item[]): Source {
+  let i = 0;
+  return new Source(() => items[i++] ?? null);
+}
+
+function fromGenerator(gen: Generator<ICAL.Time>): Source {
+  return new Source(() => {
+    const r = gen.next();
+    return r.done ? null : { time: r.value };
+  });
+}
+
+/**
+ * Calls visit for every occurrence (recurrence set: DTSTART ∪ RRULE instants ∪ RDATE − EXDATE, as RFC
+ * 5545 §3.8.5 defines it) whose dates can overlap [range.start, range.end); it may call it for some
+ * that do not, so visit tests overlap itself. visit returns true to stop.
+ */
+export function walkOccurrences(
+  master: ICAL.Component,
+  overrides: ICAL.Component[],
+  range: { start: number; end: number },
+  budget: ExpansionBudget,
+  visit: (o: SeriesOccurrence) => boolean | void,
+): WalkOutcome {
+  const event = new ICAL.Event(master);
+  for (const o of overrides) if (o.hasProperty('recurrence-id')) event.relateException(o);
+  const dtstart = event.startDate;
+  const excluded = exclusion(master);
+  const details = (item: Item): SeriesOccurrence => {
+    const d = event.getOccurrenceDetails(item.time);
+    const end = item.end && d.item === event ? item.end : d.endDate;
+    return { recurrenceId: item.time, start: d.startDate, end, item: d.item };
+  };
+
+  // Which recurrence instants can give an occurrence in the range: the master's length back, and
+  // what RANGE=THISANDFUTURE overrides shift and stretch; all-day dates are read in UTC by the
+  // preview and in the process zone by the filter, so a day either side.
+  const pad = dtstart.isDate ? DAY_MS : 1000;
+  let back = Math.max(0, ms(event.endDate) - ms(dtstart));
+  let ahead = 0;
+  const exceptions = Object.values(event.exceptions);
+  for (const x of exceptions) {
+    if (!x.modifiesFuture()) continue;
+    const shift = ms(x.startDate) - ms(x.recurrenceId);
+    back = Math.max(back, shift + Math.max(0, ms(x.endDate) - ms(x.startDate)));
+    ahead = Math.max(ahead, -shift);
+  }
+  const lo = range.start - back - pad;
+  const hi = range.end + ahead + pad;
+  const rules = master.getAllProperties('rrule').map((p) => normalizedRule(p.getFirstValue() as ICAL.Recur));
+
+  try {
+    const explicit = explicitItems(event, master);
+    const sources = [fromList(explicit), ...rules.map((r) => fromGenerator(ruleInstants(r, dtstart, lo, hi, budget)))];
+    let last: ICAL.Time | null = null;
+    for (;;) {
+      let best: Source | null = null;
+      // Ties go to the earlier source: DTSTART and RDATE (with a period's own end) before a rule.
+      for (const s of sources) if (s.head && (!best || s.head.time.compare(best.head!.time) < 0)) best = s;
+      if (!best) break;
+      const item = best.head!;
+      best.advance();
+      if (last && item.time.compare(last) === 0) continue; // one instant from two sources
+      last = item.time;
+      if (best === sources[0]) budget.charge(1); // a mail with a million RDATEs is bounded too
+      if (excluded(item.time)) continue;
+      if (visit(details(item))) return { complete: true, stopped: true };
+    }
+
+    // An override far from its own RECURRENCE-ID can move an occurrence the walk never reached into
+    // the range: look up just that instant in the rules.
+    const seen = new Set(explicit.map((i) => i.time.toUnixTime()));
+    for (const x of exceptions) {
+      if (x.modifiesFuture()) continue;
+      const rid = x.recurrenceId;
+      const at = ms(rid);
+      if ((at >= lo && at < hi) || seen.has(rid.toUnixTime()) || excluded(rid)) continue;
+      const s = ms(x.startDate);
+      if (!(s < range.end + pad && Math.max(ms(x.endDate), s + 1) > range.start - pad)) continue;
+      for (const rule of rules) {
+        let found: ICAL.Time | null = null;
+        for (const t of ruleInstants(rule, dtstart, at, at + 1000, budget)) if (t.compare(rid) === 0) found = t;
+        if (!found) continue;
+        seen.add(rid.toUnixTime());
+        if (visit(details({ time: found }))) return { complete: true, stopped: true };
+        break;
+      }
+    }
+    return { complete: true, stopped: false };
+  } catch (err) {
+    if (err instanceof BudgetExhausted) return { complete: false, stopped: false, reason: err.reason };
+    throw err;
+  }
+}

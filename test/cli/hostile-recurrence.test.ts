@@ -1,0 +1,96 @@
+// The real CLI over a generated Maildir where hostile recurrence rules (one that never occurs, twenty
+// every second since 2020) sit next to good invitations, with --window: the run finishes, the good
+// events come out as without the hostile mail, a stand-up since 2005 stays, the unknowable is reported.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import ICAL from 'ical.js';
+import { describe, expect, it } from 'vitest';
+import { buildMail, vcal, vevent } from '../helpers/mail-builder.ts';
+import { MaildirStore } from '../helpers/maildir-store.ts';
+import { CLI_BIN } from '../helpers/run-cli.ts';
+
+const BERLIN = 'BEGIN:VTIMEZONE\r\nTZID:Europe/Berlin\r\nBEGIN:DAYLIGHT\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nTZNAME:CEST\r\nDTSTART:19700329T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\nEND:DAYLIGHT\r\nBEGIN:STANDARD\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nTZNAME:CET\r\nDTSTART:19701025T030000\r\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\nEND:STANDARD\r\nEND:VTIMEZONE';
+
+const invite = (subject: string, ...events: string[]) => buildMail({ subject, calendars: [{ method: 'REQUEST', ics: vcal('REQUEST', BERLIN, ...events) }] });
+
+const GOOD = [
+  invite('Invitation: Kick-off', vevent({ uid: 'kickoff@corp.example', summary: 'Kick-off', start: 'TZID=Europe/Berlin:20260310T100000', end: 'TZID=Europe/Berlin:20260310T110000' })),
+  invite('Invitation: Review', vevent({ uid: 'review@corp.example', summary: 'Weekly review', start: 'TZID=Europe/Berlin:20260105T140000', end: 'TZID=Europe/Berlin:20260105T150000', rrule: 'FREQ=WEEKLY;BYDAY=MO;COUNT=20' })),
+  // Item 7: a series since 2005; a walk from DTSTART gave up after 5,000 occurrences and dropped it.
+  invite('Invitation: Stand-up', vevent({ uid: 'standup@corp.example', summary: 'Daily stand-up', start: 'TZID=Europe/Berlin:20050103T093000', end: 'TZID=Europe/Berlin:20050103T094500', rrule: 'FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR' })),
+  invite('Invitation: Offsite', vevent({ uid: 'offsite@corp.example', summary: 'Offsite', start: 'VALUE=DATE:20260601', end: 'VALUE=DATE:20260603' })),
+];
+// Item 6, as in the issue: the event's DTSTART is before the window, so only its rule could put it inside.
+const NEVER = buildMail({
+  subject: 'x',
+  from: 'm@evil.example',
+  calendars: [{ ics: vcal(undefined, vevent({ uid: 'a@evil.example', summary: 'Never', start: '20250101T090000Z', end: '20250101T100000Z', rrule: 'FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30' })) }],
+});
+const SECONDLY = buildMail({
+  subject: 'y',
+  from: 'm@evil.example',
+  calendars: [{ ics: vcal(undefined, ...Array.from({ length: 20 }, (_, i) => vevent({ uid: `s${i}@evil.example`, summary: `Tick ${i}`, start: '20200101T000000Z', end: '20200101T000001Z', rrule: 'FREQ=SECONDLY' }))) }],
+});
+
+interface Run { code: number | null; stderr: string; ics: string; report: { warnings: Array<{ folder: string; uid?: number; subject?: string; message: string }> } }
+
+/** One CLI run over a fresh Maildir; killed (code null) if it does not finish: a hang fails the test instead of stalling it. */
+async function runOver(mails: Buffer[]): Promise<Run> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'hostile-rrule-'));
+  const store = new MaildirStore('maildir++', path.join(dir, 'Maildir'), path.join(dir, 'public'), undefined);
+  mails.forEach((m) => store.add('INBOX', m));
+  const out = path.join(dir, 'out.ics');
+  const report = path.join(dir, 'report.json');
+  const args = [CLI_BIN, '--maildir', path.join(dir, 'Maildir'), '--window=2026-01-01..2026-12-31', '-o', out, '--report-json', report];
+  const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+    execFile(process.execPath, args, { env: { PATH: process.env.PATH, HOME: dir, TZ: 'UTC' }, timeout: 60_000, killSignal: 'SIGKILL' }, (err, _stdout, stderr) =>
+      resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stderr }),
+    );
+  });
+  const read = (f: string) => {
+    try {
+      return readFileSync(f, 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  return { code, stderr, ics: read(out), report: JSON.parse(read(report) || '{"warnings":[]}') };
+}
+
+/** Each VEVENT's text by UID (DTSTAMP included: nothing about a good event may change). */
+function eventsByUid(ics: string): Map<string, string> {
+  const cal = new ICAL.Component(ICAL.parse(ics));
+  return new Map(cal.getAllSubcomponents('vevent').map((e) => [String(e.getFirstPropertyValue('uid')), e.toString()]));
+}
+
+describe('hostile recurrence rules through the CLI with --window', () => {
+  it('a rule that never occurs and rules every second: the run finishes, good events unchanged, the rest kept and reported', { timeout: 150_000 }, async () => {
+    const good = await runOver(GOOD);
+    expect(good.code).toBe(0);
+    const before = eventsByUid(good.ics);
+    expect([...before.keys()].sort()).toEqual(['kickoff@corp.example', 'offsite@corp.example', 'review@corp.example', 'standup@corp.example']);
+    expect(good.report.warnings).toEqual([]);
+
+    const mixed = await runOver([GOOD[0], GOOD[1], NEVER, GOOD[2], SECONDLY, GOOD[3]]);
+    expect(mixed.code).toBe(0);
+    const after = eventsByUid(mixed.ics);
+    for (const [uid, text] of before) expect(after.get(uid), uid).toBe(text);
+    // What could not be worked out is kept (a filter never loses an event to a budget) and reported
+    // with folder, message UID, event UID and the reason.
+    expect(after.has('a@evil.example')).toBe(true);
+    expect(after.has('s7@evil.example')).toBe(true);
+    const never = mixed.report.warnings.filter((w) => w.message.startsWith('VEVENT a@evil.example:'));
+    expect(never).toEqual([
+      {
+        folder: 'INBOX',
+        uid: 3,
+        subject: 'x',
+        message: expect.stringMatching(/^VEVENT a@evil\.example: its occurrences could not all be worked out for the --window filter \(its recurrence rule was given up after (50,000 steps|250 ms) \(it never matches, or repeats too often\)\); kept$/),
+      },
+    ]);
+    // Every-second series since 2020 do occur in the window: found by starting near it, kept, nothing to report.
+    expect(mixed.report.warnings.filter((w) => w.message.includes('evil.example') && !w.message.startsWith('VEVENT a@'))).toEqual([]);
+  });
+});
