@@ -158,9 +158,13 @@ async function serve(plan: CliPlan, io: CliIo, info: (m: string) => void): Promi
     const service = await startProfileService({ configFile: plan.configFile!, engine, openSecrets: io.openStore, env: io.env, log, watchConfig: true });
     info(`mailbox2ics ${version()} serving ${plan.configFile}: ${service.scheduler.statuses().map((s) => s.name).join(', ') || 'no profiles'}`);
     for (const [name, u] of Object.entries(service.urls)) info(`feed ${name}: ${u.http}  (${u.webcal})`);
+    // The schedule's timers are unref'd; without a feed nothing else would keep the process alive
+    // until the signal (it exited at once with code 13, an unsettled top-level await).
+    const keepAlive = setInterval(() => {}, 1 << 30);
     const signal = await new Promise<string>((resolve) => {
       for (const s of ['SIGTERM', 'SIGINT'] as const) process.once(s, () => resolve(s));
     });
+    clearInterval(keepAlive);
     info(`${signal}: stopping (waiting for running syncs to finish)…`);
     await service.stop();
     info('stopped');

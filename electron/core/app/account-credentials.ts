@@ -75,34 +75,39 @@ export class AccountCredentials {
   /**
    * After an edit from `before` to `after`: if only the old settings have a saved password, asks
    * (native dialog) whether to use it with the new server, and copies it only on yes. An entry the
-   * new settings already have is never overwritten; the old one is deleted only when copied and
-   * no other account (`others`) uses it.
+   * new settings already have is never overwritten. The old entry is then deleted unless another
+   * account (`others`) still uses it: no password stays behind for settings no account has.
    */
   async carryOver(name: string, before: Account, after: Account, others: Account[]): Promise<void> {
     const from = await this.keyIfReadable(before);
     const to = await this.key(after);
     if (!from || from === to) return;
     let store: SecretStore;
+    let old: string | null;
     try {
       store = await this.openSecrets();
-      if (!(await store.get(from)) || (await store.get(to))) return;
+      old = await store.get(from);
     } catch (err) {
       if (unavailable(err)) return;
       throw err;
     }
+    if (!old) return;
+    if (!(await store.get(to)) && (await this.askToCarry(name, before, after))) {
+      // Asked again after the dialog: the entry may have appeared while the question was open.
+      if (!(await store.get(to))) await store.set(to, old);
+    }
+    await this.release(before, others);
+  }
+
+  private askToCarry(name: string, before: Account, after: Account): Promise<boolean> {
     const plain = after.security === 'plaintext' ? ' It would cross the network unencrypted.' : '';
-    const yes = await this.dialogs.confirm({
+    return this.dialogs.confirm({
       title: 'Use the saved password with the new settings?',
       message: `Send the saved password of "${after.username}" to ${describeServer(connectionOf(after, this.configFile))}?${plain}`,
       detail: `The account "${name}" was changed. Its password was saved for ${describeServer(connectionOf(before, this.configFile))}. Only continue if you made this change yourself; otherwise choose "${DECLINE}" and type the password when it is needed.`,
       confirmLabel: 'Use the saved password',
       cancelLabel: DECLINE,
     });
-    if (!yes) return;
-    const old = await store.get(from);
-    if (!old || (await store.get(to))) return;
-    await store.set(to, old);
-    await this.release(before, others);
   }
 }
 

@@ -286,7 +286,7 @@ export class AppService implements Methods {
   async showInFolder(req: Request<'shell:show-in-folder'>): Promise<null> {
     const file = path.resolve(req.path);
     const outputs = Object.keys((await this.config.read()).profiles).length ? await this.profileOutputs() : [];
-    if (!this.written.has(file) && !outputs.includes(file)) throw new AppError('USAGE', `${req.path} is not a calendar file mailbox2ics wrote.`, { file: req.path });
+    if (!this.written.has(file) && !outputs.includes(file)) throw new AppError('REFUSED', `${req.path} is not a calendar file mailbox2ics wrote.`, { file: req.path });
     this.deps.showItemInFolder(file);
     return null;
   }
