@@ -35,13 +35,16 @@ export async function findAccountPassword(q: AccountPasswordQuery): Promise<Acco
     if (sharing.length) throw new AppError('CONFIG', `${own} is ambiguous: the accounts "${q.accountName}" and ${sharing.map((n) => `"${n}"`).join(', ')} all map to it; rename one of them.`, { account: q.accountName });
     return { password: q.env[own]!, source: 'env-account' };
   }
+  let keychainNote: string | undefined;
   try {
     const stored = await (await q.openStore()).get(credentialKey(q.identity));
     if (stored) return { password: stored, source: 'keychain' };
   } catch (err) {
-    q.note(`note: ${(err as Error).message}`);
+    keychainNote = `note: ${(err as Error).message}`;
   }
   if (q.env[GENERIC_PASSWORD_ENV] && q.accountNames.length === 1) return { password: q.env[GENERIC_PASSWORD_ENV]!, source: 'env' };
+  // Said only when it mattered: a run that found its password elsewhere needs no keychain.
+  if (keychainNote) q.note(keychainNote);
   return undefined;
 }
 
