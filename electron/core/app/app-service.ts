@@ -23,7 +23,7 @@ import type { SyncCache } from '../store/cache.ts';
 import { AccountCredentials, type Connection } from './account-credentials.ts';
 import { AppConfig } from './app-config.ts';
 import type { NativeDialogs } from './native-dialogs.ts';
-import { checkOutputTarget } from './output-target.ts';
+import { checkChosenCalendar } from './chosen-calendar.ts';
 import { typedPathRefused, WindowChoices } from './window-choices.ts';
 
 export interface AppServiceDeps {
@@ -177,7 +177,7 @@ export class AppService implements Methods {
     let chosen: string | undefined;
     if (req.outputChoice) {
       chosen = this.choices.path('output', req.outputChoice);
-      await checkOutputTarget(chosen);
+      await checkChosenCalendar(chosen);
     }
     await this.config.saveProfile(req.name, profile, req.previousName, (previous) => {
       if (chosen) return { ...profile, output: chosen };
@@ -254,7 +254,7 @@ export class AppService implements Methods {
     const chosen = await this.deps.dialogs.chooseSavePath({ defaultPath: scan.output });
     if (!chosen) return { saved: false };
     const file = path.resolve(chosen);
-    await checkOutputTarget(file);
+    await checkChosenCalendar(file);
     await writeFileAtomic(file, scan.ics);
     this.written.add(file);
     // Remember the place: the profile's output now points at the exported file.
@@ -271,7 +271,7 @@ export class AppService implements Methods {
     const chosen = await this.deps.dialogs.chooseSavePath({ defaultPath });
     if (!chosen) return { chosen: false };
     const file = path.resolve(chosen);
-    await checkOutputTarget(file);
+    await checkChosenCalendar(file);
     return { chosen: true, token: this.choices.add('output', file), path: file };
   }
 

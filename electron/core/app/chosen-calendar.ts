@@ -7,7 +7,7 @@ import { AppError } from '../errors.ts';
 /** Bytes read to recognise a calendar: "BEGIN:VCALENDAR" after an optional BOM and blank lines. */
 const HEAD_BYTES = 256;
 
-export async function checkOutputTarget(file: string): Promise<void> {
+export async function checkChosenCalendar(file: string): Promise<void> {
   if (path.extname(file).toLowerCase() !== '.ics') {
     throw new AppError('REFUSED', `The calendar file must end in .ics: ${file}`, { file });
   }
