@@ -57,7 +57,7 @@ export function FiltersEditor({ value, onChange }: { value: ProfileFilters; onCh
         {list('match', 'Keep only events matching (FIELD=PATTERN, one per line)', 'summary=glob:*standup*')}
         {list('exclude', 'Drop events matching (FIELD=PATTERN, one per line)', 'summary=^Canceled:')}
       </div>
-      <p className="hint" id="pattern-help">
+      <p className="muted">
         FIELD is summary, location, organizer, attendee, description or categories. PATTERN is a case-insensitive regular expression in RE2 syntax
         (like JavaScript's, without backreferences such as \1 or lookaround such as (?=…)), or glob:PATTERN where * is any text and ? one character.
       </p>
