@@ -12,6 +12,7 @@ import { defaultCachePath, IDLE_FEED_WRITE_MS } from './core/store/cache.ts';
 import { WorkerEngine } from './core/engine/worker-engine.ts';
 import { startProfileService, type RunningService } from './core/sync/profile-service.ts';
 import { registerIpc, type ServiceLike } from './main/ipc-wiring.ts';
+import { electronDialogs } from './main/native-dialogs.ts';
 import { notificationFor, tooltip, trayMenuTemplate, type TrayState } from './main/tray-menu.ts';
 import { createMainWindow, isOurFrame, isSafeExternal } from './main/window.ts';
 
@@ -60,10 +61,8 @@ if (!app.requestSingleInstanceLock()) {
       configFile,
       version: app.getVersion(),
       openSecrets: () => keytarStore(),
-      chooseSavePath: async (suggested) => {
-        const r = await dialog.showSaveDialog(win!, { defaultPath: suggested, filters: [{ name: 'iCalendar', extensions: ['ics'] }] });
-        return r.canceled ? undefined : r.filePath;
-      },
+      // Files and consent come only from these system dialogs, never from what the window sends.
+      dialogs: electronDialogs(dialog, () => win),
       showItemInFolder: (file) => shell.showItemInFolder(file),
       emitProgress: (p) => win?.webContents.send('scan:progress', p),
       // The schedule and the feed follow what the window saves, at once.

@@ -61,8 +61,8 @@ Connection:
   --starttls             connect in plain text and require STARTTLS
   --insecure-plaintext   no encryption at all (password sent in clear text!)
   --ca-file PEM          also trust the CA or self-signed certificate(s) in this file
-  --pin-sha256 FP        also trust the one server certificate with this SHA-256
-                         fingerprint (as shown in the "not trusted" error)
+  --pin-sha256 FP        trust exactly the one server certificate with this SHA-256
+                         fingerprint (as shown in the "not trusted" error), nothing else
   -p, --password PW      password (visible to other users in the process list; prefer
                          MAILBOX2ICS_PASSWORD, the OS keychain, or the prompt)
   --save-password        store a prompted password in the OS keychain
@@ -83,7 +83,8 @@ Filters (checked before connecting):
   --allow-sender ADDR    only messages from this address or domain; repeatable
   --window=FROM..TO      only events with an occurrence in the window (--window=-30d..+365d,
                          2026-01-01..2026-12-31; open ends allowed: ..+90d)
-  --match FIELD=PATTERN  keep events whose FIELD matches (regex, or glob:PATTERN);
+  --match FIELD=PATTERN  keep events whose FIELD matches (RE2 regular expression,
+                         case-insensitive, no backreferences or lookaround; or glob:PATTERN);
                          fields: summary, location, organizer, attendee, description,
                          categories; repeatable (all must match)
   --exclude FIELD=PATTERN
@@ -109,8 +110,11 @@ Other:
   -h, --help             this help
   --version              print the version
 
-Password sources, first found wins: -p, MAILBOX2ICS_PASSWORD, the OS keychain
-(service "mailbox2ics", account "username@hostname"), a prompt when stdin is a terminal.
+Password sources, first found wins: -p, MAILBOX2ICS_PASSWORD, the OS keychain entry
+saved for these exact connection settings (service "mailbox2ics"), a prompt on a terminal.
+With --config (sync, serve): MAILBOX2ICS_PASSWORD_<ACCOUNT> (the account name in upper
+case, other characters than A-Z and 0-9 as "_"), the account's keychain entry, then
+MAILBOX2ICS_PASSWORD only if the file has exactly one account; a prompt on a terminal.
 Exit codes: 0 written; 2 usage/configuration; 3 connection, TLS or login; 4 folder not found.
 `;
 

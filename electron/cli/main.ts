@@ -2,16 +2,20 @@
 // atomically and maps errors to exit codes. On any failure the output file is left untouched.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { emptyConfig, type Account, type Config, type Profile } from '../shared/config-schema.ts';
-import { configSaveProblem, loadConfig, profileNames, saveConfig } from '../core/config/config-file.ts';
+import type { Account, Config, Profile } from '../shared/config-schema.ts';
+import { configSaveProblem, loadConfig, profileNames } from '../core/config/config-file.ts';
+import { updateConfigFile } from '../core/config/config-update.ts';
 import { planProfile, runProfile } from '../core/config/profile-run.ts';
 import { startProfileService } from '../core/sync/profile-service.ts';
 import { DEFAULT_MAX_PART_BYTES } from '../core/limits.ts';
 import { AppError, errorMessage } from '../core/errors.ts';
 import type { ErrorCode } from '../shared/errors.ts';
+import { withCaPem } from '../core/imap/ca-file.ts';
 import { connectImap, disconnect, type ConnectOptions } from '../core/imap/connect.ts';
 import { formatFolderTree, listFolders } from '../core/imap/folders.ts';
-import { accountKey, keytarStore, type SecretStore } from '../core/secrets/secret-store.ts';
+import { findAccountPassword, noAccountPassword } from '../core/secrets/account-password.ts';
+import { credentialKey } from '../core/secrets/credential-key.ts';
+import { keytarStore, type SecretStore } from '../core/secrets/secret-store.ts';
 import { writeFileAtomic } from '../core/store/atomic-write.ts';
 import { assertWritableOutput } from '../core/store/output-target.ts';
 import { IDLE_FEED_WRITE_MS, SyncCache } from '../core/store/cache.ts';
@@ -30,7 +34,7 @@ export interface CliIo {
 }
 
 const EXIT: Partial<Record<ErrorCode, number>> = {
-  USAGE: 2, CONFIG: 2, NO_PASSWORD: 2, KEYCHAIN_UNAVAILABLE: 2, OUTPUT_FAILED: 2, SETTINGS_WRITE_FAILED: 2, SOURCE_UNREADABLE: 2,
+  USAGE: 2, CONFIG: 2, REFUSED: 2, NO_PASSWORD: 2, KEYCHAIN_UNAVAILABLE: 2, OUTPUT_FAILED: 2, SETTINGS_WRITE_FAILED: 2, SOURCE_UNREADABLE: 2,
   TLS_UNTRUSTED: 3, TLS_HOSTNAME: 3, TLS_FAILED: 3, LOGIN_REJECTED: 3, CONNECTION_REFUSED: 3, CONNECTION_TIMEOUT: 3,
   CONNECTION_LOST: 3, HOST_NOT_FOUND: 3, FOLDER_NOT_FOUND: 4,
 };
@@ -44,7 +48,9 @@ async function connectionFor(plan: CliPlan, io: CliIo, say: (m: string) => void)
   if (plan.security === 'plaintext') {
     say('WARNING: --insecure-plaintext: the password and all mail data cross the network unencrypted.');
   }
-  const found = await resolvePassword(plan.username!, plan.host!, {
+  // The CA file is read once: its content decides the trust and which keychain entry applies.
+  const settings = await withCaPem({ host: plan.host!, port: plan.port, security: plan.security, username: plan.username!, caFile: plan.caFile, pinnedFingerprint: plan.pinnedFingerprint });
+  const found = await resolvePassword(settings, {
     argvPassword: plan.password,
     env: io.env,
     openStore: io.openStore,
@@ -56,11 +62,11 @@ async function connectionFor(plan: CliPlan, io: CliIo, say: (m: string) => void)
     if (found.source !== 'prompt') {
       say('note: --save-password stores only a password typed at the prompt; nothing was saved.');
     } else {
-      await (await io.openStore()).set(accountKey(plan.username!, plan.host!), found.password);
-      say(`Password saved in the keychain for ${accountKey(plan.username!, plan.host!)}.`);
+      await (await io.openStore()).set(credentialKey(settings), found.password);
+      say(`Password saved in the keychain for ${plan.username}@${plan.host}, for these connection settings only.`);
     }
   }
-  return { host: plan.host!, port: plan.port, security: plan.security, username: plan.username!, password: found.password, caFile: plan.caFile, pinnedFingerprint: plan.pinnedFingerprint };
+  return { ...settings, password: found.password };
 }
 
 async function run(plan: CliPlan, io: CliIo): Promise<number> {
@@ -94,9 +100,9 @@ async function run(plan: CliPlan, io: CliIo): Promise<number> {
   if (plan.output) await assertWritableOutput(plan.output);
   if (plan.reportJson) await assertWritableOutput(plan.reportJson, 'the report');
   // Read (and validate) a config to update before connecting: a broken file fails fast.
-  const configToUpdate = plan.saveProfile && plan.configFile ? (existsSync(plan.configFile) ? await loadConfig(plan.configFile) : emptyConfig()) : undefined;
-  if (configToUpdate) {
-    const problem = await configSaveProblem(plan.configFile!);
+  if (plan.saveProfile && plan.configFile) {
+    if (existsSync(plan.configFile)) await loadConfig(plan.configFile);
+    const problem = await configSaveProblem(plan.configFile);
     if (problem) throw new AppError('SETTINGS_WRITE_FAILED', `Cannot save the profile in ${plan.configFile}: ${problem}. Nothing was written.`, { file: plan.configFile });
   }
   const settings = { include: plan.include, cancelled: plan.cancelled, maxPartBytes: plan.maxPartBytes, eventFilter: plan.eventFilter };
@@ -133,7 +139,7 @@ async function run(plan: CliPlan, io: CliIo): Promise<number> {
   else if (!plan.quiet && result.report.skipped.length) err(`${result.report.eventsOut} events written; ${result.report.skipped.length} item(s) skipped (listed above).`);
   if (plan.output) verbose(`Wrote ${plan.output}`);
   if (plan.saveProfile && plan.configFile) {
-    await saveAsProfile(plan, configToUpdate!, plan.configFile, plan.saveProfile);
+    await saveAsProfile(plan, plan.configFile, plan.saveProfile);
     info(`Saved profile "${plan.saveProfile}" in ${plan.configFile} (no password is stored there).`);
   }
   return 0;
@@ -152,9 +158,13 @@ async function serve(plan: CliPlan, io: CliIo, info: (m: string) => void): Promi
     const service = await startProfileService({ configFile: plan.configFile!, engine, openSecrets: io.openStore, env: io.env, log, watchConfig: true });
     info(`mailbox2ics ${version()} serving ${plan.configFile}: ${service.scheduler.statuses().map((s) => s.name).join(', ') || 'no profiles'}`);
     for (const [name, u] of Object.entries(service.urls)) info(`feed ${name}: ${u.http}  (${u.webcal})`);
+    // The schedule's timers are unref'd; without a feed nothing else would keep the process alive
+    // until the signal (it exited at once with code 13, an unsettled top-level await).
+    const keepAlive = setInterval(() => {}, 1 << 30);
     const signal = await new Promise<string>((resolve) => {
       for (const s of ['SIGTERM', 'SIGINT'] as const) process.once(s, () => resolve(s));
     });
+    clearInterval(keepAlive);
     info(`${signal}: stopping (waiting for running syncs to finish)…`);
     await service.stop();
     info('stopped');
@@ -164,8 +174,12 @@ async function serve(plan: CliPlan, io: CliIo, info: (m: string) => void): Promi
   }
 }
 
-/** Stores the positional run as a profile (and its account, reused when one matches). */
-async function saveAsProfile(plan: CliPlan, cfg: Config, file: string, name: string): Promise<void> {
+/** Stores the positional run as a profile (and its account, reused when one matches), in the file as it is now. */
+async function saveAsProfile(plan: CliPlan, file: string, name: string): Promise<void> {
+  await updateConfigFile(file, (cfg) => addProfile(plan, cfg, name));
+}
+
+function addProfile(plan: CliPlan, cfg: Config, name: string): void {
   const account = {
     host: plan.host!, port: plan.port, security: plan.security, username: plan.username!,
     caFile: plan.caFile ? path.resolve(plan.caFile) : undefined, pinnedFingerprint: plan.pinnedFingerprint,
@@ -189,7 +203,6 @@ async function saveAsProfile(plan: CliPlan, cfg: Config, file: string, name: str
     ...(plan.maxPartBytes !== DEFAULT_MAX_PART_BYTES ? { maxPartBytes: plan.maxPartBytes } : {}),
     schedule: cfg.profiles[name]?.schedule ?? { enabled: true, intervalMinutes: 10, notifyChanges: false },
   };
-  await saveConfig(file, cfg);
 }
 
 /** mailbox2ics sync --config FILE [--profile NAME]: every profile runs even if one fails; the exit code is the worst. */
@@ -205,10 +218,11 @@ async function runProfiles(plan: CliPlan, io: CliIo, log: { err: (m: string) => 
     for (const p of plans) {
       try {
         await assertWritableOutput(p.output, `the calendar of profile ${p.name}`);
-        const password = (await resolvePassword(p.connect.username, p.connect.host, {
-          env: io.env, openStore: io.openStore, isTty: !!io.stdin.isTTY,
-          prompt: (q) => promptHidden(q, io.stdin, io.stderr as NodeJS.WriteStream), note: log.info,
-        })).password;
+        p.connect = await withCaPem(p.connect);
+        const query = { accountName: p.accountName, accountNames: Object.keys(cfg.accounts), identity: p.connect, env: io.env, openStore: io.openStore, note: log.info };
+        let password = (await findAccountPassword(query))?.password;
+        if (!password && io.stdin.isTTY) password = await promptHidden(`Password for ${p.connect.username}@${p.connect.host} (account ${p.accountName}): `, io.stdin, io.stderr as NodeJS.WriteStream) || undefined;
+        if (!password) throw noAccountPassword(query, ', or run in a terminal to be asked');
         if (p.connect.security === 'plaintext') log.info(`WARNING: profile ${p.name}: account ${p.accountName} uses no encryption; the password and mail cross the network in clear text.`);
         log.verbose(`Profile ${p.name}: ${p.connect.username}@${p.connect.host}, ${p.folders.join(', ')} → ${p.output}`);
         const { report } = await runProfile(p, {

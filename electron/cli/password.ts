@@ -1,7 +1,9 @@
-// Finds the password for a headless run: -p, then MAILBOX2ICS_PASSWORD, then the OS keychain, then
-// an unechoed prompt on a terminal. Never prints, logs or stores the password anywhere else.
+// Finds the password for a positional run (host and user on the command line): -p, then
+// MAILBOX2ICS_PASSWORD, then the keychain entry for these exact settings, then an unechoed prompt
+// on a terminal. Never prints, logs or stores the password anywhere else.
 import { AppError } from '../core/errors.ts';
-import { accountKey, type SecretStore } from '../core/secrets/secret-store.ts';
+import { credentialKey, type CredentialIdentity } from '../core/secrets/credential-key.ts';
+import type { SecretStore } from '../core/secrets/secret-store.ts';
 
 export interface PasswordIo {
   argvPassword?: string;
@@ -17,16 +19,16 @@ export interface PasswordFound {
   source: 'argv' | 'env' | 'keychain' | 'prompt';
 }
 
-export async function resolvePassword(username: string, host: string, io: PasswordIo): Promise<PasswordFound> {
+export async function resolvePassword(identity: CredentialIdentity, io: PasswordIo): Promise<PasswordFound> {
   if (io.argvPassword !== undefined) {
     io.note('warning: a password given with -p is visible to other users of this machine (process list, shell history); prefer MAILBOX2ICS_PASSWORD, the keychain or the prompt.');
     return { password: io.argvPassword, source: 'argv' };
   }
   const env = io.env.MAILBOX2ICS_PASSWORD;
   if (env) return { password: env, source: 'env' };
-  const account = accountKey(username, host);
+  const account = `${identity.username}@${identity.host}`;
   try {
-    const stored = await (await io.openStore()).get(account);
+    const stored = await (await io.openStore()).get(credentialKey(identity));
     if (stored) return { password: stored, source: 'keychain' };
   } catch (err) {
     io.note(`note: ${(err as Error).message}`);
@@ -37,7 +39,7 @@ export async function resolvePassword(username: string, host: string, io: Passwo
   }
   throw new AppError(
     'NO_PASSWORD',
-    `No password for ${account}: pass -p, set MAILBOX2ICS_PASSWORD, store it in the keychain (run once in a terminal with --save-password), or run in a terminal to be asked.`,
+    `No password for ${account}: pass -p, set MAILBOX2ICS_PASSWORD, store it in the keychain for these settings (run once in a terminal with --save-password), or run in a terminal to be asked.`,
     { account },
   );
 }

@@ -20,6 +20,8 @@ export const ERROR_CODES = [
   'SETTINGS_WRITE_FAILED',
   'CANCELLED',
   'CACHE_BUSY',
+  /** The main process refused what the window asked (a path it did not choose, a password for other settings). */
+  'REFUSED',
   'INTERNAL',
 ] as const;
 
@@ -44,5 +46,6 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   SETTINGS_WRITE_FAILED: 'The settings could not be saved',
   CANCELLED: 'Cancelled',
   CACHE_BUSY: 'The sync cache is busy',
+  REFUSED: 'Not allowed',
   INTERNAL: 'Unexpected error',
 };

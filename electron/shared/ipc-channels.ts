@@ -18,6 +18,8 @@ export const INVOKE_CHANNELS = {
   'scan:cancel': 'cancelScan',
   'preview:occurrences': 'previewOccurrences',
   'export:save': 'exportCalendar',
+  'dialog:choose-output': 'chooseOutput',
+  'dialog:choose-ca-file': 'chooseCaFile',
   'shell:show-in-folder': 'showInFolder',
 } as const;
 

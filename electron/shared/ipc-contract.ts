@@ -9,6 +9,16 @@ import { EVENT_CHANNELS, INVOKE_CHANNELS, type EventChannel, type InvokeChannel 
 const Name = z.string().regex(NAME_PATTERN, 'invalid name');
 /** Passwords travel only towards main (set / one-off use), never back. Bounded to refuse junk. */
 const Password = z.string().min(1).max(4096);
+/**
+ * A file the user picked in a native dialog main showed: the window gets this opaque token (and the
+ * path, to display) and hands the token back. Main never opens or writes a path the window typed.
+ */
+const ChoiceToken = z.string().regex(/^[0-9a-f]{32}$/, 'not a file choice made in this window');
+export const FileChoiceSchema = z.union([
+  z.object({ chosen: z.literal(true), token: ChoiceToken, path: z.string() }),
+  z.object({ chosen: z.literal(false) }),
+]);
+export type FileChoice = z.infer<typeof FileChoiceSchema>;
 
 export const CertificateSchema = z.object({
   subject: z.string(),
@@ -146,20 +156,26 @@ export const CONTRACT = {
   },
   'accounts:list': { request: Empty, response: z.array(AccountViewSchema) },
   'accounts:save': {
-    request: z.object({ name: Name, account: AccountSchema.omit({ password: true }), previousName: Name.optional() }).strict(),
+    // account.caFile must be the saved account's own, or come from caFileChoice (dialog:choose-ca-file).
+    request: z.object({ name: Name, account: AccountSchema.omit({ password: true }), previousName: Name.optional(), caFileChoice: ChoiceToken.optional() }).strict(),
     response: AccountViewSchema,
   },
   'accounts:remove': { request: z.object({ name: Name }).strict(), response: Null },
   'password:set': { request: z.object({ name: Name, password: Password }).strict(), response: Null },
   'password:delete': { request: z.object({ name: Name }).strict(), response: Null },
   'connection:test': {
-    // Tests the account as entered (saved or not); the password is the one typed, else the keychain's.
-    request: z.object({ account: AccountSchema.omit({ password: true }), name: Name.optional(), password: Password.optional() }).strict(),
+    // Tests the account as entered (saved or not) with the password typed; without one, only the
+    // saved account `name` with exactly its saved settings (then the keychain's password is used).
+    request: z.object({ account: AccountSchema.omit({ password: true }), name: Name.optional(), password: Password.optional(), caFileChoice: ChoiceToken.optional() }).strict(),
     response: z.object({ folders: z.number().int(), server: z.string() }),
   },
   'folders:list': { request: z.object({ name: Name, password: Password.optional() }).strict(), response: z.array(FolderNodeSchema) },
   'profiles:list': { request: Empty, response: z.array(ProfileViewSchema) },
-  'profiles:save': { request: z.object({ name: Name, profile: ProfileSchema, previousName: Name.optional() }).strict(), response: ProfileViewSchema },
+  'profiles:save': {
+    // profile.output must be the saved profile's own, or come from outputChoice (dialog:choose-output).
+    request: z.object({ name: Name, profile: ProfileSchema, previousName: Name.optional(), outputChoice: ChoiceToken.optional() }).strict(),
+    response: ProfileViewSchema,
+  },
   'profiles:remove': { request: z.object({ name: Name }).strict(), response: Null },
   'scan:run': {
     request: z.object({ scanId: z.string().min(1).max(100), profile: Name, password: Password.optional(), full: z.boolean().optional() }).strict(),
@@ -174,6 +190,9 @@ export const CONTRACT = {
     request: z.object({ scanId: z.string().min(1).max(100) }).strict(),
     response: z.union([z.object({ saved: z.literal(true), path: z.string() }), z.object({ saved: z.literal(false) })]),
   },
+  'dialog:choose-output': { request: z.object({ profile: Name.optional() }).strict(), response: FileChoiceSchema },
+  'dialog:choose-ca-file': { request: Empty, response: FileChoiceSchema },
+  // Only a calendar file this process wrote, or a profile's calendar file.
   'shell:show-in-folder': { request: z.object({ path: z.string().min(1) }).strict(), response: Null },
 } as const satisfies Record<InvokeChannel, { request: z.ZodType; response: z.ZodType }>;
 

@@ -9,6 +9,8 @@ import { CLI_BIN, cliRunner } from '../helpers/run-cli.ts';
 import { startFaultProxy } from '../helpers/fault-proxy.ts';
 import { buildMail, vcal, vevent } from '../helpers/mail-builder.ts';
 import { inKeyringSession } from '../helpers/keyring-session.ts';
+import { credentialKey } from '../../electron/core/secrets/credential-key.ts';
+import { readCaFile } from '../../electron/core/imap/ca-file.ts';
 
 
 let server: DovecotServer;
@@ -64,12 +66,17 @@ describe('mailbox2ics CLI', () => {
     expect(r.stderr).toMatch(/visible to other users/);
   });
 
-  it('takes the password from the OS keychain (service mailbox2ics, account username@hostname)', async () => {
+  it('takes the password from the OS keychain (service mailbox2ics, the entry for these exact settings)', async () => {
     const out = path.join(dir, 'keychain.ics');
     const probe = path.resolve(import.meta.dirname, 'keychain-cli-probe.ts');
-    const r = await inKeyringSession([process.execPath, '--import', 'tsx', probe, `${server.user}@${server.host}`, '-o', out, ...common(), 'Events'], { PROBE_SECRET: server.password });
+    const key = credentialKey({ host: server.host, port: server.imapsPort, security: 'tls', username: server.user, caPem: await readCaFile(server.pki.caFile) });
+    const r = await inKeyringSession([process.execPath, '--import', 'tsx', probe, key, '-o', out, ...common(), 'Events'], { PROBE_SECRET: server.password });
     expect(r.stderr).toMatch(/EXIT 0/);
     expect(readFileSync(out, 'utf8').match(/^BEGIN:VEVENT/gm)).toHaveLength(40);
+    // The entry of other settings (here: no CA file, so another trust) is not this one.
+    const other = await inKeyringSession([process.execPath, '--import', 'tsx', probe, `${server.user}@${server.host}`, '-o', path.join(dir, 'other.ics'), ...common(), 'Events'], { PROBE_SECRET: server.password });
+    expect(other.stderr).toMatch(/EXIT 2/);
+    expect(other.stderr).toMatch(/No password for alice@127\.0\.0\.1/);
   });
 
   it('prompts on a terminal without echo, and --save-password stores the typed password for later runs', async () => {

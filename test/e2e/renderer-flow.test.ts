@@ -14,6 +14,8 @@ import { AppService } from '../../electron/core/app/app-service.ts';
 import type { SecretStore } from '../../electron/core/secrets/secret-store.ts';
 import { SyncCache } from '../../electron/core/store/cache.ts';
 import type { ServiceLike } from '../../electron/main/ipc-wiring.ts';
+import { credentialKey } from '../../electron/core/secrets/credential-key.ts';
+import { scriptedDialogs } from '../helpers/scripted-dialogs.ts';
 
 const SHOTS = path.resolve(import.meta.dirname, '../../test-output/screenshots');
 const XSS = '<img src=x onerror="document.title=\'pwned\'">';
@@ -25,7 +27,8 @@ let proxy: FaultProxy;
 let dir: string;
 let app: RunningApp;
 let cache: SyncCache;
-let savePath: string | undefined;
+// main's native dialogs, scripted: what the "user" picks when the window asks main to show one.
+const dialogs = scriptedDialogs();
 const secrets = new Map<string, string>();
 const store: SecretStore = { get: async (k) => secrets.get(k) ?? null, set: async (k, v) => void secrets.set(k, v), delete: async (k) => secrets.delete(k) };
 const cspViolations: string[] = [];
@@ -66,7 +69,7 @@ beforeAll(async () => {
   cache = new SyncCache(path.join(dir, 'cache.sqlite'));
   const service = new AppService({
     configFile: path.join(dir, 'config.json'), version: 'e2e', openSecrets: async () => store, cache,
-    chooseSavePath: async () => savePath, showItemInFolder: () => {},
+    dialogs: dialogs.dialogs, showItemInFolder: () => {},
     emitProgress: (p) => void app?.emit('scan:progress', p),
   });
   app = await launchRenderer(service as unknown as ServiceLike);
@@ -99,8 +102,9 @@ describe.skipIf(skip)('the window in Chromium, served by the real core', () => {
     await shot('1-account-untrusted-certificate');
     await page.getByRole('button', { name: 'Trust this certificate' }).click();
     await expect.poll(() => page.getByRole('status').filter({ hasText: 'Connected to' }).count()).toBe(1);
-    // The password went to the keychain port, not into the configuration file.
-    expect(secrets.get(`${server.user}@${server.host}`)).toBe(server.password);
+    // The password went to the keychain port (for exactly these settings), not into the configuration file.
+    expect(secrets.get(credentialKey({ host: server.host, port: proxy.port, security: 'tls', username: server.user, pinnedFingerprint: server.pki.fingerprint256 }))).toBe(server.password);
+    expect(dialogs.questions).toEqual([]); // a new account: nothing to confirm
     const cfg = readFileSync(path.join(dir, 'config.json'), 'utf8');
     expect(cfg).not.toContain(server.password);
     expect(JSON.parse(cfg).accounts.work.pinnedFingerprint).toBe(server.pki.fingerprint256);
@@ -114,7 +118,9 @@ describe.skipIf(skip)('the window in Chromium, served by the real core', () => {
     await page.getByRole('button', { name: 'Profiles and folders' }).click();
     await page.getByRole('button', { name: 'Add profile' }).click();
     await page.getByLabel('Profile name').fill('team');
-    await page.getByLabel('Calendar file (.ics)').fill(path.join(dir, 'team.ics'));
+    dialogs.savePath = path.join(dir, 'team.ics');
+    await page.getByRole('button', { name: 'Choose calendar file…' }).click();
+    await expect.poll(() => page.getByLabel('Calendar file (.ics)').inputValue()).toBe(path.join(dir, 'team.ics'));
     await page.getByRole('button', { name: 'Choose folders' }).click();
     const tree = page.getByRole('tree', { name: 'Folders' });
     await expect.poll(() => tree.textContent()).toContain('Archive');
@@ -158,7 +164,7 @@ describe.skipIf(skip)('the window in Chromium, served by the real core', () => {
     await page.emulateMedia({ colorScheme: 'light' });
     await page.getByRole('radio', { name: 'List' }).click();
 
-    savePath = path.join(dir, 'exported', '..', 'export.ics');
+    dialogs.savePath = path.join(dir, 'exported', '..', 'export.ics');
     await page.getByRole('button', { name: 'Export .ics' }).click();
     await expect.poll(() => page.getByText('Saved to').count()).toBe(1);
     const written = readFileSync(path.join(dir, 'export.ics'), 'utf8');
@@ -197,7 +203,9 @@ describe.skipIf(skip)('the window in Chromium, served by the real core', () => {
     await page.getByRole('button', { name: 'Profiles and folders' }).click();
     await page.getByRole('button', { name: 'Add profile' }).click();
     await page.getByLabel('Profile name').fill('bulk');
-    await page.getByLabel('Calendar file (.ics)').fill(path.join(dir, 'bulk.ics'));
+    dialogs.savePath = path.join(dir, 'bulk.ics');
+    await page.getByRole('button', { name: 'Choose calendar file…' }).click();
+    await expect.poll(() => page.getByLabel('Calendar file (.ics)').inputValue()).toBe(path.join(dir, 'bulk.ics'));
     await page.getByRole('button', { name: 'Choose folders' }).click();
     await page.getByRole('checkbox', { name: /^Bulk, 1 messages$/ }).check();
     await page.getByRole('button', { name: 'Save profile' }).click();

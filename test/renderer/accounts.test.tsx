@@ -50,6 +50,23 @@ describe('account form', () => {
     await waitFor(() => expect(list.textContent).toContain('password in keychain'));
   });
 
+  it('takes the CA file from main\'s open dialog (a token and the path to show), never a typed path', async () => {
+    const { user, fake } = await openNewAccount();
+    const ca = screen.getByLabelText('Trusted CA file (optional)') as HTMLInputElement;
+    expect(ca.readOnly).toBe(true);
+    await user.type(screen.getByLabelText('Name'), 'work');
+    await user.type(screen.getByLabelText('Server'), 'imap.example.com');
+    await user.type(screen.getByLabelText('User name'), 'me@example.com');
+    await user.click(screen.getByRole('button', { name: 'Choose CA file…' }));
+    await waitFor(() => expect(ca.value).toBe('/home/me/company-ca.pem'));
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(fake.requests('saveAccount')).toHaveLength(1));
+    const sent = fake.requests('saveAccount')[0];
+    expect(sent.caFileChoice).toMatch(/^[0-9a-f]{32}$/);
+    expect(sent.account.caFile).toBe('/home/me/company-ca.pem');
+    expect(fake.requests('chooseCaFile')).toEqual([{}]);
+  });
+
   it('warns clearly when plain text is chosen', async () => {
     const { user } = await openNewAccount();
     expect(screen.queryByRole('note')).toBeNull();

@@ -38,7 +38,13 @@ export function createFakeApi(init: { keychain?: { available: boolean; reason?: 
     incomplete: [] as Occurrences['incomplete'],
     scanResult: undefined as ScanResult | undefined,
     exportPath: '/home/me/calendars/team.ics',
+    /** What the "user" picks in main's save dialog for a profile's calendar file (undefined: cancel). */
+    chosenOutput: '/home/me/team.ics' as string | undefined,
+    /** What the "user" picks in main's open dialog for a CA file (undefined: cancel). */
+    chosenCaFile: '/home/me/company-ca.pem' as string | undefined,
   };
+  let tokens = 0;
+  const token = () => (++tokens).toString(16).padStart(32, '0');
   const calls: Array<{ fn: Fn; request: unknown }> = [];
   const scripted = new Map<Fn, Array<Answer<Fn>>>();
   const listeners = new Set<(p: ScanProgress) => void>();
@@ -95,6 +101,8 @@ export function createFakeApi(init: { keychain?: { available: boolean; reason?: 
     },
     previewOccurrences: (r) => ok({ occurrences: state.occurrences.filter((o) => o.start >= r.from && o.start < r.to), incomplete: state.incomplete, incompleteTotal: state.incomplete.length }),
     exportCalendar: () => ok({ saved: true as const, path: state.exportPath }),
+    chooseOutput: () => ok(state.chosenOutput === undefined ? { chosen: false as const } : { chosen: true as const, token: token(), path: state.chosenOutput }),
+    chooseCaFile: () => ok(state.chosenCaFile === undefined ? { chosen: false as const } : { chosen: true as const, token: token(), path: state.chosenCaFile }),
     showInFolder: () => ok(null),
   };
 

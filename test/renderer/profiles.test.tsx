@@ -18,7 +18,9 @@ async function newProfile() {
   await ctx.user.click(await screen.findByRole('button', { name: 'Profiles and folders' }));
   await ctx.user.click(await screen.findByRole('button', { name: 'Add profile' }));
   await ctx.user.type(screen.getByLabelText('Profile name'), 'team');
-  await ctx.user.type(screen.getByLabelText('Calendar file (.ics)'), '/home/me/team.ics');
+  // The calendar file comes from main's save dialog (the fake's "user" picks /home/me/team.ics).
+  await ctx.user.click(screen.getByRole('button', { name: 'Choose calendar file…' }));
+  await waitFor(() => expect((screen.getByLabelText('Calendar file (.ics)') as HTMLInputElement).value).toBe('/home/me/team.ics'));
   return ctx;
 }
 
@@ -52,6 +54,9 @@ describe('folder picker', () => {
     expect(saved.profile.account).toBe('work');
     expect(saved.profile.folders).toEqual(['Shared/Team Calendar', 'Projects/Alpha']);
     expect(saved.profile.output).toBe('/home/me/team.ics');
+    // The path is only for display: main takes the file from the token its dialog handed out.
+    expect(saved.outputChoice).toMatch(/^[0-9a-f]{32}$/);
+    expect(fake.requests('chooseOutput')).toEqual([{ profile: 'team' }]);
   });
 
   it('works from the keyboard: arrows move, Left/Right close and open, Space checks', async () => {

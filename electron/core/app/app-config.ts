@@ -1,9 +1,11 @@
 // The desktop app's view of the shared configuration file: read it fresh, change it, save it
-// atomically (with .bak). Keeps account renames consistent with the profiles that use them.
+// atomically (with .bak), one change at a time and never over another program's (config-update.ts).
+// Keeps account renames consistent with the profiles that use them.
 import { existsSync } from 'node:fs';
 import { emptyConfig, type Account, type Config, type Profile } from '../../shared/config-schema.ts';
 import { AppError } from '../errors.ts';
-import { loadConfig, saveConfig } from '../config/config-file.ts';
+import { loadConfig } from '../config/config-file.ts';
+import { updateConfigFile } from '../config/config-update.ts';
 
 export class AppConfig {
   /** onSaved: told after every successful save (the schedule and the feed follow the change at once). */
@@ -13,11 +15,12 @@ export class AppConfig {
     return existsSync(this.file) ? loadConfig(this.file) : emptyConfig();
   }
 
-  /** Applies fn to a fresh copy and saves it; the file is untouched if fn or validation throws. */
+  /**
+   * Applies fn to a fresh copy and saves it; the file is untouched if fn or validation throws.
+   * fn may run more than once (when another process wrote the file meanwhile): keep it free of side effects.
+   */
   async update<T>(fn: (cfg: Config) => T): Promise<T> {
-    const cfg = await this.read();
-    const out = fn(cfg);
-    await saveConfig(this.file, cfg);
+    const out = await updateConfigFile(this.file, fn);
     this.onSaved?.();
     return out;
   }
@@ -28,7 +31,8 @@ export class AppConfig {
     return a;
   }
 
-  async saveAccount(name: string, account: Account, previousName?: string): Promise<{ before?: Account }> {
+  /** final: decides the account stored from the one it replaces (checked inside the update, so no other save slips in between). */
+  async saveAccount(name: string, account: Account, previousName?: string, final: (previous: Account | undefined) => Account = () => account): Promise<{ before?: Account; saved: Account; others: Account[] }> {
     return this.update((cfg) => {
       const before = previousName === undefined ? undefined : cfg.accounts[previousName];
       if (previousName === undefined && cfg.accounts[name]) throw new AppError('CONFIG', `An account named "${name}" already exists.`, { account: name });
@@ -38,8 +42,9 @@ export class AppConfig {
         delete cfg.accounts[previousName];
         for (const p of Object.values(cfg.profiles)) if (p.account === previousName) p.account = name;
       }
-      cfg.accounts[name] = account;
-      return { before };
+      const saved = final(before);
+      cfg.accounts[name] = saved;
+      return { before, saved, others: Object.entries(cfg.accounts).filter(([n]) => n !== name).map(([, a]) => a) };
     });
   }
 
@@ -54,15 +59,17 @@ export class AppConfig {
     });
   }
 
-  async saveProfile(name: string, profile: Profile, previousName?: string): Promise<void> {
+  /** final: decides the profile stored from the one it replaces (see saveAccount). */
+  async saveProfile(name: string, profile: Profile, previousName?: string, final: (previous: Profile | undefined) => Profile = () => profile): Promise<void> {
     await this.update((cfg) => {
       if (previousName === undefined && cfg.profiles[name]) throw new AppError('CONFIG', `A profile named "${name}" already exists.`, { profile: name });
       if (previousName !== undefined && !cfg.profiles[previousName]) throw new AppError('CONFIG', `There is no profile named "${previousName}".`, { profile: previousName });
+      const previous = previousName === undefined ? undefined : cfg.profiles[previousName];
       if (previousName !== undefined && previousName !== name) {
         if (cfg.profiles[name]) throw new AppError('CONFIG', `A profile named "${name}" already exists.`, { profile: name });
         delete cfg.profiles[previousName];
       }
-      cfg.profiles[name] = profile;
+      cfg.profiles[name] = final(previous);
     });
   }
 

@@ -1,21 +1,30 @@
 // Everything the desktop window can ask for, one method per IPC channel, over the same core as the
 // CLI. No Electron here: dialogs, shell and event delivery are injected, so Node tests (and the
-// Chromium end-to-end tests) drive exactly this code. Passwords go in, never out.
+// Chromium end-to-end tests) drive exactly this code. Passwords go in, never out; a saved password
+// goes only to the settings it was saved for; files are only those the user picked in a native dialog.
+import os from 'node:os';
 import path from 'node:path';
 import type { ImapFlow } from 'imapflow';
-import type { Account } from '../../shared/config-schema.ts';
+import type { Account, Profile } from '../../shared/config-schema.ts';
 import type { Request, Response, ScanProgress } from '../../shared/ipc-contract.ts';
 import type { InvokeChannel, INVOKE_CHANNELS } from '../../shared/ipc-channels.ts';
 import { AppError } from '../errors.ts';
-import { planProfile, connectionOf } from '../config/profile-run.ts';
+import { planProfile } from '../config/profile-run.ts';
+import { resolveConfigPath } from '../config/config-file.ts';
+import { readCaFile } from '../imap/ca-file.ts';
 import { connectImap, defaultPort, disconnect, type ConnectOptions } from '../imap/connect.ts';
 import { listFolders } from '../imap/folders.ts';
 import type { ConnectionPool } from '../imap/connection-pool.ts';
 import { InProcessEngine, type Engine } from '../engine/engine.ts';
-import { accountKey, type SecretStore } from '../secrets/secret-store.ts';
+import { credentialKey, describeServer } from '../secrets/credential-key.ts';
+import type { SecretStore } from '../secrets/secret-store.ts';
 import { writeFileAtomic } from '../store/atomic-write.ts';
 import type { SyncCache } from '../store/cache.ts';
+import { AccountCredentials, type Connection } from './account-credentials.ts';
 import { AppConfig } from './app-config.ts';
+import type { NativeDialogs } from './native-dialogs.ts';
+import { checkChosenCalendar } from './chosen-calendar.ts';
+import { typedPathRefused, WindowChoices } from './window-choices.ts';
 
 export interface AppServiceDeps {
   configFile: string;
@@ -26,8 +35,8 @@ export interface AppServiceDeps {
   /** Keeps scan connections open between scans (shared with the schedule in the app). */
   pool?: ConnectionPool;
   connect?: (o: ConnectOptions) => Promise<ImapFlow>;
-  /** The native save dialog; undefined when the user cancels. */
-  chooseSavePath: (suggested: string) => Promise<string | undefined>;
+  /** Save, open and confirmation dialogs shown by main: the only source of files and of consent. */
+  dialogs: NativeDialogs;
   showItemInFolder: (file: string) => void;
   emitProgress: (p: ScanProgress) => void;
   /** Called after every change the window saves to the configuration (the schedule reloads it). */
@@ -46,8 +55,12 @@ type Methods = { [C in InvokeChannel as (typeof INVOKE_CHANNELS)[C]]: (req: Requ
 
 const KEEP_SCANS = 3;
 
+type WindowAccount = Request<'accounts:save'>['account'];
+
 export class AppService implements Methods {
   private readonly config: AppConfig;
+  private readonly credentials: AccountCredentials;
+  private readonly choices = new WindowChoices();
   private readonly running = new Map<string, AbortController>();
   private readonly scans = new Map<string, HeldScan>();
   private readonly written = new Set<string>();
@@ -55,6 +68,7 @@ export class AppService implements Methods {
 
   constructor(private readonly deps: AppServiceDeps) {
     this.config = new AppConfig(deps.configFile, deps.onConfigChanged);
+    this.credentials = new AccountCredentials(deps.configFile, deps.openSecrets, deps.dialogs);
     this.engine = deps.engine ?? new InProcessEngine({ cache: deps.cache, pool: deps.pool, connect: deps.connect });
   }
 
@@ -62,29 +76,31 @@ export class AppService implements Methods {
     return this.deps.openSecrets();
   }
 
-  private async storedPassword(a: Pick<Account, 'username' | 'host'>): Promise<string | undefined> {
-    try {
-      return (await (await this.secrets()).get(accountKey(a.username, a.host))) ?? undefined;
-    } catch (err) {
-      if (err instanceof AppError && err.code === 'KEYCHAIN_UNAVAILABLE') return undefined;
-      throw err;
-    }
-  }
-
-  private async passwordFor(a: Account, typed?: string): Promise<string> {
-    const pw = typed ?? (await this.storedPassword(a));
-    if (!pw) throw new AppError('NO_PASSWORD', `No password for ${accountKey(a.username, a.host)}: enter it (it is kept in the system keychain when one is available).`, { account: accountKey(a.username, a.host) });
+  private async passwordFor(conn: Connection, typed?: string): Promise<string> {
+    const pw = typed ?? (await this.credentials.stored(conn));
+    if (!pw) throw new AppError('NO_PASSWORD', `No password for ${conn.username}@${conn.host}: enter it (it is kept in the system keychain when one is available, for these connection settings only).`, { account: `${conn.username}@${conn.host}` });
     return pw;
   }
 
-  private async withClient<T>(account: Account, password: string, fn: (c: ImapFlow) => Promise<T>): Promise<T> {
+  private async withClient<T>(conn: Connection, password: string, fn: (c: ImapFlow) => Promise<T>): Promise<T> {
     const connect = this.deps.connect ?? connectImap;
-    const client = await connect({ ...connectionOf(account, this.deps.configFile), password });
+    const client = await connect({ ...conn, password });
     try {
       return await fn(client);
     } finally {
       await disconnect(client);
     }
+  }
+
+  /**
+   * The account as the window sent it, with its CA file taken from a dialog choice or kept from the
+   * saved account; a CA path the window typed is refused before anything reads it.
+   */
+  private accountFrom(sent: WindowAccount, saved: Account | undefined, caFileChoice: string | undefined): Account {
+    const account = { ...sent } as Account;
+    if (caFileChoice) account.caFile = this.choices.path('ca-file', caFileChoice);
+    else if (account.caFile !== undefined && account.caFile !== saved?.caFile) throw typedPathRefused('ca-file', account.caFile);
+    return account;
   }
 
   async appInfo(): Promise<Response<'app:info'>> {
@@ -100,62 +116,56 @@ export class AppService implements Methods {
   async listAccounts(): Promise<Response<'accounts:list'>> {
     const cfg = await this.config.read();
     const out = [];
-    for (const [name, account] of Object.entries(cfg.accounts)) out.push({ name, account, hasPassword: !!(await this.storedPassword(account)) });
+    for (const [name, account] of Object.entries(cfg.accounts)) out.push({ name, account, hasPassword: await this.credentials.has(account) });
     return out;
   }
 
   async saveAccount(req: Request<'accounts:save'>): Promise<Response<'accounts:save'>> {
-    const account = req.account as Account;
-    const { before } = await this.config.saveAccount(req.name, account, req.previousName);
-    // The keychain entry follows the account when its user or host changes.
-    if (before && accountKey(before.username, before.host) !== accountKey(account.username, account.host)) {
-      const old = await this.storedPassword(before);
-      if (old) {
-        const store = await this.secrets();
-        await store.set(accountKey(account.username, account.host), old);
-        await store.delete(accountKey(before.username, before.host));
-      }
-    }
-    return { name: req.name, account, hasPassword: !!(await this.storedPassword(account)) };
+    // A newly chosen CA file is read now, so a bad one is reported before anything is saved.
+    if (req.caFileChoice) await readCaFile(this.choices.path('ca-file', req.caFileChoice));
+    const { before, saved, others } = await this.config.saveAccount(req.name, req.account as Account, req.previousName, (previous) => this.accountFrom(req.account, previous, req.caFileChoice));
+    if (before) await this.credentials.carryOver(req.name, before, saved, others);
+    return { name: req.name, account: saved, hasPassword: await this.credentials.has(saved) };
   }
 
   async removeAccount(req: Request<'accounts:remove'>): Promise<null> {
     const removed = await this.config.removeAccount(req.name);
-    const others = Object.values((await this.config.read()).accounts).some((a) => accountKey(a.username, a.host) === accountKey(removed.username, removed.host));
-    if (!others) {
-      try {
-        await (await this.secrets()).delete(accountKey(removed.username, removed.host));
-      } catch (err) {
-        // The account is gone either way; without a keychain there was no saved password to delete.
-        if (!(err instanceof AppError && err.code === 'KEYCHAIN_UNAVAILABLE')) throw err;
-      }
-    }
+    await this.credentials.release(removed, Object.values((await this.config.read()).accounts));
     return null;
   }
 
   async setPassword(req: Request<'password:set'>): Promise<null> {
-    const a = await this.config.account(req.name);
-    await (await this.secrets()).set(accountKey(a.username, a.host), req.password);
+    await this.credentials.set(await this.config.account(req.name), req.password);
     return null;
   }
 
   async deletePassword(req: Request<'password:delete'>): Promise<null> {
-    const a = await this.config.account(req.name);
-    await (await this.secrets()).delete(accountKey(a.username, a.host));
+    await this.credentials.delete(await this.config.account(req.name));
     return null;
   }
 
   async testConnection(req: Request<'connection:test'>): Promise<Response<'connection:test'>> {
-    const account = req.account as Account;
-    const password = await this.passwordFor(account, req.password);
-    const folders = await this.withClient(account, password, (c) => listFolders(c, false));
-    return { folders: folders.length, server: `${account.host}:${account.port ?? defaultPort(account.security)}` };
+    const saved = req.name === undefined ? undefined : (await this.config.read()).accounts[req.name];
+    const conn = await this.credentials.connection(this.accountFrom(req.account, saved, req.caFileChoice));
+    let password = req.password;
+    if (!password) {
+      // Without a typed password only the saved account's own settings are tested: a request with
+      // any other server, port, security or trust gets no saved password.
+      const own = saved && credentialKey(await this.credentials.connection(saved)) === credentialKey(conn);
+      if (!own) {
+        const where = saved ? `: the saved password of "${req.name}" is only sent to ${describeServer(saved)}` : '';
+        throw new AppError('NO_PASSWORD', `Type the password to test ${describeServer(conn)}${where}.`, { account: req.name });
+      }
+    }
+    password = await this.passwordFor(conn, password);
+    const folders = await this.withClient(conn, password, (c) => listFolders(c, false));
+    return { folders: folders.length, server: `${conn.host}:${conn.port ?? defaultPort(conn.security)}` };
   }
 
   async listFolders(req: Request<'folders:list'>): Promise<Response<'folders:list'>> {
-    const account = await this.config.account(req.name);
-    const password = await this.passwordFor(account, req.password);
-    return this.withClient(account, password, (c) => listFolders(c, true));
+    const conn = await this.credentials.connection(await this.config.account(req.name));
+    const password = await this.passwordFor(conn, req.password);
+    return this.withClient(conn, password, (c) => listFolders(c, true));
   }
 
   async listProfiles(): Promise<Response<'profiles:list'>> {
@@ -163,7 +173,18 @@ export class AppService implements Methods {
   }
 
   async saveProfile(req: Request<'profiles:save'>): Promise<Response<'profiles:save'>> {
-    await this.config.saveProfile(req.name, req.profile as never, req.previousName);
+    const profile = req.profile as Profile;
+    let chosen: string | undefined;
+    if (req.outputChoice) {
+      chosen = this.choices.path('output', req.outputChoice);
+      await checkChosenCalendar(chosen);
+    }
+    await this.config.saveProfile(req.name, profile, req.previousName, (previous) => {
+      if (chosen) return { ...profile, output: chosen };
+      // Unchanged is fine (also a path from a configuration the user edited by hand); new ones come from the dialog.
+      if (profile.output !== previous?.output) throw typedPathRefused('output', profile.output);
+      return profile;
+    });
     return { name: req.name, profile: (await this.config.read()).profiles[req.name] };
   }
 
@@ -177,12 +198,14 @@ export class AppService implements Methods {
     const cfg = await this.config.read();
     if (!cfg.profiles[req.profile]) throw new AppError('CONFIG', `There is no profile named "${req.profile}".`, { profile: req.profile });
     const plan = planProfile(cfg, req.profile, this.deps.configFile);
-    const password = await this.passwordFor(cfg.accounts[plan.accountName], req.password);
+    plan.connect = await this.credentials.connection(cfg.accounts[plan.accountName]);
+    const password = await this.passwordFor(plan.connect, req.password);
     const abort = new AbortController();
     this.running.set(req.scanId, abort);
     const seen: string[] = [];
     try {
-      const result = await this.engine.sync({ config: cfg, configFile: this.deps.configFile, profile: req.profile, password, full: req.full }, {
+      // caPem: the connection trusts exactly the CA bytes the password was found for.
+      const result = await this.engine.sync({ config: cfg, configFile: this.deps.configFile, profile: req.profile, password, caPem: plan.connect.caPem, full: req.full }, {
         signal: abort.signal,
         onProgress: (p) => {
           if (!seen.includes(p.folder)) seen.push(p.folder);
@@ -228,9 +251,10 @@ export class AppService implements Methods {
 
   async exportCalendar(req: Request<'export:save'>): Promise<Response<'export:save'>> {
     const scan = this.held(req.scanId);
-    const chosen = await this.deps.chooseSavePath(scan.output);
+    const chosen = await this.deps.dialogs.chooseSavePath({ defaultPath: scan.output });
     if (!chosen) return { saved: false };
     const file = path.resolve(chosen);
+    await checkChosenCalendar(file);
     await writeFileAtomic(file, scan.ics);
     this.written.add(file);
     // Remember the place: the profile's output now points at the exported file.
@@ -241,10 +265,28 @@ export class AppService implements Methods {
     return { saved: true, path: file };
   }
 
+  async chooseOutput(req: Request<'dialog:choose-output'>): Promise<Response<'dialog:choose-output'>> {
+    const current = req.profile === undefined ? undefined : (await this.config.read()).profiles[req.profile];
+    const defaultPath = current ? resolveConfigPath(current.output, this.deps.configFile) : path.join(os.homedir(), `${req.profile ?? 'calendar'}.ics`);
+    const chosen = await this.deps.dialogs.chooseSavePath({ defaultPath });
+    if (!chosen) return { chosen: false };
+    const file = path.resolve(chosen);
+    await checkChosenCalendar(file);
+    return { chosen: true, token: this.choices.add('output', file), path: file };
+  }
+
+  async chooseCaFile(): Promise<Response<'dialog:choose-ca-file'>> {
+    const chosen = await this.deps.dialogs.chooseCaFile();
+    if (!chosen) return { chosen: false };
+    const file = path.resolve(chosen);
+    await readCaFile(file); // a device, a FIFO, a huge or a non-PEM file is refused here, with the reason
+    return { chosen: true, token: this.choices.add('ca-file', file), path: file };
+  }
+
   async showInFolder(req: Request<'shell:show-in-folder'>): Promise<null> {
     const file = path.resolve(req.path);
     const outputs = Object.keys((await this.config.read()).profiles).length ? await this.profileOutputs() : [];
-    if (!this.written.has(file) && !outputs.includes(file)) throw new AppError('USAGE', `${req.path} is not a calendar file mailbox2ics wrote.`, { file: req.path });
+    if (!this.written.has(file) && !outputs.includes(file)) throw new AppError('REFUSED', `${req.path} is not a calendar file mailbox2ics wrote.`, { file: req.path });
     this.deps.showItemInFolder(file);
     return null;
   }

@@ -1,8 +1,8 @@
 // Reads, validates and writes the configuration file. Every problem is reported with its path in
 // the file ("profiles.team.filters.window: …"), all of them at once, before anything connects.
-// Writes are atomic and keep the previous version as FILE.bak.
-import { copyFile, mkdir, readFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+// Writes are atomic, private (0600, the directory 0700 when created) and keep the previous version
+// as FILE.bak; a write based on an older text never replaces a newer one (see config-update.ts).
+import { mkdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { z } from 'zod';
@@ -113,24 +113,61 @@ export async function configSaveProblem(file: string): Promise<string | undefine
   return creatableDirProblem(path.dirname(path.resolve(file)));
 }
 
+/** Permission bits of the configuration and its .bak: it names servers, users and feed tokens. */
+export const CONFIG_FILE_MODE = 0o600;
+/** The configuration directory, when mailbox2ics creates it. */
+export const CONFIG_DIR_MODE = 0o700;
+
+/** Thrown (by saveConfig with basedOn) when the file is no longer the text the change was based on. */
+export class ConfigChangedError extends Error {
+  constructor(readonly file: string) {
+    super(`${file} was changed by another program while saving`);
+  }
+}
+
+/** The file's text, or null when it does not exist. */
+export async function readConfigText(file: string): Promise<string | null> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    // ENOTDIR: a part of the path is a file; there is no configuration yet, and saving says why it cannot be made.
+    if (['ENOENT', 'ENOTDIR'].includes((err as NodeJS.ErrnoException).code ?? '')) return null;
+    throw new AppError('CONFIG', `Cannot read the configuration file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { file });
+  }
+}
+
+export interface SaveConfigOptions {
+  /** The text the change was based on (null: no file). If the file holds anything else right before the rename, nothing is written and ConfigChangedError is thrown. */
+  basedOn?: string | null;
+}
+
+/** "Cannot write X: why. The previous file, if any, is unchanged." → "why". */
+const writeReason = (err: unknown) => (err as Error).message.replace(/^Cannot write [^:]*: /, '').replace(/\. The previous file, if any, is unchanged\.$/, '');
+
 /** Validates, then replaces the file atomically; the version it replaces is kept as FILE.bak.
  * The configuration folder is ours, so it is created (private to the user) when it is missing. */
-export async function saveConfig(file: string, cfg: Config): Promise<void> {
+export async function saveConfig(file: string, cfg: Config, opts: SaveConfigOptions = {}): Promise<void> {
   const text = JSON.stringify(cfg, null, 2) + '\n';
   parseConfig(text, file); // never write a file we would refuse to read
   const failed = (why: string) => new AppError('SETTINGS_WRITE_FAILED', `Cannot save the settings in ${file}: ${why}. Nothing was changed.`, { file });
   const problem = await configSaveProblem(file);
   if (problem) throw failed(problem);
-  await mkdir(path.dirname(path.resolve(file)), { recursive: true, mode: 0o700 }).catch((err) => {
+  await mkdir(path.dirname(path.resolve(file)), { recursive: true, mode: CONFIG_DIR_MODE }).catch((err) => {
     throw failed(`cannot create its folder (${(err as NodeJS.ErrnoException).code ?? err})`);
   });
-  if (existsSync(file)) {
-    await copyFile(file, `${file}.bak`).catch((err) => {
-      throw failed(`cannot keep a backup as ${file}.bak (${(err as NodeJS.ErrnoException).code ?? err})`);
-    });
-  }
-  await writeFileAtomic(file, text).catch((err) => {
-    throw failed((err as Error).message.replace(/^Cannot write [^:]*: /, '').replace(/\. The previous file, if any, is unchanged\.$/, ''));
+  await writeFileAtomic(file, text, {
+    mode: CONFIG_FILE_MODE,
+    beforeRename: async () => {
+      const current = await readConfigText(file);
+      if (opts.basedOn !== undefined && current !== opts.basedOn) throw new ConfigChangedError(file);
+      if (current === null) return;
+      await writeFileAtomic(`${file}.bak`, current, { mode: CONFIG_FILE_MODE }).catch((err) => {
+        throw failed(`cannot keep a backup as ${file}.bak (${writeReason(err)})`);
+      });
+    },
+  }).catch((err) => {
+    if (err instanceof ConfigChangedError || (err instanceof AppError && err.code !== 'OUTPUT_FAILED')) throw err;
+    throw failed(writeReason(err));
   });
 }
 

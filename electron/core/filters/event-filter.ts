@@ -6,11 +6,12 @@ import { AppError } from '../errors.ts';
 import { MAX_RECURRENCE_MS_PER_SERIES, MAX_RECURRENCE_STEPS_PER_SERIES } from '../limits.ts';
 import { ExpansionBudget, type BudgetSpec } from '../recurrence/expansion-budget.ts';
 import { walkOccurrences } from '../recurrence/walk-occurrences.ts';
+import { compileGlob, compileUserPattern, type UserPattern } from './user-pattern.ts';
 
 export interface EventFilterSpec {
   /** "-30d..+365d", "2026-01-01..2026-12-31", open ends allowed ("..+90d"). */
   window?: string;
-  /** "field=pattern": regular expression, or a glob with a "glob:" prefix. Case-insensitive. */
+  /** "field=pattern": RE2 regular expression (linear time), or a glob with a "glob:" prefix. Case-insensitive. */
   match?: string[];
   exclude?: string[];
 }
@@ -20,7 +21,7 @@ type Field = (typeof FILTER_FIELDS)[number];
 
 interface FieldTest {
   field: Field;
-  re: RegExp;
+  re: UserPattern;
   text: string;
 }
 
@@ -38,11 +39,6 @@ function usage(msg: string): AppError {
   return new AppError('USAGE', msg);
 }
 
-function globToRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${body}$`, 'i');
-}
-
 export function parseFieldTest(spec: string, flag: string): FieldTest {
   const i = spec.indexOf('=');
   const field = (i > 0 ? spec.slice(0, i) : '').trim().toLowerCase();
@@ -51,14 +47,12 @@ export function parseFieldTest(spec: string, flag: string): FieldTest {
   }
   const pattern = spec.slice(i + 1);
   if (!pattern) throw usage(`${flag} "${spec}": the pattern after "=" is empty`);
-  let re: RegExp;
-  if (pattern.startsWith('glob:')) re = globToRegExp(pattern.slice(5));
-  else {
-    try {
-      re = new RegExp(pattern, 'i');
-    } catch (err) {
-      throw usage(`${flag} "${spec}": invalid regular expression: ${(err as Error).message}`);
-    }
+  let re: UserPattern;
+  // User patterns never reach JavaScript's backtracking RegExp (see user-pattern.ts).
+  try {
+    re = pattern.startsWith('glob:') ? compileGlob(pattern.slice(5)) : compileUserPattern(pattern);
+  } catch (err) {
+    throw usage(`${flag} "${spec}": invalid regular expression (RE2 syntax): ${(err as Error).message}`);
   }
   return { field: field as Field, re, text: spec };
 }

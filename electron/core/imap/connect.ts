@@ -3,6 +3,7 @@
 import { ImapFlow } from 'imapflow';
 import { AppError } from '../errors.ts';
 import { probeCertificate } from './cert-probe.ts';
+import { withCaPem } from './ca-file.ts';
 import { PinMismatchError, pinnedTransport } from './pinned-transport.ts';
 import { tlsOptions, type TrustOptions } from './tls-options.ts';
 
@@ -85,7 +86,9 @@ export async function explainConnectError(err: unknown, opts: ConnectOptions, po
   return new AppError('CONNECTION_LOST', `Could not connect to ${server}: ${e?.message ?? String(err)}${code ? ` (${code})` : ''}`, { server, code });
 }
 
-export async function connectImap(opts: ConnectOptions): Promise<ImapFlow> {
+export async function connectImap(given: ConnectOptions): Promise<ImapFlow> {
+  // Callers that bind a password to the CA file's content pass caPem; otherwise it is read here.
+  const opts = await withCaPem(given);
   const port = opts.port ?? defaultPort(opts.security);
   const timeout = opts.timeoutMs ?? 30_000;
   const client = new ImapFlow({

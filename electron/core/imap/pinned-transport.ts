@@ -1,7 +1,7 @@
-// Trust for one certificate the user chose: an imapflow transport that accepts the server when
-// normal verification passes (chain + host name) OR when the presented leaf certificate has the
-// pinned SHA-256 fingerprint. Anything else is refused before a byte of IMAP is exchanged, so the
-// password is never sent to an unverified peer. Verification is never simply turned off.
+// Trust for exactly one certificate the user chose: an imapflow transport that accepts the server
+// only when the presented leaf certificate has the pinned SHA-256 fingerprint. Any other
+// certificate is refused before a byte of IMAP is exchanged, even one a trusted CA signed (a
+// TLS-inspection proxy's), so the password never reaches anything but that server.
 import net from 'node:net';
 import tls from 'node:tls';
 import type { Duplex } from 'node:stream';
@@ -39,17 +39,17 @@ function secureOptions(options: TransportOptions, extra: tls.ConnectionOptions):
     port: options.port,
     ...(options.servername ? { servername: options.servername } : {}),
     ...extra,
-    // Checked below against the pin instead: verification still runs, its verdict is read, not ignored.
+    // Checked below against the pin instead: the presented leaf must be the pinned one, nothing else.
     rejectUnauthorized: false,
   };
 }
 
-/** Runs onOk once the handshake is verified, or destroys the socket with the reason. */
+/** Runs onOk once the leaf is the pinned one, or destroys the socket with the reason. */
 function verifyThen(sock: tls.TLSSocket, pin: string, onOk: () => void): void {
-  if (sock.authorized) return onOk();
+  // The pin is the whole trust decision: a chain that verifies (sock.authorized) is not enough.
   const presented = sock.getPeerCertificate(false)?.fingerprint256 ?? '';
   if (presented && presented.toUpperCase() === pin) return onOk();
-  const why = String(sock.authorizationError ?? 'unverified');
+  const why = String(sock.authorizationError ?? (sock.authorized ? 'a valid certificate, but not the pinned one' : 'unverified'));
   // Destroyed on the next turn, not inside the handshake callback: tearing the TLS handle down
   // while OpenSSL is still in its callback crashed Node 20 (segfault) on a later connection.
   sock.pause();

@@ -1,34 +1,14 @@
 // Builds the TLS options for a connection: certificates are always verified; a user-chosen CA file
-// adds trust on top of the system store. Never sets rejectUnauthorized to false.
-import { readFileSync } from 'node:fs';
+// adds trust on top of the system store. Never sets rejectUnauthorized to false, never reads a file.
 import { createSecureContext, rootCertificates, type ConnectionOptions, type SecureContext } from 'node:tls';
-import { X509Certificate } from 'node:crypto';
-import { AppError } from '../errors.ts';
 
 export interface TrustOptions {
   /** PEM file with extra CA (or self-signed server) certificates to trust. */
   caFile?: string;
+  /** The CA file's certificates, read once by readCaFile (ca-file.ts) before connecting. */
+  caPem?: string;
   /** SHA-256 fingerprint of the one server certificate the user chose to trust (pinned). */
   pinnedFingerprint?: string;
-}
-
-export function loadCaFile(caFile: string): string {
-  let pem: string;
-  try {
-    pem = readFileSync(caFile, 'utf8');
-  } catch (err) {
-    throw new AppError('CONFIG', `Cannot read the CA file ${caFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { file: caFile });
-  }
-  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g);
-  if (!blocks) throw new AppError('CONFIG', `The CA file ${caFile} contains no PEM certificate`, { file: caFile });
-  for (const b of blocks) {
-    try {
-      new X509Certificate(b);
-    } catch {
-      throw new AppError('CONFIG', `The CA file ${caFile} contains a certificate that cannot be read`, { file: caFile });
-    }
-  }
-  return blocks.join('\n');
 }
 
 const MIN_VERSION = 'TLSv1.2';
@@ -53,7 +33,7 @@ function contextWith(pem: string): SecureContext {
 
 export function tlsOptions(trust: TrustOptions): ConnectionOptions {
   const opts: ConnectionOptions = { rejectUnauthorized: true, minVersion: MIN_VERSION };
-  // The file is read (and checked) on every connection; only the parsed context is reused.
-  if (trust.caFile) opts.secureContext = contextWith(loadCaFile(trust.caFile));
+  // The file is read (and checked) for every connection by its caller; only the parsed context is reused.
+  if (trust.caPem) opts.secureContext = contextWith(trust.caPem);
   return opts;
 }

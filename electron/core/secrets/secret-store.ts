@@ -10,10 +10,6 @@ export interface SecretStore {
   delete(account: string): Promise<boolean>;
 }
 
-export function accountKey(username: string, host: string): string {
-  return `${username}@${host}`;
-}
-
 type Keytar = {
   getPassword(service: string, account: string): Promise<string | null>;
   setPassword(service: string, account: string, password: string): Promise<void>;

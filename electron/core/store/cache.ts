@@ -2,7 +2,6 @@
 // state and what each message UID held, merged feeds, change snapshots. SQLite, WAL; every write one
 // IMMEDIATE transaction, safe beside another process on the same file; never opens a newer schema.
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../errors.ts';
 import type { Snapshot } from '../preview/preview-events.ts';
@@ -10,6 +9,7 @@ import { upgradeSchema } from './cache-schema.ts';
 import { FeedStore, type FeedRow } from './feed-store.ts';
 import { FolderStore } from './folder-store.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
+import { preparePrivateDatabase } from './private-file.ts';
 
 export type { FeedRow } from './feed-store.ts';
 export { CacheConflictError, STALE_SCAN_KEY_MS, type CachedFolder, type CachedRows, type FolderRef, type FolderState } from './folder-store.ts';
@@ -47,7 +47,8 @@ export class SyncCache {
     this.now = opts.now ?? Date.now;
     this.busyTimeoutMs = opts.busyTimeoutMs ?? BUSY_TIMEOUT_MS;
     try {
-      if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+      // Private at rest (private-file.ts): the cache holds every invitation's text and sender.
+      if (file !== ':memory:') preparePrivateDatabase(file);
       this.db = new Database(file, { timeout: this.busyTimeoutMs });
       // WAL + synchronous=NORMAL: a crash loses at most the last transaction, never consistency.
       this.db.pragma('journal_mode = WAL');

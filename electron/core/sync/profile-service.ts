@@ -1,18 +1,22 @@
 // The long-running side shared by `mailbox2ics serve` and the tray: every scheduled profile synced
 // on its interval (each run replaces its .ics atomically; a failed run keeps the last good file)
 // and, if enabled, the local feed. It follows every change of the configuration (reload(), or the file
-// on disk when watched) at once. Passwords come from the environment or the keychain, never a file.
+// on disk when watched) at once. Passwords come from the environment or the keychain, never a file,
+// and each only for its own account (see account-password.ts).
 import { AppError } from '../errors.ts';
+import { withCaPem } from '../imap/ca-file.ts';
 import { ConnectionPool } from '../imap/connection-pool.ts';
 import { existsSync } from 'node:fs';
 import { emptyConfig, type Config } from '../../shared/config-schema.ts';
-import { loadConfig, saveConfig } from '../config/config-file.ts';
+import { loadConfig } from '../config/config-file.ts';
+import { updateConfigFile } from '../config/config-update.ts';
 import { watchConfigFile, type ConfigWatcher } from '../config/config-watch.ts';
 import { planProfile, type ProfilePlan } from '../config/profile-run.ts';
 import { InProcessEngine, type Engine } from '../engine/engine.ts';
 import { newFeedToken, startFeedServer, webcalUrl, type FeedProfile, type RunningFeed } from '../feed/feed-server.ts';
 import { Scheduler, type Clock, type RunOutcome, type Transition } from '../schedule/scheduler.ts';
-import { accountKey, type SecretStore } from '../secrets/secret-store.ts';
+import { findAccountPassword, noAccountPassword } from '../secrets/account-password.ts';
+import type { SecretStore } from '../secrets/secret-store.ts';
 import type { SyncCache } from '../store/cache.ts';
 import { writeFileAtomic } from '../store/atomic-write.ts';
 import type { SyncResult } from './run-sync.ts';
@@ -101,9 +105,12 @@ export async function startProfileService(opts: ProfileServiceOptions): Promise<
         const key = planKey(cfg, name);
         if (key === undefined) return { ok: true, summary: 'the profile was removed; nothing written' };
         const plan: ProfilePlan = planProfile(cfg, name, file);
-        const password = await secret(opts, 'MAILBOX2ICS_PASSWORD', accountKey(plan.connect.username, plan.connect.host));
-        if (!password) throw new AppError('NO_PASSWORD', `No password for ${accountKey(plan.connect.username, plan.connect.host)} (account "${plan.accountName}"): store it in the keychain or set MAILBOX2ICS_PASSWORD.`);
-        const result = await engine.sync({ config: cfg, configFile: file, profile: name, password });
+        // The CA file is read once: the same bytes decide the trust and which keychain entry applies.
+        plan.connect = await withCaPem(plan.connect);
+        const query = { accountName: plan.accountName, accountNames: Object.keys(cfg.accounts), identity: plan.connect, env: opts.env, openStore: opts.openSecrets, note: opts.log };
+        const password = (await findAccountPassword(query))?.password;
+        if (!password) throw noAccountPassword(query);
+        const result = await engine.sync({ config: cfg, configFile: file, profile: name, password, caPem: plan.connect.caPem });
         // Settings changed while this run was under way: its result is for settings that no longer
         // exist, so it is not written; the run starts again with the new ones.
         if (planKey(cfg, name) !== key) {
@@ -180,10 +187,10 @@ export async function startProfileService(opts: ProfileServiceOptions): Promise<
   /** Every served profile needs a token: missing ones are made once and saved (atomically). */
   const withTokens = async (next: Config): Promise<Config> => {
     if (!next.feed?.enabled || Object.keys(next.profiles).every((n) => next.feed!.tokens[n])) return next;
-    const fresh = await readConfig();
-    if (!fresh.feed?.enabled) return fresh;
-    for (const n of Object.keys(fresh.profiles)) fresh.feed.tokens[n] ??= newFeedToken();
-    await saveConfig(file, fresh);
+    // Through the one queue for this file: a window save or "New link" at the same moment is kept.
+    await updateConfigFile(file, (fresh) => {
+      if (fresh.feed?.enabled) for (const n of Object.keys(fresh.profiles)) fresh.feed.tokens[n] ??= newFeedToken();
+    });
     return readConfig();
   };
 
@@ -240,9 +247,11 @@ export async function startProfileService(opts: ProfileServiceOptions): Promise<
   const regenerateToken = async (profile: string) => {
     if (!feed || !cfg.feed?.enabled) throw new AppError('CONFIG', 'The local feed is not enabled in the configuration.');
     if (!(profile in cfg.profiles)) throw new AppError('CONFIG', `There is no profile named "${profile}".`, { profile });
-    const next = await loadConfig(file);
-    next.feed!.tokens[profile] = newFeedToken();
-    await saveConfig(file, next);
+    const token = newFeedToken();
+    await updateConfigFile(file, (next) => {
+      if (!next.feed) throw new AppError('CONFIG', 'The local feed is no longer enabled in the configuration.');
+      next.feed.tokens[profile] = token;
+    });
     await reload();
     return urls[profile];
   };

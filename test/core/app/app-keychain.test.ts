@@ -19,7 +19,7 @@ describe('keychain through the app service', () => {
     expect(out.set).toEqual({ value: null });
     expect(out.afterSet.value[0].hasPassword).toBe(true);
     expect(JSON.stringify(out.afterSet)).not.toContain('pw-from-probe');
-    expect(out.direct.value).toBe('pw-from-probe'); // it really is in the keychain, under user@host
+    expect(out.direct.value).toBe('pw-from-probe'); // it really is in the keychain, under user@host and the exact settings
     expect(out.afterDelete.value[0].hasPassword).toBe(false);
   });
 

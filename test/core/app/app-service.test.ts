@@ -13,6 +13,10 @@ import type { SecretStore } from '../../../electron/core/secrets/secret-store.ts
 import { SyncCache } from '../../../electron/core/store/cache.ts';
 import type { ScanProgress } from '../../../electron/shared/ipc-contract.ts';
 import { handleRequest, type ServiceLike } from '../../../electron/main/ipc-wiring.ts';
+import { scriptedDialogs } from '../../helpers/scripted-dialogs.ts';
+import { credentialKey } from '../../../electron/core/secrets/credential-key.ts';
+
+const dialogs = scriptedDialogs();
 
 let server: DovecotServer;
 let dir: string;
@@ -47,7 +51,7 @@ beforeAll(async () => {
     version: '0.0.0-test',
     openSecrets: async () => memoryStore,
     cache,
-    chooseSavePath: async () => savePath,
+    dialogs: { ...dialogs.dialogs, chooseSavePath: async () => savePath },
     showItemInFolder: (f) => shown.push(f),
     emitProgress: (p) => progress.push(p),
   });
@@ -62,7 +66,7 @@ const account = () => ({ host: server.host, port: server.imapsPort, security: 't
 describe('app service', () => {
   it('reports an unavailable keychain with its reason', async () => {
     const broken = new AppService({
-      configFile: path.join(dir, 'none.json'), version: 'x', chooseSavePath: async () => undefined, showItemInFolder: () => {}, emitProgress: () => {},
+      configFile: path.join(dir, 'none.json'), version: 'x', dialogs: scriptedDialogs().dialogs, showItemInFolder: () => {}, emitProgress: () => {},
       openSecrets: async () => {
         throw new AppError('KEYCHAIN_UNAVAILABLE', 'The system keychain is not available: Cannot autolaunch D-Bus without X11 $DISPLAY');
       },
@@ -77,20 +81,25 @@ describe('app service', () => {
     const noPw = await service.testConnection({ account: account() }).catch((e) => e);
     expect(noPw.code).toBe('NO_PASSWORD');
     await service.setPassword({ name: 'local', password: server.password });
-    expect(secrets.get(`${server.user}@${server.host}`)).toBe(server.password);
+    expect(secrets.get(credentialKey(account()))).toBe(server.password);
     expect(readFileSync(path.join(dir, 'config.json'), 'utf8')).not.toContain(server.password);
     expect(JSON.stringify(await service.listAccounts())).not.toContain(server.password);
     expect((await service.listAccounts())[0].hasPassword).toBe(true);
 
     // Through the IPC layer, as the window sees it: the certificate comes with the error.
-    const untrusted = await handleRequest('connection:test', service as unknown as ServiceLike, { account: account() });
+    const untrusted = await handleRequest('connection:test', service as unknown as ServiceLike, { account: account(), name: 'local' });
     expect(untrusted.ok).toBe(false);
     if (untrusted.ok) return;
     expect(untrusted.error.code).toBe('TLS_UNTRUSTED');
     expect(untrusted.error.certificate?.fingerprint256).toBe(server.pki.fingerprint256);
     expect(untrusted.error.certificate?.issuer).toContain('mailbox2ics test CA');
+    // Pinning changes the settings the password was saved for: main asks (natively) before using it there.
+    dialogs.confirmAnswer = true;
     await service.saveAccount({ name: 'local', previousName: 'local', account: { ...account(), pinnedFingerprint: untrusted.error.certificate!.fingerprint256 } });
-    expect(await service.testConnection({ account: (await service.listAccounts())[0].account })).toEqual({ folders: expect.any(Number), server: `${server.host}:${server.imapsPort}` });
+    dialogs.confirmAnswer = false;
+    expect(dialogs.questions).toHaveLength(1);
+    expect(dialogs.questions[0].message).toContain(`${server.host}:${server.imapsPort} (TLS, only the pinned certificate ${server.pki.fingerprint256})`);
+    expect(await service.testConnection({ account: (await service.listAccounts())[0].account, name: 'local' })).toEqual({ folders: expect.any(Number), server: `${server.host}:${server.imapsPort}` });
     const wrong = await service.testConnection({ account: { ...account(), pinnedFingerprint: server.pki.fingerprint256 }, password: 'wrong' }).catch((e) => e);
     expect(wrong.code).toBe('LOGIN_REJECTED');
   });
@@ -103,11 +112,20 @@ describe('app service', () => {
   });
 
   it('profiles are validated with paths; an account in use cannot be removed', async () => {
-    const bad = await service.saveProfile({ name: 'team', profile: { account: 'local', folders: ['Team'], output: path.join(dir, 'team.ics'), filters: { match: ['summary=('] } } as never }).catch((e) => e);
+    const choose = async (file: string) => {
+      savePath = file;
+      const c = await service.chooseOutput({});
+      savePath = undefined;
+      if (!c.chosen) throw new Error('no choice');
+      return { output: c.path, outputChoice: c.token };
+    };
+    const team = await choose(path.join(dir, 'team.ics'));
+    const bad = await service.saveProfile({ name: 'team', outputChoice: team.outputChoice, profile: { account: 'local', folders: ['Team'], output: team.output, filters: { match: ['summary=('] } } as never }).catch((e) => e);
     expect(bad.code).toBe('CONFIG');
     expect(bad.message).toContain('profiles.team.filters.match.0');
-    await service.saveProfile({ name: 'team', profile: { account: 'local', folders: ['Team'], output: path.join(dir, 'team.ics') } as never });
-    await service.saveProfile({ name: 'big', profile: { account: 'local', folders: ['Team', `Public Folders${server.delimiter}Events`], output: path.join(dir, 'big.ics') } as never });
+    await service.saveProfile({ name: 'team', outputChoice: team.outputChoice, profile: { account: 'local', folders: ['Team'], output: team.output } as never });
+    const big = await choose(path.join(dir, 'big.ics'));
+    await service.saveProfile({ name: 'big', outputChoice: big.outputChoice, profile: { account: 'local', folders: ['Team', `Public Folders${server.delimiter}Events`], output: big.output } as never });
     expect((await service.listProfiles()).map((p) => p.name)).toEqual(['team', 'big']);
     const inUse = await service.removeAccount({ name: 'local' }).catch((e) => e);
     expect(inUse.message).toMatch(/used by the profiles "team", "big"/);

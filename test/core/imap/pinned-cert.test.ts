@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { makeTestPki } from '../../helpers/certs.ts';
 import { tlsOptions } from '../../../electron/core/imap/tls-options.ts';
+import { readCaFile } from '../../../electron/core/imap/ca-file.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDovecot, type DovecotServer } from '../../helpers/dovecot.ts';
 import { connectImap, disconnect, type ConnectOptions } from '../../../electron/core/imap/connect.ts';
@@ -67,24 +68,35 @@ describe('pinned certificate', () => {
     expect(logins()).toBe(before);
   });
 
-  it('a pin adds trust and takes none away: a verified chain still connects', async () => {
-    const client = await connectImap({ ...conn, caFile: server.pki.caFile, pinnedFingerprint: 'AA:'.repeat(31) + 'AA' });
-    await disconnect(client);
+  it('a pin is exclusive: a certificate that a trusted CA signed, but not the pinned one, is refused before login', async () => {
+    const before = logins();
+    // Without the pin the CA file makes this server's certificate trusted ...
+    await disconnect(await connectImap({ ...conn, caFile: server.pki.caFile }));
+    await expect.poll(logins).toBe(before + 1);
+    const trustedLogins = logins();
+    // ... with a pin of another certificate it is not: the pin is the whole trust decision.
+    const other = 'AA:'.repeat(31) + 'AA';
+    for (const c of [conn, { ...conn, port: server.imapPort, security: 'starttls' as const }]) {
+      const err = await connectImap({ ...c, caFile: server.pki.caFile, pinnedFingerprint: other }).catch((e) => e);
+      expect(err.code).toBe('TLS_UNTRUSTED');
+      expect(err.message).toContain('not the one you trusted');
+    }
+    expect(logins()).toBe(trustedLogins);
   });
 
   it('a CA file is parsed into one reused context, and a replaced file takes effect at once', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'ca-file-'));
     const caFile = path.join(dir, 'company-ca.pem');
     copyFileSync(server.pki.caFile, caFile);
-    const first = tlsOptions({ caFile });
+    const first = tlsOptions({ caPem: await readCaFile(caFile) });
     expect(first.rejectUnauthorized).toBe(true);
     expect(first.secureContext).toBeDefined();
-    expect(tlsOptions({ caFile }).secureContext).toBe(first.secureContext);
+    expect(tlsOptions({ caPem: await readCaFile(caFile) }).secureContext).toBe(first.secureContext);
     const client = await connectImap({ ...conn, caFile });
     await disconnect(client);
     // The user replaces the file with another CA: the old trust must not linger in the reused context.
     writeFileSync(caFile, makeTestPki(path.join(dir, 'other')).caPem);
-    expect(tlsOptions({ caFile }).secureContext).not.toBe(first.secureContext);
+    expect(tlsOptions({ caPem: await readCaFile(caFile) }).secureContext).not.toBe(first.secureContext);
     const err = await connectImap({ ...conn, caFile }).catch((e) => e);
     expect(err.code).toBe('TLS_UNTRUSTED');
   });

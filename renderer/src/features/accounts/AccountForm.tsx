@@ -1,10 +1,11 @@
 // Add or edit one account: connection fields, the password (sent to the keychain, never read back),
-// "Test connection", and for an untrusted certificate its details and "Trust this certificate",
-// which pins exactly that one. There is deliberately no "ignore certificate errors".
+// the CA file (picked in the system's dialog), "Test connection", and for an untrusted certificate
+// its details and "Trust this certificate", which pins exactly that one. No "ignore certificate errors".
 import { useRef, useState, type FormEvent } from 'react';
 import type { IpcError } from '../../../../electron/shared/ipc-contract.ts';
 import { api, asUiError, call } from '../../api.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { FileChooser } from '../../components/FileChooser.tsx';
 import { TextField } from '../../components/TextField.tsx';
 import type { Session } from '../../session.ts';
 import type { AccountView, Security } from '../../types.ts';
@@ -17,6 +18,8 @@ const ORDER: DraftField[] = ['name', 'host', 'port', 'username'];
 export function AccountForm({ session, initial, onSaved, onClose }: { session: Session; initial?: AccountView; onSaved: () => void; onClose: () => void }) {
   const [draft, setDraft] = useState<AccountDraft>(() => draftFrom(initial));
   const [pinned, setPinned] = useState(initial?.account.pinnedFingerprint);
+  /** Main's token for a CA file picked in its dialog; main refuses a CA path the window typed. */
+  const [caFileChoice, setCaFileChoice] = useState<string>();
   /** The name this account has in the configuration, once saved (renames send it as previousName). */
   const [savedName, setSavedName] = useState(initial?.name);
   const [password, setPassword] = useState('');
@@ -40,7 +43,7 @@ export function AccountForm({ session, initial, onSaved, onClose }: { session: S
   };
 
   const save = async (pin = pinned) => {
-    const saved = await call(api().saveAccount({ name: draft.name, account: toAccount(draft, pin), ...(savedName ? { previousName: savedName } : {}) }));
+    const saved = await call(api().saveAccount({ name: draft.name, account: toAccount(draft, pin), ...(savedName ? { previousName: savedName } : {}), ...(caFileChoice ? { caFileChoice } : {}) }));
     setSavedName(saved.name);
     if (password && keychain) {
       await call(api().setPassword({ name: saved.name, password }));
@@ -59,7 +62,7 @@ export function AccountForm({ session, initial, onSaved, onClose }: { session: S
     setStatus({ kind: 'busy', text: 'Connecting…' });
     try {
       const typed = password || (keychain && hasPassword ? undefined : await session.passwordFor(savedName ?? draft.name, false));
-      const r = await call(api().testConnection({ account: toAccount(draft, pin), ...(savedName ? { name: savedName } : {}), ...(typed ? { password: typed } : {}) }));
+      const r = await call(api().testConnection({ account: toAccount(draft, pin), ...(savedName ? { name: savedName } : {}), ...(typed ? { password: typed } : {}), ...(caFileChoice ? { caFileChoice } : {}) }));
       setStatus({ kind: 'ok', text: `Connected to ${r.server}: ${r.folders} folder${r.folders === 1 ? '' : 's'}.` });
     } catch (err) {
       setStatus(null);
@@ -76,6 +79,17 @@ export function AccountForm({ session, initial, onSaved, onClose }: { session: S
       return setFailure(asUiError(err).error);
     }
     await test(fingerprint);
+  };
+
+  const chooseCaFile = async () => {
+    try {
+      const c = await call(api().chooseCaFile({}));
+      if (!c.chosen) return;
+      setDraft({ ...draft, caFile: c.path });
+      setCaFileChoice(c.token);
+    } catch (err) {
+      setFailure(asUiError(err).error);
+    }
   };
 
   const forget = () =>
@@ -110,7 +124,19 @@ export function AccountForm({ session, initial, onSaved, onClose }: { session: S
         </div>
         {field('username', 'User name', { autoComplete: 'username' })}
         <PasswordField value={password} onChange={setPassword} keychain={keychain} hasPassword={hasPassword} onForget={savedName ? forget : undefined} />
-        <TextField className="wide" label="Trusted CA file (optional)" value={draft.caFile} onChange={set('caFile')} placeholder="/path/to/company-ca.pem" hint="A PEM file with your organisation's certificate authority." />
+        <FileChooser
+          className="wide"
+          label="Trusted CA file (optional)"
+          path={draft.caFile}
+          placeholder="none"
+          chooseLabel="Choose CA file…"
+          onChoose={() => void chooseCaFile()}
+          onClear={() => {
+            setDraft({ ...draft, caFile: '' });
+            setCaFileChoice(undefined);
+          }}
+          hint="A PEM file with your organisation's certificate authority, picked in the system's file dialog."
+        />
       </div>
       {draft.security === 'plaintext' && (
         <p className="banner warning" role="note">

@@ -1,5 +1,6 @@
 // The profile's filters, written as on the command line; main validates them and any problem comes
-// back with its path (e.g. "profiles.team.filters.match.0: invalid regular expression").
+// back with its path (e.g. "profiles.team.filters.match.0: invalid regular expression"). Patterns
+// are RE2 (linear time), which the help text below the lists says.
 import { useState } from 'react';
 import type { ProfileFilters } from '../../../../electron/shared/config-schema.ts';
 import { TextField } from '../../components/TextField.tsx';
@@ -56,6 +57,10 @@ export function FiltersEditor({ value, onChange }: { value: ProfileFilters; onCh
         {list('match', 'Keep only events matching (FIELD=PATTERN, one per line)', 'summary=glob:*standup*')}
         {list('exclude', 'Drop events matching (FIELD=PATTERN, one per line)', 'summary=^Canceled:')}
       </div>
+      <p className="muted">
+        FIELD is summary, location, organizer, attendee, description or categories. PATTERN is a case-insensitive regular expression in RE2 syntax
+        (like JavaScript's, without backreferences such as \1 or lookaround such as (?=…)), or glob:PATTERN where * is any text and ? one character.
+      </p>
     </fieldset>
   );
 }

@@ -1,8 +1,10 @@
-// Add or edit a profile: account, folders (picked from the server's tree), output file, filters,
-// cancelled policy and component types. Main validates it all; its "path: problem" lines are listed here.
+// Add or edit a profile: account, folders (picked from the server's tree), output file (picked in
+// the system's save dialog), filters, cancelled policy and component types. Main validates it all;
+// its "path: problem" lines are listed here.
 import { useState, type FormEvent } from 'react';
 import { NAME_PATTERN, type Profile, type ProfileFilters } from '../../../../electron/shared/config-schema.ts';
 import { api, asUiError, call } from '../../api.ts';
+import { FileChooser } from '../../components/FileChooser.tsx';
 import { TextField } from '../../components/TextField.tsx';
 import type { Session } from '../../session.ts';
 import type { AccountView, Folder } from '../../types.ts';
@@ -20,6 +22,8 @@ export function ProfileForm({ session, accounts, initial, onSaved, onClose }: {
   const [account, setAccount] = useState(p?.account ?? accounts[0]?.name ?? '');
   const [folders, setFolders] = useState<string[]>(p?.folders ?? []);
   const [output, setOutput] = useState(p?.output ?? '');
+  /** Main's token for the file picked in its save dialog; main refuses an output path the window typed. */
+  const [outputChoice, setOutputChoice] = useState<string>();
   const [filters, setFilters] = useState<ProfileFilters>(p?.filters ?? {});
   const [cancelled, setCancelled] = useState<'remove' | 'keep'>(p?.cancelled ?? 'remove');
   const [include, setInclude] = useState<Kind[]>(p?.include ?? ['VEVENT']);
@@ -42,12 +46,23 @@ export function ProfileForm({ session, accounts, initial, onSaved, onClose }: {
     }
   };
 
+  const chooseOutput = async () => {
+    try {
+      const c = await call(api().chooseOutput(savedName ? { profile: savedName } : NAME_PATTERN.test(name) ? { profile: name } : {}));
+      if (!c.chosen) return;
+      setOutput(c.path);
+      setOutputChoice(c.token);
+    } catch (err) {
+      session.report(err);
+    }
+  };
+
   const localProblems = () => {
     const lines: string[] = [];
     if (!NAME_PATTERN.test(name)) lines.push('name: use letters, digits, ".", "_" and "-" (at most 64), starting with a letter or digit');
     if (!account) lines.push('account: choose an account');
     if (!folders.length) lines.push('folders: choose at least one folder');
-    if (!output.trim()) lines.push('output: the calendar file path is empty');
+    if (!output.trim()) lines.push('output: choose the calendar file');
     return lines;
   };
 
@@ -58,9 +73,9 @@ export function ProfileForm({ session, accounts, initial, onSaved, onClose }: {
     if (local.length) return setProblems({ headline: 'The profile is not complete:', lines: local });
     setProblems(null);
     // Fields this form does not edit (schedule, maxPartBytes) are kept; a new profile gets main's defaults.
-    const profile = { ...p, account, folders, output: output.trim(), filters, cancelled, include };
+    const profile = { ...p, account, folders, output, filters, cancelled, include };
     try {
-      const r = await call(api().saveProfile({ name, profile, ...(savedName ? { previousName: savedName } : {}) }));
+      const r = await call(api().saveProfile({ name, profile, ...(savedName ? { previousName: savedName } : {}), ...(outputChoice ? { outputChoice } : {}) }));
       setSavedName(r.name);
       setSaved(true);
       onSaved();
@@ -94,7 +109,15 @@ export function ProfileForm({ session, accounts, initial, onSaved, onClose }: {
             ))}
           </select>
         </div>
-        <TextField className="wide" label="Calendar file (.ics)" value={output} onChange={(e) => setOutput(e.target.value)} placeholder="~/calendars/team.ics" hint="Relative paths are relative to the configuration file." />
+        <FileChooser
+          className="wide"
+          label="Calendar file (.ics)"
+          path={output}
+          placeholder="not chosen yet"
+          chooseLabel="Choose calendar file…"
+          onChoose={() => void chooseOutput()}
+          hint="Picked in the system's save dialog. mailbox2ics replaces only a file that is already a calendar."
+        />
       </div>
       <fieldset>
         <legend>Folders</legend>

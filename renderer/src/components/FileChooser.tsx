@@ -1,0 +1,30 @@
+// A file picked through the system's dialog (shown by main): the chosen path, read-only, and a
+// button to choose. The window never types a path main would open or write.
+import { useId } from 'react';
+
+export function FileChooser({ label, path, placeholder, hint, chooseLabel, onChoose, onClear, className }: {
+  label: string; path: string; placeholder?: string; hint?: string; chooseLabel: string; onChoose: () => void; onClear?: () => void; className?: string;
+}) {
+  const id = useId();
+  return (
+    <div className={`field${className ? ` ${className}` : ''}`}>
+      <label htmlFor={id}>{label}</label>
+      <div className="chooser">
+        <input id={id} readOnly value={path} placeholder={placeholder} aria-describedby={hint ? `${id}-hint` : undefined} />
+        <button type="button" onClick={onChoose}>
+          {chooseLabel}
+        </button>
+        {onClear && path && (
+          <button type="button" className="link" onClick={onClear}>
+            Clear
+          </button>
+        )}
+      </div>
+      {hint && (
+        <span id={`${id}-hint`} className="hint">
+          {hint}
+        </span>
+      )}
+    </div>
+  );
+}
