@@ -26,6 +26,8 @@ export function isCancelled(e: Entry): boolean {
 
 /** The messages of one UID's entries, oldest first. */
 export function messagesOf(entries: Entry[]): ItipMessage[] {
+  // Most UIDs come in one message: no grouping needed.
+  if (entries.every((e) => e.msg === entries[0].msg)) return [messageOf(entries)];
   const byMsg = new Map<number, Entry[]>();
   for (const e of entries) {
     const list = byMsg.get(e.msg);
@@ -33,22 +35,27 @@ export function messagesOf(entries: Entry[]): ItipMessage[] {
     else byMsg.set(e.msg, [e]);
   }
   const out: ItipMessage[] = [];
-  for (const list of byMsg.values()) {
-    const master = list.find((e) => e.recurKey === null && e.method !== 'ADD');
-    const stated = master?.itip.organizer ? master : list.find((e) => e.itip.organizer);
-    const rank = list.reduce((a, e) => (compareRank(e.rank, a) > 0 ? e.rank : a), list[0].rank);
-    const sender = list[0].source?.from?.trim().toLowerCase();
-    out.push({
-      entries: list,
-      rank,
-      ...(stated?.itip.organizer ? { organizer: stated.itip.organizer } : {}),
-      ...(stated?.itip.sentBy ? { sentBy: stated.itip.sentBy } : {}),
-      ...(sender ? { sender } : {}),
-      series: master !== undefined,
-      seriesCancel: master !== undefined && isCancelled(master),
-    });
-  }
+  for (const list of byMsg.values()) out.push(messageOf(list));
   return out.sort((a, b) => compareRank(a.rank, b.rank));
+}
+
+/** One message from its entries (one calendar part's components of one UID). */
+function messageOf(list: Entry[]): ItipMessage {
+  let master: Entry | undefined;
+  let stated: Entry | undefined;
+  let rank = list[0].rank;
+  for (const e of list) {
+    if (!master && e.recurKey === null && e.method !== 'ADD') master = e;
+    if (!stated && e.itip.organizer) stated = e;
+    if (compareRank(e.rank, rank) > 0) rank = e.rank;
+  }
+  if (master?.itip.organizer) stated = master;
+  const sender = list[0].source?.from?.trim().toLowerCase();
+  const m: ItipMessage = { entries: list, rank, series: master !== undefined, seriesCancel: master !== undefined && isCancelled(master) };
+  if (stated?.itip.organizer) m.organizer = stated.itip.organizer;
+  if (stated?.itip.sentBy) m.sentBy = stated.itip.sentBy;
+  if (sender) m.sender = sender;
+  return m;
 }
 
 /**
@@ -61,6 +68,7 @@ export function messagesOf(entries: Entry[]): ItipMessage[] {
  * only older additions and range changes go.
  */
 export function currentEntries(messages: ItipMessage[]): Entry[] {
+  if (messages.length === 1) return messages[0].entries;
   let series: ItipMessage | undefined;
   for (const m of messages) if (m.series && (!series || compareRank(m.rank, series.rank) > 0)) series = m;
   const newest = series;

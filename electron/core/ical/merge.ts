@@ -132,6 +132,35 @@ function countUpdates(entries: Entry[], outcome: GroupOutcome): void {
   }
 }
 
+/** The series master the other entries are read against, its shape parsed on first need. */
+interface MasterView {
+  winner?: Entry;
+  lookup: ZoneLookup;
+  /** null: parsed, none. */
+  shape?: Shape | null;
+}
+
+// Plain functions over a view, not closures per UID: thousands of UIDs merge in one build.
+function masterShape(m: MasterView): Shape | undefined {
+  if (m.shape === undefined) m.shape = m.winner ? shapeOf(ICAL.Component.fromString(m.winner.text), m.lookup) ?? null : null;
+  return m.shape ?? undefined;
+}
+
+/**
+ * The entry's instance key. One named with the other value type than DTSTART's (a date for a timed
+ * series, floating for a zoned one, or the reverse) is keyed in the series' terms, so that it meets
+ * the instance it means (RFC 5545 §3.8.4.4).
+ */
+function keyFor(m: MasterView, e: Entry): string | null {
+  const raw = e.method === 'ADD' ? e.itip.addKey ?? null : e.recurKey;
+  const form = e.method === 'ADD' ? e.itip.startForm : e.itip.ridForm;
+  const mForm = m.winner?.itip.startForm;
+  if (raw === null || !form || !mForm || sameKind(form, mForm)) return raw;
+  const s = masterShape(m);
+  const prop = s && ICAL.Component.fromString(e.text).getFirstProperty(e.method === 'ADD' ? 'dtstart' : 'recurrence-id');
+  return (s && prop && propKeyInShape(prop, s, m.lookup)) || raw;
+}
+
 /**
  * Merges one UID's entries (see the module comment and README "Merging" for the rules). A series
  * whose rule ical.js cannot walk (a hostile or broken RRULE) must not abort the run: it is merged
@@ -152,53 +181,36 @@ export function mergeGroup(uid: string, entries: Entry[], ctx: MergeContext): Gr
 /** `plain`: no rule that needs the series' instances (ranges, ADD, instance forms), for a series ical.js cannot walk. */
 function mergeWithRules(uid: string, entries: Entry[], ctx: MergeContext, plain: boolean): GroupOutcome {
   const outcome: GroupOutcome = { components: [], updates: [], cancels: [], rejected: [], warnings: [] };
-  const label = (e: Entry) => `${e.kind.toUpperCase()} ${uid}`;
   const { accepted, rejected } = bindOrganizer(messagesOf(entries), ctx.trusted);
   for (const r of rejected) {
     const e = r.message.entries[0];
-    outcome.rejected.push({ entry: e, reason: `${label(e)}: this ${e.method} was not applied: ${r.reason}` });
+    outcome.rejected.push({ entry: e, reason: `${e.kind.toUpperCase()} ${uid}: this ${e.method} was not applied: ${r.reason}` });
   }
-  countUpdates(accepted.flatMap((m) => m.entries), outcome);
+  if (entries.length > 1) countUpdates(accepted.length === 1 ? accepted[0].entries : accepted.flatMap((x) => x.entries), outcome);
   const live = currentEntries(accepted);
 
   const masters = live.filter((e) => e.recurKey === null && e.method !== 'ADD');
   const masterWinner = masters.length ? newest(masters) : undefined;
   const masterLive = masterWinner !== undefined && !isCancelled(masterWinner);
-  let shape: Shape | null | undefined;
-  const masterShape = (): Shape | undefined => {
-    if (shape === undefined) shape = masterWinner ? shapeOf(ICAL.Component.fromString(masterWinner.text), ctx.lookup) ?? null : null;
-    return shape ?? undefined;
-  };
-  // An instance named with the other value type than DTSTART's (a date for a timed series, or the
-  // reverse) is keyed in the series' terms, so that it meets the instance it means (RFC 5545 §3.8.4.4).
-  const keyFor = (e: Entry): string | null => {
-    const raw = e.method === 'ADD' ? e.itip.addKey ?? null : e.recurKey;
-    const form = e.method === 'ADD' ? e.itip.startForm : e.itip.ridForm;
-    const mForm = masterWinner?.itip.startForm;
-    if (plain || raw === null || !form || !mForm || sameKind(form, mForm)) return raw;
-    const s = masterShape();
-    const prop = s && ICAL.Component.fromString(e.text).getFirstProperty(e.method === 'ADD' ? 'dtstart' : 'recurrence-id');
-    return (s && prop && propKeyInShape(prop, s, ctx.lookup)) || raw;
-  };
-
+  const m: MasterView = { winner: masterWinner, lookup: ctx.lookup };
   const keys = new Map<string, Entry[]>();
   const ranges: RangeEvent[] = [];
   const addedKeys = new Set<string>();
   for (const e of live) {
     if (e.method === 'ADD') {
-      const k = masterLive && !plain ? keyFor(e) : null;
+      const k = masterLive && !plain ? keyFor(m, e) : null;
       if (k === null || !isTimeKey(k)) {
         const why = !masterWinner ? 'no invitation in these folders establishes this UID, so there is no series to add to (a calendar would ask the organizer for a REFRESH, RFC 5546 §3.2.4)'
           : !masterLive ? 'the series it adds to is cancelled' : plain ? 'the series\' recurrence could not be worked out' : 'it has no DTSTART, so it names no instance';
-        outcome.rejected.push({ entry: e, reason: `${label(e)}: this METHOD:ADD was not applied: ${why}` });
+        outcome.rejected.push({ entry: e, reason: `${e.kind.toUpperCase()} ${uid}: this METHOD:ADD was not applied: ${why}` });
         continue;
       }
       addedKeys.add(k);
       push(keys, k, e);
       continue;
     }
-    const k = e.recurKey === null ? '' : keyFor(e)!;
-    if (!plain && k && isTimeKey(k) && e.itip.range && masterLive && masterShape()) {
+    const k = e.recurKey === null ? '' : plain ? e.recurKey : keyFor(m, e)!;
+    if (!plain && k && isTimeKey(k) && e.itip.range && masterLive && masterShape(m)) {
       ranges.push({ entry: e, key: k, cancel: isCancelled(e) });
       continue;
     }
@@ -222,7 +234,7 @@ function mergeWithRules(uid: string, entries: Entry[], ctx: MergeContext, plain:
   // Instance order, not arrival order: what the merge writes must not depend on how the mails sit in the folder.
   overrides.sort((a, b) => (a.recurKey! < b.recurKey! ? -1 : a.recurKey! > b.recurKey! ? 1 : 0));
   // The master is parsed only when there is an instance to write into it or for it.
-  const s = !plain && masterLive && master && (overrides.length || ranges.length) ? masterShape() : undefined;
+  const s = !plain && masterLive && master && (overrides.length || ranges.length) ? masterShape(m) : undefined;
   if (master && s) {
     // Added instances join the recurrence set before any cut or split, so that those go with them.
     for (const o of overrides) {
@@ -239,16 +251,19 @@ function mergeWithRules(uid: string, entries: Entry[], ctx: MergeContext, plain:
   return outcome;
 }
 
-function resolveKey(uid: string, key: string | null, winner: Entry, revs: Entry[], policy: CancelledPolicy, master?: Entry): MergedComponent {
-  const from = (e: Entry, cancelled: boolean): MergedComponent => ({
+function fromEntry(uid: string, key: string | null, winner: Entry, e: Entry, cancelled: boolean): MergedComponent {
+  return {
     uid, kind: e.kind, recurKey: key, ...(e.recurrenceId !== undefined ? { recurrenceId: e.recurrenceId } : {}),
     decidedBy: winner, cancelled, text: e.text, tzids: e.tzids,
     ...(e.method !== 'ADD' && e.itip.ridForm ? { ridForm: e.itip.ridForm } : {}),
-  });
-  if (!isCancelled(winner)) return from(winner, false);
-  if (policy === 'remove') return from(winner, true);
+  };
+}
+
+function resolveKey(uid: string, key: string | null, winner: Entry, revs: Entry[], policy: CancelledPolicy, master?: Entry): MergedComponent {
+  if (!isCancelled(winner)) return fromEntry(uid, key, winner, winner, false);
+  if (policy === 'remove') return fromEntry(uid, key, winner, winner, true);
   const base = winner.method === 'CANCEL' && revs.length ? newest(revs) : winner;
-  const m = from(base, true);
+  const m = fromEntry(uid, key, winner, base, true);
   m.comp = cancelledCopy(base, winner, master);
   m.text = undefined;
   return m;

@@ -36,6 +36,8 @@ function oldest(list: ItipMessage[]): ItipMessage | undefined {
  * organizer sent it (delegation, §3.2.2.4): from then on the new organizer is bound.
  */
 export function bindOrganizer(messages: ItipMessage[], trusted: Trusted): { accepted: ItipMessage[]; rejected: Rejection[] } {
+  // One message establishes the event and changes nothing else.
+  if (messages.length < 2) return { accepted: messages, rejected: [] };
   const named = messages.filter((m) => m.organizer);
   const speaking = named.filter((m) => credible(m, trusted));
   // A trusted sender's word counts first: an outsider cannot take an event over by backdating.

@@ -73,6 +73,10 @@ const byKey = (a: MergedComponent, b: MergedComponent) => (a.recurKey! < b.recur
 
 export function finishSeries(s: Series, ctx: MergeContext, outcome: GroupOutcome): void {
   const { master, shape } = s;
+  if (!s.overrides.length) {
+    if (master) emit(outcome, master, ctx);
+    return;
+  }
   const keep = ctx.policy === 'keep';
   // Instance order, not arrival order: the output must not depend on how the mails sit in the folder.
   const overrides = [...s.overrides].sort(byKey);
