@@ -174,7 +174,7 @@ export async function syncFolderCached(client: ImapFlow, cache: SyncCache, accou
       } catch (err) {
         if (!(err instanceof CacheConflictError)) throw err;
         if (n >= MAX_ATTEMPTS) {
-          throw new AppError('CACHE_BUSY', `Folder "${folder}": ${err.message}, ${MAX_ATTEMPTS} times in a row; another mailbox2ics process keeps syncing it into the same cache. Nothing was written; the next sync tries again.`, { folder });
+          throw new AppError('CACHE_BUSY', `Folder "${folder}": ${err.message}, ${MAX_ATTEMPTS} times in a row; another mailbox2ics process keeps syncing it into the same cache. The calendar was not written; the next sync tries again.`, { folder });
         }
         // EXAMINE afresh: the other writer may have seen a newer state (or a new UIDVALIDITY).
         if (client.mailbox) await client.mailboxClose();

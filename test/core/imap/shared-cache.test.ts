@@ -11,7 +11,8 @@ import { startFaultProxy, type FaultProxy } from '../../helpers/fault-proxy.ts';
 import { buildMail, vcal, vevent } from '../../helpers/mail-builder.ts';
 import { syncFromImap, type ImapSyncRequest, type SyncResult } from '../../../electron/core/sync/run-sync.ts';
 import type { ScanProgress } from '../../../electron/core/imap/scan.ts';
-import { SyncCache } from '../../../electron/core/store/cache.ts';
+import { CacheConflictError, SyncCache } from '../../../electron/core/store/cache.ts';
+import { scanKeyOf } from '../../../electron/core/imap/incremental.ts';
 
 /** Three batches of 500: a scan from scratch can be stopped with part of the folder stored. */
 const TOTAL = 1200;
@@ -140,6 +141,29 @@ describe('two processes syncing one folder into one cache', () => {
       await Promise.all([a?.done.catch(() => undefined), b?.done.catch(() => undefined)]);
       app.close();
       cron.close();
+    }
+  });
+
+  it('a folder fought over without end is reported (CACHE_BUSY) after a few fresh starts; its recorded state stays as it was', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'shared-cache-fight-')), 'cache.sqlite');
+    const cache = new SyncCache(file);
+    try {
+      await syncFromImap({ ...req, cache });
+      server.addMessage('Same', invitation());
+      const before = cache.folders.folderState({ account: `${server.user}@${server.host}:${proxy.port}`, folder: 'Same', scanKey: scanKeyOf({ maxPartBytes: req.maxPartBytes }) });
+      expect(before?.complete).toBe(true);
+      // Stands in for another process that changes the rows before every commit of this one.
+      let commits = 0;
+      cache.folders.commitFolder = (ref) => {
+        commits += 1;
+        throw new CacheConflictError(ref, 'another process changed them');
+      };
+      await expect(syncFromImap({ ...req, cache })).rejects.toMatchObject({ code: 'CACHE_BUSY', message: expect.stringMatching(/4 times in a row; another mailbox2ics process keeps syncing it/) });
+      expect(commits).toBe(4);
+      const after = cache.folders.folderState({ account: `${server.user}@${server.host}:${proxy.port}`, folder: 'Same', scanKey: scanKeyOf({ maxPartBytes: req.maxPartBytes }) });
+      expect(after).toMatchObject({ uidNext: before!.uidNext, exists: before!.exists, complete: true });
+    } finally {
+      cache.close();
     }
   });
 });

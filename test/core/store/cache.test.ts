@@ -6,6 +6,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { CacheConflictError, STALE_SCAN_KEY_MS, SyncCache, type FolderRef } from '../../../electron/core/store/cache.ts';
+import { STALE_FEED_MS } from '../../../electron/core/store/feed-store.ts';
 import type { MessageResult } from '../../../electron/core/imap/message-scan.ts';
 
 const msg = (uid: number, subject = `m${uid}`): MessageResult => ({ uid, subject, hasCalendar: false, filteredOut: false, parts: [], skipped: [], warnings: [] });
@@ -180,6 +181,29 @@ describe('SyncCache writes re-check what they read', () => {
       expect(subjects(c)).toEqual(['m1', 'm2']);
     } finally {
       c.close();
+    }
+  });
+});
+
+describe('SyncCache feeds', () => {
+  it('drops stored feeds nobody wrote for a month (their keys hold a moving window, so old ones are dead)', () => {
+    let now = Date.UTC(2026, 0, 1);
+    const file = tempFile('stale-feeds');
+    const c = new SyncCache(file, { now: () => now });
+    try {
+      c.putFeed('day-1', 's', { data: '{}', ics: 'one' }, (r) => r);
+      now += STALE_FEED_MS / 2;
+      c.putFeed('day-15', 's', { data: '{}', ics: 'two' }, (r) => r);
+      now += STALE_FEED_MS;
+      c.putFeed('day-46', 's', { data: '{}', ics: 'three' }, (r) => r);
+    } finally {
+      c.close();
+    }
+    const db = new Database(file, { readonly: true });
+    try {
+      expect(db.prepare('SELECT key FROM feeds ORDER BY key').pluck().all()).toEqual(['day-15', 'day-46']);
+    } finally {
+      db.close();
     }
   });
 });
