@@ -230,8 +230,8 @@ export async function syncFromLocal(req: LocalSyncRequest): Promise<SyncResult> 
     let r = reports.get(msg.folder);
     if (!r) reports.set(msg.folder, (r = emptyFolderReport(msg.folder)));
     r.messages += 1;
-    r.bytesDownloaded += msg.raw.length;
-    const found = await extractFromMessage(msg.raw, { folder: msg.folder, uid: msg.uid, file: msg.file }, req.maxPartBytes, msg.mtime);
+    r.bytesDownloaded += msg.size;
+    const found = await extractFromMessage(msg.open(), { folder: msg.folder, uid: msg.uid, file: msg.file }, req.maxPartBytes, msg.mtime);
     if (found.hadCalendar) r.messagesWithCalendar += 1;
     r.skipped.push(...found.skipped);
     r.warnings.push(...found.warnings);
