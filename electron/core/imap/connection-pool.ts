@@ -23,7 +23,7 @@ export class ConnectionPool {
 
   /** Same server, user, trust (the CA file's content when loaded) and password → same connection. */
   private key(o: ConnectOptions): string {
-    return createHash('sha256').update(JSON.stringify([o.host, o.port, o.security, o.username, o.caPem ?? o.caFile, o.pinnedFingerprint, o.password])).digest('hex');
+    return createHash('sha256').update(JSON.stringify([o.host, o.port, o.security, o.username, o.caPem ?? o.caFile, o.pinnedFingerprint, o.password, o.maxPartBytes])).digest('hex');
   }
 
   /** An open connection for these options: a kept one if it is still usable, else a new one. */

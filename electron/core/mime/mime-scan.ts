@@ -300,7 +300,7 @@ export class MimeScanner {
     // A top-level header block that never ended (no body at all) still names the message.
     if (e.headers && this.stack.length === 0 && e.section === '' && e.isMessage) Object.assign(this.out, e.headers.envelope());
     if (e.multipart && e.multipart.children === 0) {
-      this.problem(e.section, `multipart/${e.multipart.subtype} has no parts: its boundary "${e.multipart.boundary}" never occurs in it; its content was not searched`, true);
+      this.problem(e.section, `multipart/${e.multipart.subtype} without a usable boundary ("${e.multipart.boundary}" never occurs in it): its parts cannot be told apart; not searched`, true);
     }
     const cap = e.capture;
     if (!cap) return;

@@ -9,6 +9,7 @@ import type { ConnectionPool } from '../imap/connection-pool.ts';
 import { scanKeyOf, syncFolderCached, type CachedFolderScan } from '../imap/incremental.ts';
 import { CacheConflictError, type FeedRow, type SyncCache } from '../store/cache.ts';
 import { listFolders, resolveFolders } from '../imap/folders.ts';
+import { ImapSession, ServerFault } from '../imap/session.ts';
 import { scanFolder, type FolderScan, type ScanProgress } from '../imap/scan.ts';
 import { extractFromMessage } from '../mime/extract-local.ts';
 import { readEmlFiles, readMaildir, readMbox, type LocalMessage } from '../sources/local-mail.ts';
@@ -40,6 +41,10 @@ export interface ImapSyncRequest extends MergeSettings {
   full?: boolean;
   /** Long-running callers keep the connection open between syncs (no new TLS handshake and login). */
   pool?: ConnectionPool;
+  /** Deadline of one IMAP command, ms (default DEFAULT_COMMAND_TIMEOUT_MS). */
+  commandTimeoutMs?: number;
+  /** Deadline of the whole sync, ms (default DEFAULT_RUN_TIMEOUT_MS). */
+  runTimeoutMs?: number;
   signal?: AbortSignal;
   onProgress?: (p: ScanProgress) => void;
 }
@@ -116,10 +121,13 @@ function connectUnlessCancelled(opening: Promise<ImapFlow>, signal?: AbortSignal
 
 export async function syncFromImap(req: ImapSyncRequest, connect: (o: ConnectOptions) => Promise<ImapFlow> = connectImap): Promise<SyncResult> {
   const started = Date.now();
-  const client = await connectUnlessCancelled(req.pool ? req.pool.acquire(req.connect) : connect(req.connect), req.signal);
+  const conn: ConnectOptions = { ...req.connect, maxPartBytes: req.maxPartBytes, loginTimeoutMs: req.connect.loginTimeoutMs ?? req.commandTimeoutMs };
+  const client = await connectUnlessCancelled(req.pool ? req.pool.acquire(conn) : connect(conn), req.signal);
+  const server = `${req.connect.host}:${req.connect.port ?? defaultPort(req.connect.security)}`;
+  const session = new ImapSession(client, () => connect(conn), server, { commandMs: req.commandTimeoutMs, runMs: req.runTimeoutMs }, started);
   let healthy = false;
   // Cancel must not wait for a slow FETCH to finish: closing the connection fails it at once.
-  const onAbort = () => client.close();
+  const onAbort = () => session.client.close();
   req.signal?.addEventListener('abort', onAbort, { once: true });
   const reports = new Map<string, FolderReport>();
   const parts: CalendarPart[] = [];
@@ -134,14 +142,14 @@ export async function syncFromImap(req: ImapSyncRequest, connect: (o: ConnectOpt
   let key: string | undefined;
   const stateOf = () => JSON.stringify(scans.map((s) => [s.folder, s.uidValidity, s.revision]));
   try {
-    folders = resolveFolders(req.folders, await listFolders(client, false));
+    folders = resolveFolders(req.folders, await session.run('listing the folders', (c) => listFolders(c, false)));
     account = `${req.connect.username}@${req.connect.host}:${req.connect.port ?? defaultPort(req.connect.security)}`;
     const scanOpts = { maxPartBytes: req.maxPartBytes, signal: req.signal, onProgress: req.onProgress, filter: req.serverFilter };
     const onPart = (p: CalendarPart) => parts.push(p);
     for (const folder of folders) {
       const scan: FolderOutcome = req.cache
-        ? await syncFolderCached(client, req.cache, account, folder, { ...scanOpts, full: req.full, lazyUnchanged: true }, onPart)
-        : { ...(await scanFolder(client, folder, scanOpts, onPart)), mode: 'stateless' as const, messagesFetched: undefined, messagesExpunged: undefined };
+        ? await syncFolderCached(session, req.cache, account, folder, { ...scanOpts, full: req.full, lazyUnchanged: true }, onPart)
+        : { ...(await scanFolder(session, folder, scanOpts, onPart)), mode: 'stateless' as const, messagesFetched: undefined, messagesExpunged: undefined };
       scans.push(scan);
     }
     if (req.cache && scans.every((s) => s.revision !== undefined)) {
@@ -164,7 +172,7 @@ export async function syncFromImap(req: ImapSyncRequest, connect: (o: ConnectOpt
         s.loadCached?.();
       } catch (err) {
         if (!(err instanceof CacheConflictError)) throw err;
-        scans[i] = await syncFolderCached(client, req.cache!, account, s.folder, { ...scanOpts, lazyUnchanged: false }, onPart);
+        scans[i] = await syncFolderCached(session, req.cache!, account, s.folder, { ...scanOpts, lazyUnchanged: false }, onPart);
       }
     }
     healthy = true;
@@ -173,12 +181,13 @@ export async function syncFromImap(req: ImapSyncRequest, connect: (o: ConnectOpt
     if (err instanceof AppError) throw err;
     // The cache failing is not the connection failing.
     if ((err as Error)?.name === 'SqliteError') throw err;
+    if (err instanceof ServerFault) throw err.toAppError(server);
     const e = err as { code?: string };
     throw new AppError('CONNECTION_LOST', `The connection to ${req.connect.host} failed during the scan: ${errorMessage(err)}${e.code ? ` (${e.code})` : ''}. Nothing was written.`, { server: req.connect.host });
   } finally {
     req.signal?.removeEventListener('abort', onAbort);
-    if (req.pool && healthy && !req.signal?.aborted) await req.pool.release(req.connect, client);
-    else await disconnect(client);
+    if (req.pool && healthy && !req.signal?.aborted) await req.pool.release(conn, session.client);
+    else await disconnect(session.client);
   }
   for (const scan of scans) {
     reports.set(scan.folder, {
