@@ -86,7 +86,7 @@ async function run(plan: CliPlan, io: CliIo): Promise<number> {
     return 0;
   }
   if (plan.mode === 'list-folders') {
-    const client = await connectImap(await connectionFor(plan, io, info));
+    const client = await connectImap({ ...(await connectionFor(plan, io, info)), loginTimeoutMs: plan.commandTimeoutMs });
     try {
       io.stdout.write(formatFolderTree(await listFolders(client)));
     } finally {
@@ -121,6 +121,8 @@ async function run(plan: CliPlan, io: CliIo): Promise<number> {
         serverFilter: plan.serverFilter,
         cache,
         full: plan.full,
+        commandTimeoutMs: plan.commandTimeoutMs,
+        runTimeoutMs: plan.runTimeoutMs,
         onProgress: (p) => verbose(`${p.folder}: ${p.done}/${p.total} messages, ${p.calendarParts} calendar parts`),
       });
     } finally {

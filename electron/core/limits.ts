@@ -46,7 +46,8 @@ export const MAX_RFC822_DEPTH = 5;
  * 1 KB (RFC 5322 allows 998 octets per line); a 10 MB line must not be held and parsed. */
 export const MAX_HEADER_LINE_BYTES = 64 * 1024;
 
-/** Header fields beyond this many bytes of one header block are ignored and reported. */
+/** The header fields the scan keeps (Content-*, Subject, From, Date) are held up to this many bytes
+ * per header block; more are ignored and reported (thousands of repeated Content-Type lines). */
 export const MAX_HEADER_BLOCK_BYTES = 1024 * 1024;
 
 /** Calendar parts read from one message; more are reported, not read. Real messages carry one or

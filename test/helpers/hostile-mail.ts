@@ -2,6 +2,7 @@
 // past every limit, forwards many levels deep, multiparts without boundaries, huge header lines and parts.
 // Test-only; never used by the app. Big messages are written to a file in chunks, never held whole.
 import { closeSync, openSync, writeSync } from 'node:fs';
+import iconv from 'iconv-lite';
 import { vcal, vevent } from './mail-builder.ts';
 
 const CRLF = '\r\n';
@@ -100,7 +101,7 @@ export function hugeHeaderLine(tag: string, bytes: number): Buffer {
 /** A single-part invitation whose bytes are windows-1252 but labelled with a charset nobody knows. */
 export function unknownCharset(tag: string, summary: string, label = 'x-klingon'): Buffer {
   const ics = vcal('REQUEST', vevent({ uid: `${tag}@good.example`, summary }));
-  return Buffer.concat([Buffer.from(head(`Unknown charset ${tag}`, `text/calendar; charset=${label}; method=REQUEST`) + CRLF), Buffer.from(ics, 'latin1')]);
+  return Buffer.concat([Buffer.from(head(`Unknown charset ${tag}`, `text/calendar; charset=${label}; method=REQUEST`) + CRLF), iconv.encode(ics, 'windows-1252')]);
 }
 
 /**

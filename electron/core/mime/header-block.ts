@@ -42,7 +42,6 @@ export class HeaderBlock {
    * than the kept prefix arrive cut (`text` is then a prefix only).
    */
   line(text: string, total: number): void {
-    this.blockBytes += total;
     const continuation = text.charCodeAt(0) === 0x20 || text.charCodeAt(0) === 0x09;
     if (continuation) {
       if (this.skipping) {
@@ -52,6 +51,7 @@ export class HeaderBlock {
       if (!this.current) return;
       this.current.bytes += total;
       if (total > text.length || this.current.bytes > MAX_HEADER_LINE_BYTES) return this.skip(this.current.name, this.current.bytes, 'line');
+      this.blockBytes += total;
       if (this.blockBytes > MAX_HEADER_BLOCK_BYTES) return this.skip(this.current.name, this.current.bytes, 'block');
       this.current.parts.push(text);
       return;
@@ -61,8 +61,10 @@ export class HeaderBlock {
     if (colon <= 0) return; // not a header field (a stray line): carries nothing the scan reads
     const name = text.slice(0, colon).trim().toLowerCase().slice(0, 80);
     if (total > text.length || total > MAX_HEADER_LINE_BYTES) return this.skip(name, total, 'line');
-    if (this.blockBytes > MAX_HEADER_BLOCK_BYTES) return this.skip(name, total, 'block');
     if (!this.wanted(name)) return;
+    // Only kept fields count: they are what is held in memory.
+    this.blockBytes += total;
+    if (this.blockBytes > MAX_HEADER_BLOCK_BYTES) return this.skip(name, total, 'block');
     this.current = { name, parts: [text.slice(colon + 1)], bytes: total };
   }
 
