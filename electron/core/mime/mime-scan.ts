@@ -43,9 +43,40 @@ const DELIMITER_PROBE = 1024;
 // RFC 2046 allows 70; some senders use longer ones. Anything longer is treated as unusable.
 const MAX_BOUNDARY = 200;
 
+/** Collects a part's bytes in 64 KB blocks: one small Buffer per body line would cost more than the data. */
+class ByteSink {
+  private blocks: Buffer[] = [];
+  private cur = Buffer.allocUnsafe(0);
+  private used = 0;
+
+  push(b: Buffer): void {
+    let from = 0;
+    while (from < b.length) {
+      if (this.used === this.cur.length) {
+        if (this.cur.length) this.blocks.push(this.cur);
+        this.cur = Buffer.allocUnsafe(Math.max(64 * 1024, Math.min(b.length - from, 1 << 20)));
+        this.used = 0;
+      }
+      const n = b.copy(this.cur, this.used, from);
+      this.used += n;
+      from += n;
+    }
+  }
+
+  clear(): void {
+    this.blocks = [];
+    this.cur = Buffer.allocUnsafe(0);
+    this.used = 0;
+  }
+
+  bytes(): Buffer {
+    return Buffer.concat([...this.blocks, this.cur.subarray(0, this.used)]);
+  }
+}
+
 interface Capture {
   info: ScannedCalendar;
-  chunks: Buffer[];
+  chunks: ByteSink;
   /** Over the part limit: chunks dropped, size still counted. */
   over: boolean;
   /** A message/rfc822 sent with base64 or quoted-printable: scanned after decoding. */
@@ -203,10 +234,10 @@ export class MimeScanner {
     if (cap.over) return;
     if (cap.info.size > this.maxPartBytes) {
       cap.over = true;
-      cap.chunks = [];
+      cap.chunks.clear();
       return;
     }
-    cap.chunks.push(Buffer.from(b));
+    cap.chunks.push(b);
   }
 
   // ---- structure ----------------------------------------------------------------------------
@@ -275,7 +306,7 @@ export class MimeScanner {
     const enc = info.encoding ?? '7bit';
     if (enc === 'base64' || enc === 'quoted-printable') {
       // Not allowed by RFC 2046, but sent: decode it whole (within the part limit), then scan it.
-      e.capture = { info: { section: at, type: info.type, encoding: enc, size: 0 }, chunks: [], over: false, encodedMessage: true };
+      e.capture = { info: { section: at, type: info.type, encoding: enc, size: 0 }, chunks: new ByteSink(), over: false, encodedMessage: true };
       return;
     }
     this.stack.push({ section: at, isMessage: true, depth: e.depth + 1, rfc822Depth: e.rfc822Depth + 1, inDigest: false, headers: new HeaderBlock(false) });
@@ -292,7 +323,7 @@ export class MimeScanner {
     }
     e.capture = {
       info: { section: at, type: info.type, encoding: info.encoding, charset: info.parameters.charset, method: mimeMethod(info), filename: partFileName(info), size: 0 },
-      chunks: [], over: false,
+      chunks: new ByteSink(), over: false,
     };
   }
 
@@ -305,7 +336,7 @@ export class MimeScanner {
     const cap = e.capture;
     if (!cap) return;
     if (cap.encodedMessage) return this.scanEncodedMessage(e, cap);
-    this.out.calendar.push({ ...cap.info, raw: cap.over ? undefined : Buffer.concat(cap.chunks) });
+    this.out.calendar.push({ ...cap.info, raw: cap.over ? undefined : cap.chunks.bytes() });
   }
 
   private scanEncodedMessage(e: Entity, cap: Capture): void {
@@ -314,7 +345,7 @@ export class MimeScanner {
       return;
     }
     const warnings: string[] = [];
-    const bytes = decodeTransferEncoding(Buffer.concat(cap.chunks), cap.info.encoding, warnings).bytes;
+    const bytes = decodeTransferEncoding(cap.chunks.bytes(), cap.info.encoding, warnings).bytes;
     if (!bytes) {
       this.problem(cap.info.section, `attached message could not be decoded (${cap.info.encoding}); not searched`, true);
       return;

@@ -12,6 +12,7 @@ import { listFolders, resolveFolders } from '../imap/folders.ts';
 import { ImapSession, ServerFault } from '../imap/session.ts';
 import { scanFolder, type FolderScan, type ScanProgress } from '../imap/scan.ts';
 import { extractFromMessage } from '../mime/extract-local.ts';
+import { PREPARED_VERSION, preparePart } from '../ical/prepare.ts';
 import { readEmlFiles, readMaildir, readMbox, type LocalMessage } from '../sources/local-mail.ts';
 import { AppError, errorMessage } from '../errors.ts';
 import type { ServerFilter } from '../filters/server-filter.ts';
@@ -145,7 +146,7 @@ export async function syncFromImap(req: ImapSyncRequest, connect: (o: ConnectOpt
     folders = resolveFolders(req.folders, await session.run('listing the folders', (c) => listFolders(c, false)));
     account = `${req.connect.username}@${req.connect.host}:${req.connect.port ?? defaultPort(req.connect.security)}`;
     const scanOpts = { maxPartBytes: req.maxPartBytes, signal: req.signal, onProgress: req.onProgress, filter: req.serverFilter };
-    const onPart = (p: CalendarPart) => parts.push(p);
+    const onPart = (p: CalendarPart) => parts.push(settled(p));
     for (const folder of folders) {
       const scan: FolderOutcome = req.cache
         ? await syncFolderCached(session, req.cache, account, folder, { ...scanOpts, full: req.full, lazyUnchanged: true }, onPart)
@@ -219,6 +220,14 @@ export async function syncFromImap(req: ImapSyncRequest, connect: (o: ConnectOpt
   return { ics, items, report: finishReport(`imap://${req.connect.username}@${req.connect.host}`, started, [...reports.values()], extra) };
 }
 
+/**
+ * A part read now, with its text dropped: the merge needs only the prepared record, and a run would
+ * otherwise hold every part's text and its prepared components until the end (twice the memory).
+ */
+function settled(p: CalendarPart): CalendarPart {
+  return p.prepared?.v === PREPARED_VERSION ? p : { ...p, text: '', prepared: preparePart(p) };
+}
+
 export interface LocalSyncRequest extends MergeSettings {
   maildirs?: string[];
   mboxes?: string[];
@@ -231,6 +240,18 @@ async function* localMessages(req: LocalSyncRequest): AsyncGenerator<LocalMessag
   if (req.emlFiles?.length) yield* readEmlFiles(req.emlFiles);
 }
 
+/** One local message into its folder's report; its parts settled (in a function of its own, so no
+ * text outlives it in the caller's frame). */
+async function readLocal(msg: LocalMessage, r: FolderReport, maxPartBytes: number): Promise<CalendarPart[]> {
+  r.messages += 1;
+  r.bytesDownloaded += msg.size;
+  const found = await extractFromMessage(msg.open(), { folder: msg.folder, uid: msg.uid, file: msg.file }, maxPartBytes, msg.mtime);
+  if (found.hadCalendar) r.messagesWithCalendar += 1;
+  r.skipped.push(...found.skipped);
+  r.warnings.push(...found.warnings);
+  return found.parts.map(settled);
+}
+
 export async function syncFromLocal(req: LocalSyncRequest): Promise<SyncResult> {
   const started = Date.now();
   const reports = new Map<string, FolderReport>();
@@ -238,13 +259,7 @@ export async function syncFromLocal(req: LocalSyncRequest): Promise<SyncResult> 
   for await (const msg of localMessages(req)) {
     let r = reports.get(msg.folder);
     if (!r) reports.set(msg.folder, (r = emptyFolderReport(msg.folder)));
-    r.messages += 1;
-    r.bytesDownloaded += msg.size;
-    const found = await extractFromMessage(msg.open(), { folder: msg.folder, uid: msg.uid, file: msg.file }, req.maxPartBytes, msg.mtime);
-    if (found.hadCalendar) r.messagesWithCalendar += 1;
-    r.skipped.push(...found.skipped);
-    r.warnings.push(...found.warnings);
-    parts.push(...found.parts);
+    for (const p of await readLocal(msg, r, req.maxPartBytes)) parts.push(p);
   }
   const { ics, items, extra } = mergeInto(reports, buildCalendar(parts, [...reports.keys()], req));
   const label = [...(req.maildirs ?? []), ...(req.mboxes ?? []), ...(req.emlFiles ?? [])].join(', ');
