@@ -167,8 +167,11 @@ function uidsIn(set: string, all: number[], byUid: boolean): number[] {
     const [a, b] = r.split(':').map((x) => (x === '*' ? max : Number(x)));
     const lo = Math.min(a, b ?? a);
     const hi = Math.max(a, b ?? a);
-    if (byUid) for (const u of all) if (u >= lo && u <= hi) out.add(u);
-    else for (let i = lo; i <= hi && i <= all.length; i++) out.add(all[i - 1]);
+    if (byUid) {
+      for (const u of all) if (u >= lo && u <= hi) out.add(u);
+    } else {
+      for (let i = Math.max(1, lo); i <= hi && i <= all.length; i++) out.add(all[i - 1]);
+    }
   }
   return [...out].sort((x, y) => x - y);
 }

@@ -57,6 +57,7 @@ function expectGoodUnchanged(ics: string, good: Map<string, string>): void {
   for (const [uid, text] of good) expect(got.get(uid), uid).toBe(text);
 }
 
+const isFetch = (c: SeenCommand) => c.name === 'UID FETCH' || c.name === 'FETCH';
 const isPartFetch = (c: SeenCommand) => c.name === 'UID FETCH' && /BODY\.PEEK\[/.test(c.args);
 /** Whether a UID FETCH's set (e.g. "11:15" or "11,13") names this UID. */
 const asksFor = (c: SeenCommand, uid: number) => c.args.split(' ')[0].split(',').some((r) => {
@@ -67,7 +68,7 @@ const asksFor = (c: SeenCommand, uid: number) => c.args.split(' ')[0].split(',')
 describe('a hostile IMAP server', () => {
   it('unsolicited FETCH responses (flag changes, with and without UID) are ignored, with and without the cache (item 11)', async () => {
     const good = await baseline();
-    const flags = { inject: (c: SeenCommand) => (c.name === 'UID FETCH' ? ['* 2 FETCH (FLAGS (\\Seen))', `* 3 FETCH (UID ${BAD} FLAGS (\\Seen \\Flagged))`, '* 1 FETCH (UID 11 MODSEQ (99))'] : undefined) };
+    const flags = { inject: (c: SeenCommand) => (isFetch(c) ? ['* 2 FETCH (FLAGS (\\Seen))', `* 3 FETCH (UID ${BAD} FLAGS (\\Seen \\Flagged))`, '* 1 FETCH (UID 11 MODSEQ (99))'] : undefined) };
     const stateless = await syncFromImap(request(await serve(flags)));
     expect(eventsByUid(stateless.ics).size).toBe(5);
     expectGoodUnchanged(stateless.ics, good);
@@ -90,8 +91,8 @@ describe('a hostile IMAP server', () => {
     const body = forged.slice(forged.indexOf('\r\n\r\n') + 4);
     const script: HostileScript = {
       extraFetch: (c) => {
-        if (c.name !== 'UID FETCH') return undefined;
-        if (!isPartFetch(c)) {
+        if (!isFetch(c)) return undefined;
+        if (!/BODY\.PEEK\[/.test(c.args)) {
           return [Buffer.from(`* 9 FETCH (UID 999 RFC822.SIZE 900 INTERNALDATE "05-Jan-2026 09:00:00 +0000" ENVELOPE (NIL "Forged" NIL NIL NIL NIL NIL NIL NIL NIL) BODYSTRUCTURE ("text" "calendar" ("charset" "utf-8") NIL NIL "7bit" ${body.length} 10 NIL NIL NIL NIL))\r\n`)];
         }
         return [Buffer.from(`* 9 FETCH (UID 999 BODY[1]<0> {${body.length}}\r\n${body})\r\n`), Buffer.from(`* 1 FETCH (UID 11 BODY[2] {${body.length}}\r\n${body})\r\n`)];
