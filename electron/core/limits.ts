@@ -63,6 +63,10 @@ export const DEFAULT_COMMAND_TIMEOUT_MS = 10 * 60_000;
  * large folder on a slow server). */
 export const DEFAULT_RUN_TIMEOUT_MS = 60 * 60_000;
 
+/** How long a finished run waits for the server's answer to LOGOUT (or a kept connection's CLOSE)
+ * before it simply closes the connection. */
+export const LOGOUT_TIMEOUT_MS = 10_000;
+
 /** Reconnects one IMAP sync may make to step past a command the server broke (a deadline missed, a
  * literal over the limit): each costs a login. A server that fails more often is broken as a whole,
  * and the run says so instead of trying message by message for hours. */

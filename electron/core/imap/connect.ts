@@ -6,7 +6,7 @@ import { probeCertificate } from './cert-probe.ts';
 import { withCaPem } from './ca-file.ts';
 import { PinMismatchError, pinnedTransport } from './pinned-transport.ts';
 import { tlsOptions, type TrustOptions } from './tls-options.ts';
-import { DEFAULT_COMMAND_TIMEOUT_MS, DEFAULT_MAX_PART_BYTES, MAX_RESPONSE_LINE_BYTES, MIN_LITERAL_BYTES } from '../limits.ts';
+import { DEFAULT_COMMAND_TIMEOUT_MS, DEFAULT_MAX_PART_BYTES, LOGOUT_TIMEOUT_MS, MAX_RESPONSE_LINE_BYTES, MIN_LITERAL_BYTES } from '../limits.ts';
 
 export type Security = 'tls' | 'starttls' | 'plaintext';
 
@@ -151,10 +151,16 @@ export async function connectImap(given: ConnectOptions): Promise<ImapFlow> {
   return client;
 }
 
-export async function disconnect(client: ImapFlow): Promise<void> {
+/** LOGOUT, but never waiting longer than `ms` for it: a server that answers LOGOUT (or anything) with
+ * an endless stream of lines must not hold a finished run. The connection is closed either way. */
+export async function disconnect(client: ImapFlow, ms = LOGOUT_TIMEOUT_MS): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    await client.logout();
+    await Promise.race([client.logout(), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
   } catch {
+    /* closed below */
+  } finally {
+    clearTimeout(timer);
     client.close();
   }
 }

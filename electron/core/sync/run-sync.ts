@@ -10,6 +10,7 @@ import { scanKeyOf, syncFolderCached, type CachedFolderScan } from '../imap/incr
 import { CacheConflictError, type FeedRow, type SyncCache } from '../store/cache.ts';
 import { listFolders, resolveFolders } from '../imap/folders.ts';
 import { ImapSession, ServerFault } from '../imap/session.ts';
+import { LOGOUT_TIMEOUT_MS } from '../limits.ts';
 import { scanFolder, type FolderScan, type ScanProgress } from '../imap/scan.ts';
 import { extractFromMessage } from '../mime/extract-local.ts';
 import { PREPARED_VERSION, preparePart } from '../ical/prepare.ts';
@@ -188,7 +189,7 @@ export async function syncFromImap(req: ImapSyncRequest, connect: (o: ConnectOpt
   } finally {
     req.signal?.removeEventListener('abort', onAbort);
     if (req.pool && healthy && !req.signal?.aborted) await req.pool.release(conn, session.client);
-    else await disconnect(session.client);
+    else await disconnect(session.client, Math.min(LOGOUT_TIMEOUT_MS, req.commandTimeoutMs ?? LOGOUT_TIMEOUT_MS));
   }
   for (const scan of scans) {
     reports.set(scan.folder, {

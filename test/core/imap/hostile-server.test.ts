@@ -12,6 +12,7 @@ import { singlePartInvite } from '../../helpers/hostile-mail.ts';
 import { eventsByUid } from '../../helpers/ics-events.ts';
 import { syncFromImap, type ImapSyncRequest } from '../../../electron/core/sync/run-sync.ts';
 import { SyncCache } from '../../../electron/core/store/cache.ts';
+import { ConnectionPool } from '../../../electron/core/imap/connection-pool.ts';
 
 const settings = { include: new Set(['VEVENT'] as const), cancelled: 'remove' as const, maxPartBytes: 10 * 1024 * 1024 };
 const GOOD = [11, 12, 14, 15];
@@ -137,6 +138,41 @@ describe('a hostile IMAP server', () => {
       folder: 'Events', uid: BAD, section: '1',
       reason: `127.0.0.1:${s.port} did not finish fetching calendar parts of folder "Events" (UID ${BAD}) within 3 s (it kept the command open without completing it); skipped (tried again on the next sync)`,
     })]);
+  }, 60_000);
+
+  it('with the cache, a message the server broke a command for is not cached: the next sync takes it (item 13)', async () => {
+    const good = await baseline();
+    let hostile = true;
+    const s = await serve({ flood: (c) => hostile && isPartFetch(c) && asksFor(c, BAD) });
+    const cache = new SyncCache(path.join(mkdtempSync(path.join(dir, 'cache-')), 'cache.sqlite'));
+    try {
+      const first = await syncFromImap(request(s, { cache, commandTimeoutMs: 3000 }));
+      expectGoodUnchanged(first.ics, good);
+      expect(first.report.skipped).toEqual([expect.objectContaining({ folder: 'Events', uid: BAD, section: '1' })]);
+      hostile = false;
+      const second = await syncFromImap(request(s, { cache, commandTimeoutMs: 3000 }));
+      expect(second.report.skipped).toEqual([]);
+      expect([...eventsByUid(second.ics).keys()].sort()).toEqual([...GOOD, BAD].sort().map((u) => `u${u}@good.example`));
+      expectGoodUnchanged(second.ics, good);
+      const fetched = s.commands.filter((c) => isPartFetch(c) && c.args.startsWith(`${BAD} `));
+      expect(fetched.length).toBeGreaterThanOrEqual(2); // tried alone in the first run, and again in the second
+    } finally {
+      cache.close();
+    }
+  }, 60_000);
+
+  it('a kept connection whose CLOSE never finishes does not hold the next sync (item 13)', async () => {
+    const good = await baseline();
+    const s = await serve({ flood: (c) => c.name === 'CLOSE' });
+    const pool = new ConnectionPool();
+    try {
+      await syncFromImap(request(s, { pool, commandTimeoutMs: 3000 }));
+      const again = await syncFromImap(request(s, { pool, commandTimeoutMs: 3000 }));
+      expectGoodUnchanged(again.ics, good);
+      expect(s.commands.filter((c) => c.name === 'CLOSE')).toHaveLength(1);
+    } finally {
+      await pool.closeAll();
+    }
   }, 60_000);
 
   it('endless "* OK" lines on EXAMINE end the run with SERVER_TIMEOUT naming the server and what it was doing (item 13)', async () => {
