@@ -56,10 +56,17 @@ export class ImapSession {
     this.watch(client);
   }
 
+  private readonly onError = (err: { code?: string }) => {
+    this.lastError = err;
+  };
+
   private watch(client: ImapFlow): void {
-    client.on('error', (err: { code?: string }) => {
-      if (client === this.client) this.lastError = err;
-    });
+    client.on('error', this.onError);
+  }
+
+  /** Stops listening to the current connection (a kept connection outlives many sessions). */
+  detach(): void {
+    this.client.off('error', this.onError);
   }
 
   /** Bytes received from the server in this session, over every connection. */
@@ -128,6 +135,7 @@ export class ImapSession {
     const folder = this.folder;
     this.lock = undefined;
     this.receivedBefore += this.client.stats().received;
+    this.detach();
     this.client.close();
     this.client = await this.reconnect();
     this.watch(this.client);

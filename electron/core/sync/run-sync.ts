@@ -188,6 +188,7 @@ export async function syncFromImap(req: ImapSyncRequest, connect: (o: ConnectOpt
     throw new AppError('CONNECTION_LOST', `The connection to ${req.connect.host} failed during the scan: ${errorMessage(err)}${e.code ? ` (${e.code})` : ''}. Nothing was written.`, { server: req.connect.host });
   } finally {
     req.signal?.removeEventListener('abort', onAbort);
+    session.detach();
     if (req.pool && healthy && !req.signal?.aborted) await req.pool.release(conn, session.client);
     else await disconnect(session.client, Math.min(LOGOUT_TIMEOUT_MS, req.commandTimeoutMs ?? LOGOUT_TIMEOUT_MS));
   }

@@ -161,6 +161,23 @@ describe('a hostile IMAP server', () => {
     }
   }, 60_000);
 
+  it('a kept connection gains no listener per sync (the deadline watch is removed after each)', async () => {
+    const s = await serve();
+    const pool = new ConnectionPool();
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      for (let i = 0; i < 12; i++) await syncFromImap(request(s, { pool }));
+      await new Promise((r) => setImmediate(r));
+      expect(s.connections).toBe(1);
+      expect(warnings).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+      await pool.closeAll();
+    }
+  }, 60_000);
+
   it('a kept connection whose CLOSE never finishes does not hold the next sync (item 13)', async () => {
     const good = await baseline();
     const s = await serve({ flood: (c) => c.name === 'CLOSE' });
