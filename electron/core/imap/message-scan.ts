@@ -110,7 +110,8 @@ function examine(msg: FetchMessageObject, folder: string, opts: BatchOptions): P
   if (!msg.bodyStructure) {
     const size = msg.size ?? 0;
     if (size > 0 && size <= opts.maxPartBytes) return { result, sections: [], whole: size };
-    result.skipped.push({ ...where(), reason: `the server's description of this message's structure could not be read (nested too deeply, or missing), and the message is ${size} bytes, over the limit of ${opts.maxPartBytes} bytes (--max-part-size) for reading it whole; not searched` });
+    const why = size > 0 ? `the message is ${size} bytes, over the limit of ${opts.maxPartBytes} bytes (--max-part-size) for reading it whole` : 'the server gave no size for the message, so it was not read whole';
+    result.skipped.push({ ...where(), reason: `the server's description of this message's structure could not be read (nested too deeply, or missing), and ${why}; not searched` });
     return { result, sections: [] };
   }
   const found = findCalendarSections(msg.bodyStructure);
