@@ -2,6 +2,7 @@
 // numbering parts as IMAP does. Never decodes or holds any other part; memory stays bounded by the limits.
 import { classifyPart, mimeMethod, partFileName } from './classify.ts';
 import { decodeTransferEncoding } from './decode.ts';
+import { ByteSink } from './byte-sink.ts';
 import { HeaderBlock, type ContentInfo } from './header-block.ts';
 import { MAX_CALENDAR_PARTS_PER_MESSAGE, MAX_HEADER_LINE_BYTES, MAX_MIME_DEPTH, MAX_RFC822_DEPTH } from '../limits.ts';
 
@@ -42,37 +43,6 @@ export interface MimeScan {
 const DELIMITER_PROBE = 1024;
 // RFC 2046 allows 70; some senders use longer ones. Anything longer is treated as unusable.
 const MAX_BOUNDARY = 200;
-
-/** Collects a part's bytes in 64 KB blocks: one small Buffer per body line would cost more than the data. */
-class ByteSink {
-  private blocks: Buffer[] = [];
-  private cur = Buffer.allocUnsafe(0);
-  private used = 0;
-
-  push(b: Buffer): void {
-    let from = 0;
-    while (from < b.length) {
-      if (this.used === this.cur.length) {
-        if (this.cur.length) this.blocks.push(this.cur);
-        this.cur = Buffer.allocUnsafe(Math.max(64 * 1024, Math.min(b.length - from, 1 << 20)));
-        this.used = 0;
-      }
-      const n = b.copy(this.cur, this.used, from);
-      this.used += n;
-      from += n;
-    }
-  }
-
-  clear(): void {
-    this.blocks = [];
-    this.cur = Buffer.allocUnsafe(0);
-    this.used = 0;
-  }
-
-  bytes(): Buffer {
-    return Buffer.concat([...this.blocks, this.cur.subarray(0, this.used)]);
-  }
-}
 
 interface Capture {
   info: ScannedCalendar;
