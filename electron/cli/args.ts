@@ -38,6 +38,9 @@ export interface CliPlan {
   include: Set<ComponentType>;
   cancelled: CancelledPolicy;
   maxPartBytes: number;
+  /** --command-timeout / --run-timeout, ms (defaults in core/limits.ts). */
+  commandTimeoutMs?: number;
+  runTimeoutMs?: number;
   maildirs: string[];
   mboxes: string[];
   emlFiles: string[];
@@ -66,6 +69,9 @@ Connection:
   -p, --password PW      password (visible to other users in the process list; prefer
                          MAILBOX2ICS_PASSWORD, the OS keychain, or the prompt)
   --save-password        store a prompted password in the OS keychain
+  --command-timeout T    give up on a server that has not finished one command after T
+                         (default 10m; 90s, 10m, 1h)
+  --run-timeout T        give up on a server after T for the whole run (default 1h)
 Output:
   -o, --output FILE      write the calendar to FILE atomically (default: stdout)
   --report-json FILE     write the run report as JSON
@@ -131,6 +137,16 @@ export function parseSize(text: string): number {
   return n;
 }
 
+/** "90s", "10m", "1h", "500ms" or plain seconds. */
+export function parseDuration(flag: string, text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/i.exec(text.trim());
+  if (!m) throw usage(`--${flag} "${text}" is not a duration (examples: 90s, 10m, 1h)`);
+  const mult: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  const n = Math.round(Number(m[1]) * mult[(m[2] ?? 's').toLowerCase()]);
+  if (n < 100) throw usage(`--${flag} must be at least 100ms`);
+  return n;
+}
+
 export function parseCliArgs(argv: string[]): CliPlan {
   let parsed;
   try {
@@ -154,6 +170,8 @@ export function parseCliArgs(argv: string[]): CliPlan {
         'report-json': { type: 'string' },
         'save-password': { type: 'boolean' },
         'max-part-size': { type: 'string' },
+        'command-timeout': { type: 'string' },
+        'run-timeout': { type: 'string' },
         maildir: { type: 'string', multiple: true },
         from: { type: 'string' },
         to: { type: 'string' },
@@ -221,6 +239,8 @@ export function parseCliArgs(argv: string[]): CliPlan {
     include,
     cancelled,
     maxPartBytes: v['max-part-size'] ? parseSize(v['max-part-size']) : DEFAULT_MAX_PART_BYTES,
+    commandTimeoutMs: v['command-timeout'] ? parseDuration('command-timeout', v['command-timeout']) : undefined,
+    runTimeoutMs: v['run-timeout'] ? parseDuration('run-timeout', v['run-timeout']) : undefined,
     maildirs: v.maildir ?? [],
     mboxes: v.mbox ?? [],
     emlFiles: [],
@@ -257,7 +277,7 @@ export function parseCliArgs(argv: string[]): CliPlan {
     // sync --config FILE: everything about the run comes from the file.
     const extra = pos[0] === 'sync' ? pos.slice(1) : pos;
     if (extra.length) throw usage(`unexpected "${extra[0]}": with --config the accounts and folders come from the file (write: mailbox2ics sync --config FILE [--profile NAME])`);
-    const fileOnly = ['port', 'starttls', 'insecure-plaintext', 'ca-file', 'pin-sha256', 'password', 'save-password', 'output', 'include', 'cancelled', 'max-part-size', 'maildir', 'mbox', 'from', 'to', 'subject', 'since', 'before', 'header', 'allow-sender', 'window', 'match', 'exclude', 'list-folders', 'report-json'] as const;
+    const fileOnly = ['port', 'starttls', 'insecure-plaintext', 'ca-file', 'pin-sha256', 'password', 'save-password', 'output', 'include', 'cancelled', 'max-part-size', 'command-timeout', 'run-timeout', 'maildir', 'mbox', 'from', 'to', 'subject', 'since', 'before', 'header', 'allow-sender', 'window', 'match', 'exclude', 'list-folders', 'report-json'] as const;
     const clash = fileOnly.find((k) => v[k] !== undefined);
     if (clash) throw usage(`--${clash} cannot be combined with --config: set it in the profile or account in ${v.config}`);
     return { ...base, mode: 'profiles', configFile: v.config, profile: v.profile };

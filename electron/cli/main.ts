@@ -36,7 +36,7 @@ export interface CliIo {
 const EXIT: Partial<Record<ErrorCode, number>> = {
   USAGE: 2, CONFIG: 2, REFUSED: 2, NO_PASSWORD: 2, KEYCHAIN_UNAVAILABLE: 2, OUTPUT_FAILED: 2, SETTINGS_WRITE_FAILED: 2, SOURCE_UNREADABLE: 2,
   TLS_UNTRUSTED: 3, TLS_HOSTNAME: 3, TLS_FAILED: 3, LOGIN_REJECTED: 3, CONNECTION_REFUSED: 3, CONNECTION_TIMEOUT: 3,
-  CONNECTION_LOST: 3, HOST_NOT_FOUND: 3, FOLDER_NOT_FOUND: 4,
+  CONNECTION_LOST: 3, HOST_NOT_FOUND: 3, SERVER_TIMEOUT: 3, SERVER_PROTOCOL: 3, FOLDER_NOT_FOUND: 4,
 };
 
 function version(): string {
@@ -86,7 +86,7 @@ async function run(plan: CliPlan, io: CliIo): Promise<number> {
     return 0;
   }
   if (plan.mode === 'list-folders') {
-    const client = await connectImap(await connectionFor(plan, io, info));
+    const client = await connectImap({ ...(await connectionFor(plan, io, info)), loginTimeoutMs: plan.commandTimeoutMs });
     try {
       io.stdout.write(formatFolderTree(await listFolders(client)));
     } finally {
@@ -121,6 +121,8 @@ async function run(plan: CliPlan, io: CliIo): Promise<number> {
         serverFilter: plan.serverFilter,
         cache,
         full: plan.full,
+        commandTimeoutMs: plan.commandTimeoutMs,
+        runTimeoutMs: plan.runTimeoutMs,
         onProgress: (p) => verbose(`${p.folder}: ${p.done}/${p.total} messages, ${p.calendarParts} calendar parts`),
       });
     } finally {

@@ -1,4 +1,5 @@
 // Explicit limits of the pipeline, each with the reason for its value. Validated where they are set.
+// What happens at each limit is listed in the README ("Limits"); a limit never aborts a run by itself.
 
 /** Calendar parts above this size are skipped and reported: real invitations are a few KB; 10 MB
  * leaves room for huge series exports while keeping one hostile part from exhausting memory. */
@@ -30,3 +31,55 @@ export const MAX_PREVIEW_OCCURRENCES = 5_000;
  * asks again for every month it shows, and must never wait seconds for hostile rules. */
 export const MAX_PREVIEW_RECURRENCE_STEPS = 400_000;
 export const MAX_PREVIEW_RECURRENCE_MS = 2_000;
+
+// ---- Hostile mail and servers (issue 12, items 8–15) ------------------------------------------------
+
+/** Containers (multiparts and attached messages) nested deeper than this are not searched and are
+ * reported. Real mail rarely goes beyond 5 levels; a crafted message could nest without end. */
+export const MAX_MIME_DEPTH = 20;
+
+/** Attached messages inside attached messages deeper than this are not searched and are reported:
+ * a forward of a forward is already rare; deeper is likely hostile. */
+export const MAX_RFC822_DEPTH = 5;
+
+/** A header field (unfolded) longer than this is ignored and reported: real fields are well under
+ * 1 KB (RFC 5322 allows 998 octets per line); a 10 MB line must not be held and parsed. */
+export const MAX_HEADER_LINE_BYTES = 64 * 1024;
+
+/** The header fields the scan keeps (Content-*, Subject, From, Date) are held up to this many bytes
+ * per header block; more are ignored and reported (thousands of repeated Content-Type lines). */
+export const MAX_HEADER_BLOCK_BYTES = 1024 * 1024;
+
+/** Calendar parts read from one message; more are reported, not read. Real messages carry one or
+ * two; thousands of tiny parts would turn one mail into thousands of merge inputs. */
+export const MAX_CALENDAR_PARTS_PER_MESSAGE = 50;
+
+/** One IMAP command (or one FETCH) must finish within this. The socket timeout only fires when the
+ * connection is idle, so a server that keeps sending "* OK" lines would otherwise hold a run forever.
+ * Ten minutes lets a slow link carry a full batch of calendar parts. */
+export const DEFAULT_COMMAND_TIMEOUT_MS = 10 * 60_000;
+
+/** A whole IMAP sync must finish within this (same reason; an hour covers a first scan of a very
+ * large folder on a slow server). */
+export const DEFAULT_RUN_TIMEOUT_MS = 60 * 60_000;
+
+/** How long a finished run waits for the server's answer to LOGOUT (or a kept connection's CLOSE)
+ * before it simply closes the connection. */
+export const LOGOUT_TIMEOUT_MS = 10_000;
+
+/** Reconnects one IMAP sync may make to step past a command the server broke (a deadline missed, a
+ * literal over the limit): each costs a login. A server that fails more often is broken as a whole,
+ * and the run says so instead of trying message by message for hours. */
+export const MAX_SERVER_RECOVERIES = 8;
+
+/** Bytes of calendar parts requested in one FETCH: a batch of 500 messages with big parts must not
+ * arrive as one multi-gigabyte answer. */
+export const FETCH_BYTES_BUDGET = 32 * 1024 * 1024;
+
+/** The longest response line (no literal) accepted from a server: a UID SEARCH of a million UIDs is
+ * under 10 MB; imapflow's default (1 GiB) lets a server that never ends a line take a gigabyte. */
+export const MAX_RESPONSE_LINE_BYTES = 32 * 1024 * 1024;
+
+/** Metadata literals (ENVELOPE subjects, BODYSTRUCTURE parameters) from an honest server stay far
+ * below this; it is the literal limit whenever --max-part-size is smaller. */
+export const MIN_LITERAL_BYTES = 16 * 1024 * 1024;

@@ -5,6 +5,8 @@
 import ICAL from 'ical.js';
 import type { CalendarPart } from '../model.ts';
 import { parsePart } from './parse-part.ts';
+import { splitLargeCalendar } from './split-calendar.ts';
+import { compactString } from './compact-string.ts';
 import { derivedUid, recurrenceKeyIn, stampIn, type ZoneLookup } from './revision.ts';
 import { itipFacts, type ItipFacts } from './itip-facts.ts';
 import { componentText, isUsableZone, resolvedZone, semanticSignature, timezoneFor, tzidOf } from './timezones.ts';
@@ -93,6 +95,8 @@ export function componentFacts(comp: ICAL.Component, zoneOf: ZoneLookup, method:
 }
 
 export function preparePart(part: Pick<CalendarPart, 'text' | 'mimeMethod'>): PreparedPart {
+  const slices = splitLargeCalendar(part.text);
+  if (slices) return prepareSlices(part, slices);
   const parsed = parsePart(part.text);
   if (!parsed.ok) return { v: PREPARED_VERSION, error: parsed.reason, repairs: [], zones: [], comps: [] };
   const zones: PreparedZone[] = [];
@@ -136,9 +140,28 @@ export function preparePart(part: Pick<CalendarPart, 'text' | 'mimeMethod'>): Pr
       return z;
     };
     const facts = componentFacts(sub, record, method);
-    comps.push({ kind, method, text: componentText(sub), tzids, zones: used, ...facts });
+    // Compact copies: ical.js hands out strings that keep its whole parse alive (see compact-string.ts).
+    comps.push({ kind, method, text: compactString(componentText(sub)), tzids, zones: used, ...facts, uid: compactString(facts.uid) });
   }
   return { v: PREPARED_VERSION, repairs: parsed.value.repairs, zones, comps };
+}
+
+/**
+ * A very large part, one slice at a time (see split-calendar.ts): the same record as a whole parse
+ * gives, without holding the parse of all its components at once. Every slice carries all VTIMEZONEs.
+ */
+export function prepareSlices(part: Pick<CalendarPart, 'mimeMethod'>, slices: Iterable<string>): PreparedPart {
+  const out: PreparedPart = { v: PREPARED_VERSION, repairs: [], zones: [], comps: [] };
+  let first = true;
+  for (const text of slices) {
+    const p = preparePart({ text, mimeMethod: part.mimeMethod });
+    if (p.error !== undefined) return p;
+    if (first) out.zones = p.zones;
+    first = false;
+    for (const r of p.repairs) if (!out.repairs.includes(r)) out.repairs.push(r);
+    for (const c of p.comps) out.comps.push(c);
+  }
+  return out;
 }
 
 /** The part's prepared record: the one stored with it when still current, else computed now. */

@@ -6,6 +6,7 @@ import { probeCertificate } from './cert-probe.ts';
 import { withCaPem } from './ca-file.ts';
 import { PinMismatchError, pinnedTransport } from './pinned-transport.ts';
 import { tlsOptions, type TrustOptions } from './tls-options.ts';
+import { DEFAULT_COMMAND_TIMEOUT_MS, DEFAULT_MAX_PART_BYTES, LOGOUT_TIMEOUT_MS, MAX_RESPONSE_LINE_BYTES, MIN_LITERAL_BYTES } from '../limits.ts';
 
 export type Security = 'tls' | 'starttls' | 'plaintext';
 
@@ -17,6 +18,19 @@ export interface ConnectOptions extends TrustOptions {
   password: string;
   /** Connection and greeting timeout, ms. */
   timeoutMs?: number;
+  /** The whole login (greeting to authenticated) must finish within this, ms. */
+  loginTimeoutMs?: number;
+  /** Calendar parts above this are never fetched: it sizes the largest literal accepted. */
+  maxPartBytes?: number;
+}
+
+/**
+ * The largest literal accepted from the server: a calendar part we may ask for (+1 byte, to see that
+ * a part is larger), or metadata an honest server may send, whichever is larger. imapflow's default
+ * is 1 GiB, and it holds a literal whole in memory before anyone can look at it.
+ */
+export function literalLimit(maxPartBytes = DEFAULT_MAX_PART_BYTES): number {
+  return Math.max(maxPartBytes + 1, MIN_LITERAL_BYTES);
 }
 
 export function defaultPort(security: Security): number {
@@ -107,23 +121,46 @@ export async function connectImap(given: ConnectOptions): Promise<ImapFlow> {
     connectionTimeout: timeout,
     greetingTimeout: timeout,
     socketTimeout: 5 * 60_000,
+    maxLiteralSize: literalLimit(opts.maxPartBytes),
+    maxLineLength: MAX_RESPONSE_LINE_BYTES,
+    // One FETCH answer may carry several calendar parts of one message (each within the literal limit).
+    maxResponseSize: 4 * literalLimit(opts.maxPartBytes) + MAX_RESPONSE_LINE_BYTES,
     clientInfo: { name: 'mailbox2ics' },
   } as ConstructorParameters<typeof ImapFlow>[0]);
   // imapflow emits 'error' on socket failures; without a listener Node would crash the process.
   client.on('error', () => {});
+  // The socket timeout only fires when the connection is idle: a server that answers the login with
+  // an endless stream of "* OK" lines would hold the run forever without this deadline.
+  const loginMs = opts.loginTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
+  let late = false;
+  const timer = setTimeout(() => {
+    late = true;
+    client.close();
+  }, loginMs);
   try {
     await client.connect();
   } catch (err) {
     client.close();
+    if (late) {
+      throw new AppError('SERVER_TIMEOUT', `${opts.host}:${port} did not complete the login within ${Math.round(loginMs / 100) / 10} s (it kept the connection busy without finishing).`, { server: `${opts.host}:${port}` });
+    }
     throw await explainConnectError(err, opts, port);
+  } finally {
+    clearTimeout(timer);
   }
   return client;
 }
 
-export async function disconnect(client: ImapFlow): Promise<void> {
+/** LOGOUT, but never waiting longer than `ms` for it: a server that answers LOGOUT (or anything) with
+ * an endless stream of lines must not hold a finished run. The connection is closed either way. */
+export async function disconnect(client: ImapFlow, ms = LOGOUT_TIMEOUT_MS): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    await client.logout();
+    await Promise.race([client.logout(), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
   } catch {
+    /* closed below */
+  } finally {
+    clearTimeout(timer);
     client.close();
   }
 }

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { ImapFlow } from 'imapflow';
 import { connectImap, disconnect, type ConnectOptions } from './connect.ts';
+import { LOGOUT_TIMEOUT_MS } from '../limits.ts';
 
 interface Idle {
   client: ImapFlow;
@@ -23,7 +24,7 @@ export class ConnectionPool {
 
   /** Same server, user, trust (the CA file's content when loaded) and password → same connection. */
   private key(o: ConnectOptions): string {
-    return createHash('sha256').update(JSON.stringify([o.host, o.port, o.security, o.username, o.caPem ?? o.caFile, o.pinnedFingerprint, o.password])).digest('hex');
+    return createHash('sha256').update(JSON.stringify([o.host, o.port, o.security, o.username, o.caPem ?? o.caFile, o.pinnedFingerprint, o.password, o.maxPartBytes])).digest('hex');
   }
 
   /** An open connection for these options: a kept one if it is still usable, else a new one. */
@@ -50,7 +51,13 @@ export class ConnectionPool {
     // UIDNEXT (only SELECT/EXAMINE report it) and could miss a change. CLOSE after EXAMINE expunges
     // nothing. Not awaited: the sync is done, and the next acquire waits for it (one round trip
     // less per sync; a failed CLOSE closes the connection, and acquire then opens a new one).
-    const closing = client.mailbox ? client.mailboxClose().then(() => undefined, () => client.close()) : Promise.resolve();
+    // Bounded like LOGOUT: a server that never finishes CLOSE must not hold the next sync's acquire.
+    let closeTimer: ReturnType<typeof setTimeout> | undefined;
+    const closing = client.mailbox
+      ? Promise.race([client.mailboxClose(), new Promise((_, reject) => (closeTimer = setTimeout(reject, LOGOUT_TIMEOUT_MS)))])
+        .then(() => undefined, () => client.close())
+        .finally(() => clearTimeout(closeTimer))
+      : Promise.resolve();
     const k = this.key(o);
     const other = this.idle.get(k);
     if (other) {

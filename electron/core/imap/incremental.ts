@@ -2,14 +2,13 @@
 // are unchanged; otherwise only new UIDs are scanned and expunged ones dropped. Read-only (EXAMINE).
 // Never claims "unchanged" without the server's UIDNEXT, nor commits rows another writer changed.
 import { createHash } from 'node:crypto';
-import type { ImapFlow } from 'imapflow';
 import { AppError } from '../errors.ts';
 import type { CalendarPart } from '../model.ts';
 import { CacheConflictError, type CachedFolder, type CachedRows, type FolderRef, type FolderState, type SyncCache } from '../store/cache.ts';
 import { PREPARED_VERSION, preparePart } from '../ical/prepare.ts';
 import { scanBatch, type MessageResult } from './message-scan.ts';
-import { newFolderScan, scanFolder, tally, throwIfAborted, type FolderScan, type ScanOptions } from './scan.ts';
-import { toSequenceSet } from './sequence-set.ts';
+import { cleanUids, newFolderScan, scanFolder, tally, throwIfAborted, type FolderScan, type ScanOptions } from './scan.ts';
+import type { ImapSession } from './session.ts';
 
 /** 'stateless': the server gave no UIDVALIDITY, so its UIDs cannot be cached (scanned in full, nothing stored). */
 export type SyncMode = 'full' | 'incremental' | 'unchanged' | 'stateless';
@@ -69,11 +68,11 @@ type SyncOpts = ScanOptions & { full?: boolean; lazyUnchanged?: boolean };
  * One pass over the folder (EXAMINE, diff, fetch, commit); a CacheConflictError means start over.
  * `fetched` counts the messages fetched, also by a pass that ends in a conflict.
  */
-async function attempt(client: ImapFlow, cache: SyncCache, ref: FolderRef, opts: SyncOpts, full: boolean, fetched: { n: number }): Promise<Attempt> {
+async function attempt(session: ImapSession, cache: SyncCache, ref: FolderRef, opts: SyncOpts, full: boolean, fetched: { n: number }, onTransient: (m: MessageResult) => void): Promise<Attempt> {
   const { folder } = ref;
-  const lock = await client.getMailboxLock(folder, { readOnly: true });
+  const search = (query: Parameters<ImapSession['client']['search']>[0]) => session.run(`searching folder "${folder}"`, async (c) => cleanUids(await c.search(query, { uid: true })));
   try {
-    const mb = client.mailbox;
+    const mb = await session.open(folder);
     if (!mb) throw new AppError('FOLDER_NOT_FOUND', `Folder "${folder}" could not be opened.`, { folder });
     const out: Attempt = { mode: 'incremental', expunged: 0, exists: mb.exists, before: 0, after: 0 };
     if (mb.uidValidity === undefined || mb.uidValidity === null) return { ...out, mode: 'stateless' };
@@ -108,7 +107,7 @@ async function attempt(client: ImapFlow, cache: SyncCache, ref: FolderRef, opts:
       // ones plus the new ones add up to EXISTS, nothing was expunged: ask only for the new UIDs
       // instead of listing the whole folder.
       const from = prev.uidNext;
-      const newer = ((await client.search({ uid: `${from}:*` }, { uid: true })) || []).filter((u) => u >= from);
+      const newer = (await search({ uid: `${from}:*` })).filter((u) => u >= from);
       if (cached.rows.length + newer.length === mb.exists) {
         const now = (fresh = newer.sort((a, b) => a - b));
         expected = () => [...cached.rows, ...now];
@@ -116,7 +115,7 @@ async function attempt(client: ImapFlow, cache: SyncCache, ref: FolderRef, opts:
     }
     if (!fresh) {
       // Also the way to learn the state when the server gave no UIDNEXT: the UIDs themselves.
-      const current = mb.exists ? ((await client.search(filtered ? opts.filter!.search : { all: true }, { uid: true })) || []) : [];
+      const current = mb.exists ? await search(filtered ? opts.filter!.search : { all: true }) : [];
       const now = new Set(current);
       const known = new Set(cached.rows);
       fresh = current.filter((u) => !known.has(u)).sort((a, b) => a - b);
@@ -126,10 +125,19 @@ async function attempt(client: ImapFlow, cache: SyncCache, ref: FolderRef, opts:
     const batchSize = opts.batchSize ?? 500;
     // Whether every write since `revision` was this sync's own (else the commit compares the rows).
     let clean = true;
+    // Messages the server broke a command for: reported now, never cached, so the next sync tries
+    // them again (the folder is recorded so that it cannot look unchanged).
+    const transient = new Set<number>();
     opts.onProgress?.({ folder, done: 0, total: fresh.length, calendarParts: 0 });
     for (let i = 0; i < fresh.length; i += batchSize) {
       throwIfAborted(opts.signal);
-      const results = await scanBatch(client, folder, toSequenceSet(fresh.slice(i, i + batchSize)), true, opts);
+      const all = await scanBatch(session, folder, fresh.slice(i, i + batchSize), opts);
+      const results = all.filter((r) => !r.transient);
+      for (const r of all) {
+        if (!r.transient) continue;
+        transient.add(r.uid);
+        onTransient(r);
+      }
       // Stored prepared, so later merges read the parts' components without parsing them again; the
       // raw text is then not needed (a new prepared-record version changes the scan key: rescan).
       for (const r of results) r.parts = r.parts.map((p) => ({ ...p, text: '', prepared: preparePart(p) }));
@@ -138,14 +146,15 @@ async function attempt(client: ImapFlow, cache: SyncCache, ref: FolderRef, opts:
       const w = cache.folders.putMessages(ref, state.uidValidity, results);
       if (w.before !== revision) clean = false;
       revision = w.revision;
-      fetched.n += results.length;
+      fetched.n += all.length;
       opts.onProgress?.({ folder, done: Math.min(fresh.length, i + batchSize), total: fresh.length, calendarParts: 0 });
     }
-    out.after = cache.folders.commitFolder(ref, gone, state, { revision: clean ? revision : undefined, expected });
+    const cachedOnes = () => [...expected()].filter((u) => !transient.has(u));
+    out.after = cache.folders.commitFolder(ref, gone, transient.size ? { ...state, exists: -1 } : state, { revision: clean ? revision : undefined, expected: cachedOnes });
     out.expunged = gone.length;
     return out;
   } finally {
-    lock.release();
+    session.close();
   }
 }
 
@@ -156,17 +165,19 @@ function completeRows(cache: SyncCache, ref: FolderRef): CachedRows<MessageResul
   return snap;
 }
 
-export async function syncFolderCached(client: ImapFlow, cache: SyncCache, account: string, folder: string, opts: SyncOpts, onPart: (part: CalendarPart) => void): Promise<CachedFolderScan> {
+export async function syncFolderCached(session: ImapSession, cache: SyncCache, account: string, folder: string, opts: SyncOpts, onPart: (part: CalendarPart) => void): Promise<CachedFolderScan> {
   const ref: FolderRef = { account, folder, scanKey: scanKeyOf(opts) };
-  const startBytes = client.stats().received;
+  const startBytes = session.received();
   const fetched = { n: 0 };
+  let transients: MessageResult[] = [];
   let done: Attempt | undefined;
   let rows: CachedRows<MessageResult[]> | undefined;
   const release = await cache.lockFolder(account, folder, opts.signal);
   try {
     for (let n = 1; !done; n++) {
       try {
-        const pass = await attempt(client, cache, ref, opts, !!opts.full && n === 1, fetched);
+        transients = [];
+        const pass = await attempt(session, cache, ref, opts, !!opts.full && n === 1, fetched, (m) => transients.push(m));
         // Rows this sync did not change may not be needed at all (the caller may reuse the last
         // merged feed of this revision): with lazyUnchanged the caller loads them only if it has to.
         if (pass.mode !== 'stateless' && !(pass.before === pass.after && opts.lazyUnchanged)) rows = completeRows(cache, ref);
@@ -177,20 +188,21 @@ export async function syncFolderCached(client: ImapFlow, cache: SyncCache, accou
           throw new AppError('CACHE_BUSY', `Folder "${folder}": ${err.message}, ${MAX_ATTEMPTS} times in a row; another mailbox2ics process keeps syncing it into the same cache. The calendar was not written; the next sync tries again.`, { folder });
         }
         // EXAMINE afresh: the other writer may have seen a newer state (or a new UIDVALIDITY).
-        if (client.mailbox) await client.mailboxClose();
+        if (session.client.mailbox) await session.run(`closing folder "${folder}"`, (c) => c.mailboxClose());
       }
     }
   } finally {
     release();
   }
   if (done.mode === 'stateless') {
-    const plain = await scanFolder(client, folder, opts, onPart);
-    return { ...plain, mode: 'stateless', messagesFetched: plain.messages, messagesExpunged: 0, bytesDownloaded: client.stats().received - startBytes };
+    const plain = await scanFolder(session, folder, opts, onPart);
+    return { ...plain, mode: 'stateless', messagesFetched: plain.messages, messagesExpunged: 0, bytesDownloaded: session.received() - startBytes };
   }
   const scan: CachedFolderScan = {
     ...newFolderScan(folder), mode: done.mode, messagesFetched: fetched.n, messagesExpunged: done.expunged, revision: done.after,
-    messages: done.exists, uidValidity: done.state!.uidValidity, uidNext: done.state!.uidNext, bytesDownloaded: client.stats().received - startBytes,
+    messages: done.exists, uidValidity: done.state!.uidValidity, uidNext: done.state!.uidNext, bytesDownloaded: session.received() - startBytes,
   };
+  for (const m of transients) tally(scan, m, onPart);
   // The merge always starts from the cache, so the output equals a full scan of the folder now.
   const load = (snap: CachedRows<MessageResult[]>) => {
     scan.revision = snap.revision;

@@ -1,9 +1,14 @@
-// Scans one batch of messages of the open folder: BODYSTRUCTURE + ENVELOPE first, then only the
-// calendar sections (BODY.PEEK), decoded. Never issues a command inside a fetch loop.
-import type { FetchMessageObject, ImapFlow } from 'imapflow';
+// Scans one batch of messages of the open folder by UID: BODYSTRUCTURE + ENVELOPE first, then only the
+// calendar sections (BODY.PEEK, each bounded by its announced size), decoded. Takes only answers for
+// UIDs it asked for; never issues a command inside a fetch loop; a message the server breaks is reported.
+import type { FetchMessageObject, FetchQueryObject } from 'imapflow';
 import type { CalendarPart, SkippedItem, Warning } from '../model.ts';
 import { decodePart } from '../mime/decode.ts';
+import { partsFromScan } from '../mime/extract-local.ts';
+import { scanMime } from '../mime/mime-scan.ts';
+import { FETCH_BYTES_BUDGET } from '../limits.ts';
 import { findCalendarSections, type CalendarSection } from './body-structure.ts';
+import { ServerFault, type ImapSession } from './session.ts';
 import { toSequenceSet } from './sequence-set.ts';
 import type { ServerFilter } from '../filters/server-filter.ts';
 
@@ -19,6 +24,8 @@ export interface MessageResult {
   parts: CalendarPart[];
   skipped: SkippedItem[];
   warnings: Warning[];
+  /** The server broke a command for this message: not cached, so the next sync tries it again. */
+  transient?: boolean;
 }
 
 export interface BatchOptions {
@@ -29,6 +36,61 @@ export interface BatchOptions {
 interface Pending {
   result: MessageResult;
   sections: CalendarSection[];
+  /** BODYSTRUCTURE came back unreadable (NIL): the whole message is read instead, if small enough. */
+  whole?: number;
+}
+
+/** What may be asked for a part: its announced size with room for servers that count a little
+ * differently (25%, at least 64 KB), never more than the part limit. More than that is refused. */
+export function partBound(announced: number, maxPartBytes: number): number {
+  return Math.min(maxPartBytes, announced + Math.max(64 * 1024, Math.ceil(announced / 4)));
+}
+
+function describeUids(uids: number[]): string {
+  const set = toSequenceSet(uids);
+  return set.length <= 40 ? `UID ${set}` : `${uids.length} messages`;
+}
+
+/**
+ * FETCHes `query` for `uids` and keeps, per UID asked for, the best answer `score` accepts (> 0):
+ * unsolicited FETCH responses (flag changes) and answers for UIDs never asked for are dropped. When the
+ * server breaks the command, the UIDs not yet answered are fetched one by one after a reconnect; one
+ * it breaks alone goes to `onLost`.
+ */
+async function fetchEach(
+  session: ImapSession, what: string, uids: number[], query: FetchQueryObject,
+  score: (m: FetchMessageObject) => number, onLost: (uid: number, fault: ServerFault) => void,
+): Promise<Map<number, FetchMessageObject>> {
+  const asked = new Set(uids);
+  const got = new Map<number, { m: FetchMessageObject; s: number }>();
+  const take = (m: FetchMessageObject) => {
+    if (!Number.isInteger(m.uid) || !asked.has(m.uid)) return;
+    const s = score(m);
+    if (s > 0 && s > (got.get(m.uid)?.s ?? 0)) got.set(m.uid, { m, s });
+  };
+  const once = (set: number[]) => session.run(`${what} (${describeUids(set)})`, async (client) => {
+    for await (const m of client.fetch(toSequenceSet(set), query, { uid: true })) take(m);
+  });
+  let retry = false;
+  try {
+    await once(uids);
+  } catch (err) {
+    if (!(err instanceof ServerFault)) throw err;
+    await session.recover(err);
+    if (uids.length === 1) onLost(uids[0], err);
+    else retry = true;
+  }
+  for (const uid of retry ? uids : []) {
+    if (got.has(uid)) continue;
+    try {
+      await once([uid]);
+    } catch (err) {
+      if (!(err instanceof ServerFault)) throw err;
+      await session.recover(err);
+      onLost(uid, err);
+    }
+  }
+  return new Map([...got].map(([uid, v]) => [uid, v.m]));
 }
 
 function examine(msg: FetchMessageObject, folder: string, opts: BatchOptions): Pending {
@@ -44,9 +106,16 @@ function examine(msg: FetchMessageObject, folder: string, opts: BatchOptions): P
     result.filteredOut = true;
     return { result, sections: [] };
   }
-  if (!msg.bodyStructure) return { result, sections: [] };
-  const where = (section: string) => ({ folder, uid: msg.uid, subject: result.subject, section });
+  const where = (section?: string) => ({ folder, uid: msg.uid, subject: result.subject, section });
+  if (!msg.bodyStructure) {
+    const size = msg.size ?? 0;
+    if (size > 0 && size <= opts.maxPartBytes) return { result, sections: [], whole: size };
+    const why = size > 0 ? `the message is ${size} bytes, over the limit of ${opts.maxPartBytes} bytes (--max-part-size) for reading it whole` : 'the server gave no size for the message, so it was not read whole';
+    result.skipped.push({ ...where(), reason: `the server's description of this message's structure could not be read (nested too deeply, or missing), and ${why}; not searched` });
+    return { result, sections: [] };
+  }
   const found = findCalendarSections(msg.bodyStructure);
+  for (const u of found.unreachable) result.skipped.push({ ...where(u.section), reason: u.reason });
   for (const section of found.tnef) result.skipped.push({ ...where(section), reason: 'calendar data in TNEF (winmail.dat), not extracted' });
   result.hasCalendar = found.calendar.length > 0;
   const sections: CalendarSection[] = [];
@@ -60,33 +129,106 @@ function examine(msg: FetchMessageObject, folder: string, opts: BatchOptions): P
   return { result, sections };
 }
 
-/** Scans the messages in `range` (UIDs when byUid, else sequence numbers); results in UID order. */
-export async function scanBatch(client: ImapFlow, folder: string, range: string, byUid: boolean, opts: BatchOptions): Promise<MessageResult[]> {
-  const pending: Pending[] = [];
-  for await (const msg of client.fetch(range, { uid: true, bodyStructure: true, envelope: true, internalDate: true }, { uid: byUid })) {
-    pending.push(examine(msg, folder, opts));
+/** Marks everything still wanted from a message as lost to a server fault. */
+function lose(p: Pending, folder: string, fault: ServerFault, sections: Array<string | undefined>): void {
+  p.result.transient = true;
+  for (const section of sections) p.result.skipped.push({ folder, uid: p.result.uid, subject: p.result.subject, section, reason: `${fault.message}; skipped (tried again on the next sync)` });
+}
+
+/** Messages whose structure imapflow could not read: the whole message (small enough) is scanned locally. */
+async function readWhole(session: ImapSession, folder: string, items: Pending[], opts: BatchOptions): Promise<void> {
+  for (const p of items) {
+    const bound = partBound(p.whole!, opts.maxPartBytes);
+    const byUid = await fetchEach(session, `fetching a whole message of folder "${folder}"`, [p.result.uid], { uid: true, source: { start: 0, maxLength: bound + 1 } },
+      (m) => (m.source ? 1 : 0), (_uid, fault) => lose(p, folder, fault, [undefined]));
+    const src = byUid.get(p.result.uid)?.source;
+    const where = { folder, uid: p.result.uid, subject: p.result.subject };
+    if (!src) {
+      if (!p.result.transient) p.result.skipped.push({ ...where, reason: 'the server returned no data for this message (deleted during the scan?)' });
+      continue;
+    }
+    if (src.length > bound) {
+      p.result.skipped.push({ ...where, reason: `the message is larger than the ${p.whole} bytes the server announced (it sent at least ${src.length}); not taken` });
+      continue;
+    }
+    const scan = await scanMime(src, opts.maxPartBytes);
+    const found = partsFromScan(scan, { folder, uid: p.result.uid, subject: p.result.subject, from: p.result.from, date: p.result.date }, opts.maxPartBytes);
+    p.result.warnings.push({ ...where, message: `the server's description of this message's structure could not be read (nested too deeply); the whole message (${src.length} bytes) was read instead` });
+    p.result.hasCalendar = found.hadCalendar;
+    p.result.parts.push(...found.parts);
+    p.result.skipped.push(...found.skipped);
+    p.result.warnings.push(...found.warnings);
   }
-  // Messages needing the same sections share one FETCH; others' sections are never requested.
-  const groups = new Map<string, number[]>();
+}
+
+/** One FETCH per run of messages needing the same sections, each run within the byte budget. */
+function partRequests(pending: Pending[], maxPartBytes: number): Array<{ sections: string[]; bounds: number[]; items: Pending[] }> {
+  const groups = new Map<string, Pending[]>();
   for (const p of pending) {
     if (!p.sections.length) continue;
     const key = p.sections.map((s) => s.section).join(' ');
-    groups.set(key, [...(groups.get(key) ?? []), p.result.uid]);
+    groups.set(key, [...(groups.get(key) ?? []), p]);
   }
-  const bodies = new Map<number, Map<string, Buffer>>();
-  for (const [key, uids] of groups) {
-    for await (const msg of client.fetch(toSequenceSet(uids), { uid: true, bodyParts: key.split(' ') }, { uid: true })) {
-      if (msg.bodyParts) bodies.set(msg.uid, msg.bodyParts);
+  const out: Array<{ sections: string[]; bounds: number[]; items: Pending[] }> = [];
+  for (const [key, items] of groups) {
+    const sections = key.split(' ');
+    let cur: { sections: string[]; bounds: number[]; items: Pending[] } | undefined;
+    let bytes = 0;
+    for (const p of items) {
+      const own = p.sections.map((s) => partBound(s.size, maxPartBytes));
+      const cost = own.reduce((a, b) => a + b, 0);
+      if (!cur || bytes + cost > FETCH_BYTES_BUDGET) {
+        cur = { sections, bounds: own.map(() => 0), items: [] };
+        out.push(cur);
+        bytes = 0;
+      }
+      cur.items.push(p);
+      own.forEach((b, i) => (cur!.bounds[i] = Math.max(cur!.bounds[i], b)));
+      bytes += cost;
     }
+  }
+  return out;
+}
+
+/** Scans the messages with these UIDs; results in UID order (UIDs the server no longer has are left out). */
+export async function scanBatch(session: ImapSession, folder: string, uids: number[], opts: BatchOptions): Promise<MessageResult[]> {
+  const pending: Pending[] = [];
+  const lost: Pending[] = [];
+  const structures = await fetchEach(session, `fetching message structures of folder "${folder}"`, uids, { uid: true, bodyStructure: true, envelope: true, internalDate: true, size: true },
+    (m) => (m.bodyStructure ? 4 : 0) + (m.envelope ? 2 : 0) + (m.internalDate || m.size !== undefined ? 1 : 0),
+    (uid, fault) => {
+      const p: Pending = { result: { uid, hasCalendar: false, filteredOut: false, parts: [], skipped: [], warnings: [] }, sections: [] };
+      lose(p, folder, fault, [undefined]);
+      lost.push(p);
+    });
+  for (const msg of structures.values()) pending.push(examine(msg, folder, opts));
+  pending.push(...lost);
+  await readWhole(session, folder, pending.filter((p) => p.whole), opts);
+  const bodies = new Map<number, Map<string, Buffer>>();
+  for (const req of partRequests(pending, opts.maxPartBytes)) {
+    const byUid = new Map(req.items.map((p) => [p.result.uid, p]));
+    const got = await fetchEach(session, `fetching calendar parts of folder "${folder}"`, [...byUid.keys()],
+      { uid: true, bodyParts: req.sections.map((key, i) => ({ key, start: 0, maxLength: req.bounds[i] + 1 })) },
+      (m) => (req.sections.some((s) => m.bodyParts?.has(s) || m.bodyParts?.has(s.toLowerCase())) ? 1 : 0),
+      (uid, fault) => {
+        const p = byUid.get(uid)!;
+        lose(p, folder, fault, p.sections.map((s) => s.section));
+        p.sections = [];
+      });
+    for (const [uid, m] of got) if (m.bodyParts) bodies.set(uid, m.bodyParts);
   }
   pending.sort((a, b) => a.result.uid - b.result.uid);
   for (const { result, sections } of pending) {
     const parts = bodies.get(result.uid);
     for (const s of sections) {
       const where = { folder, uid: result.uid, subject: result.subject, section: s.section };
-      const raw = parts?.get(s.section) ?? parts?.get(s.section.toUpperCase());
+      const raw = parts?.get(s.section) ?? parts?.get(s.section.toLowerCase());
       if (!raw) {
         result.skipped.push({ ...where, reason: 'the server returned no data for this part (message deleted during the scan?)' });
+        continue;
+      }
+      if (raw.length > partBound(s.size, opts.maxPartBytes)) {
+        result.skipped.push({ ...where, reason: `the part is larger than the ${s.size} bytes BODYSTRUCTURE announced (the server sent at least ${raw.length}); not taken` });
         continue;
       }
       const decoded = decodePart(raw, s.encoding, s.charset);

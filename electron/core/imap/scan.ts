@@ -1,11 +1,10 @@
 // Scans one folder read-only (EXAMINE) from scratch, batch by batch, handing on every calendar part.
 // Never changes a flag; never holds more than one batch of message metadata.
-import type { ImapFlow } from 'imapflow';
 import { AppError } from '../errors.ts';
 import type { CalendarPart, SkippedItem, Warning } from '../model.ts';
 import type { ServerFilter } from '../filters/server-filter.ts';
 import { scanBatch, type MessageResult } from './message-scan.ts';
-import { toSequenceSet } from './sequence-set.ts';
+import type { ImapSession } from './session.ts';
 
 export interface ScanProgress {
   folder: string;
@@ -56,34 +55,45 @@ export function newFolderScan(folder: string): FolderScan {
   return { folder, messages: 0, messagesWithCalendar: 0, calendarParts: 0, bytesDownloaded: 0, messagesFilteredOut: 0, skipped: [], warnings: [] };
 }
 
-export async function scanFolder(client: ImapFlow, folder: string, opts: ScanOptions, onPart: (part: CalendarPart) => void): Promise<FolderScan> {
+/** UIDs as a server listed them, made safe: whole numbers in the UID range, each once, ascending. */
+export function cleanUids(list: unknown): number[] {
+  const out = new Set<number>();
+  for (const u of Array.isArray(list) ? list : []) if (Number.isInteger(u) && u > 0 && u <= 0xffffffff) out.add(u);
+  return [...out].sort((a, b) => a - b);
+}
+
+export async function scanFolder(session: ImapSession, folder: string, opts: ScanOptions, onPart: (part: CalendarPart) => void): Promise<FolderScan> {
   const scan = newFolderScan(folder);
   const batchSize = opts.batchSize ?? 500;
-  const before = client.stats().received;
-  // readOnly makes imapflow send EXAMINE: the server will not change \Recent or any flag.
-  const lock = await client.getMailboxLock(folder, { readOnly: true });
+  const before = session.received();
   try {
-    const mailbox = client.mailbox;
+    // readOnly: EXAMINE, so the server will not change \Recent or any flag.
+    const mailbox = await session.open(folder);
     if (!mailbox) throw new AppError('FOLDER_NOT_FOUND', `Folder "${folder}" could not be opened.`, { folder });
-    scan.messages = mailbox.exists;
     scan.uidValidity = mailbox.uidValidity?.toString();
     scan.uidNext = mailbox.uidNext;
-    // Without filters, sequence ranges avoid a SEARCH that would list every UID of a big folder.
+    // The work is bounded by the UIDs the server lists, not by its EXISTS count: a server claiming
+    // 4294967295 messages would otherwise plan millions of FETCHes.
     const filtered = !!opts.filter && !opts.filter.isEmpty;
-    const uids = filtered && mailbox.exists ? ((await client.search(opts.filter!.search, { uid: true })) || []).sort((a, b) => a - b) : [];
-    const total = filtered ? uids.length : mailbox.exists;
-    if (filtered) scan.messagesFilteredOut = mailbox.exists - uids.length;
+    const uids = mailbox.exists
+      ? cleanUids(await session.run(`searching folder "${folder}"`, (c) => c.search(filtered ? opts.filter!.search : { all: true }, { uid: true })))
+      : [];
+    scan.messages = filtered ? mailbox.exists : uids.length;
+    if (!filtered && uids.length !== mailbox.exists) {
+      scan.warnings.push({ folder, message: `the server announced ${mailbox.exists} messages but listed ${uids.length}; the ${uids.length} listed were scanned` });
+    }
+    if (filtered) scan.messagesFilteredOut = Math.max(0, mailbox.exists - uids.length);
+    const total = uids.length;
     opts.onProgress?.({ folder, done: 0, total, calendarParts: 0 });
     for (let start = 0; start < total; start += batchSize) {
       throwIfAborted(opts.signal);
       const end = Math.min(total, start + batchSize);
-      const range = filtered ? toSequenceSet(uids.slice(start, end)) : `${start + 1}:${end}`;
-      for (const m of await scanBatch(client, folder, range, filtered, opts)) tally(scan, m, onPart);
+      for (const m of await scanBatch(session, folder, uids.slice(start, end), opts)) tally(scan, m, onPart);
       opts.onProgress?.({ folder, done: end, total, calendarParts: scan.calendarParts });
     }
   } finally {
-    lock.release();
-    scan.bytesDownloaded = client.stats().received - before;
+    session.close();
+    scan.bytesDownloaded = session.received() - before;
   }
   return scan;
 }

@@ -9,8 +9,11 @@ import type { ConnectionPool } from '../imap/connection-pool.ts';
 import { scanKeyOf, syncFolderCached, type CachedFolderScan } from '../imap/incremental.ts';
 import { CacheConflictError, type FeedRow, type SyncCache } from '../store/cache.ts';
 import { listFolders, resolveFolders } from '../imap/folders.ts';
+import { ImapSession, ServerFault } from '../imap/session.ts';
+import { LOGOUT_TIMEOUT_MS } from '../limits.ts';
 import { scanFolder, type FolderScan, type ScanProgress } from '../imap/scan.ts';
 import { extractFromMessage } from '../mime/extract-local.ts';
+import { PREPARED_VERSION, preparePart } from '../ical/prepare.ts';
 import { readEmlFiles, readMaildir, readMbox, type LocalMessage } from '../sources/local-mail.ts';
 import { AppError, errorMessage } from '../errors.ts';
 import type { ServerFilter } from '../filters/server-filter.ts';
@@ -40,6 +43,10 @@ export interface ImapSyncRequest extends MergeSettings {
   full?: boolean;
   /** Long-running callers keep the connection open between syncs (no new TLS handshake and login). */
   pool?: ConnectionPool;
+  /** Deadline of one IMAP command, ms (default DEFAULT_COMMAND_TIMEOUT_MS). */
+  commandTimeoutMs?: number;
+  /** Deadline of the whole sync, ms (default DEFAULT_RUN_TIMEOUT_MS). */
+  runTimeoutMs?: number;
   signal?: AbortSignal;
   onProgress?: (p: ScanProgress) => void;
 }
@@ -116,10 +123,13 @@ function connectUnlessCancelled(opening: Promise<ImapFlow>, signal?: AbortSignal
 
 export async function syncFromImap(req: ImapSyncRequest, connect: (o: ConnectOptions) => Promise<ImapFlow> = connectImap): Promise<SyncResult> {
   const started = Date.now();
-  const client = await connectUnlessCancelled(req.pool ? req.pool.acquire(req.connect) : connect(req.connect), req.signal);
+  const conn: ConnectOptions = { ...req.connect, maxPartBytes: req.maxPartBytes, loginTimeoutMs: req.connect.loginTimeoutMs ?? req.commandTimeoutMs };
+  const client = await connectUnlessCancelled(req.pool ? req.pool.acquire(conn) : connect(conn), req.signal);
+  const server = `${req.connect.host}:${req.connect.port ?? defaultPort(req.connect.security)}`;
+  const session = new ImapSession(client, () => connect(conn), server, { commandMs: req.commandTimeoutMs, runMs: req.runTimeoutMs }, started);
   let healthy = false;
   // Cancel must not wait for a slow FETCH to finish: closing the connection fails it at once.
-  const onAbort = () => client.close();
+  const onAbort = () => session.client.close();
   req.signal?.addEventListener('abort', onAbort, { once: true });
   const reports = new Map<string, FolderReport>();
   const parts: CalendarPart[] = [];
@@ -134,14 +144,14 @@ export async function syncFromImap(req: ImapSyncRequest, connect: (o: ConnectOpt
   let key: string | undefined;
   const stateOf = () => JSON.stringify(scans.map((s) => [s.folder, s.uidValidity, s.revision]));
   try {
-    folders = resolveFolders(req.folders, await listFolders(client, false));
+    folders = resolveFolders(req.folders, await session.run('listing the folders', (c) => listFolders(c, false)));
     account = `${req.connect.username}@${req.connect.host}:${req.connect.port ?? defaultPort(req.connect.security)}`;
     const scanOpts = { maxPartBytes: req.maxPartBytes, signal: req.signal, onProgress: req.onProgress, filter: req.serverFilter };
-    const onPart = (p: CalendarPart) => parts.push(p);
+    const onPart = (p: CalendarPart) => parts.push(settled(p));
     for (const folder of folders) {
       const scan: FolderOutcome = req.cache
-        ? await syncFolderCached(client, req.cache, account, folder, { ...scanOpts, full: req.full, lazyUnchanged: true }, onPart)
-        : { ...(await scanFolder(client, folder, scanOpts, onPart)), mode: 'stateless' as const, messagesFetched: undefined, messagesExpunged: undefined };
+        ? await syncFolderCached(session, req.cache, account, folder, { ...scanOpts, full: req.full, lazyUnchanged: true }, onPart)
+        : { ...(await scanFolder(session, folder, scanOpts, onPart)), mode: 'stateless' as const, messagesFetched: undefined, messagesExpunged: undefined };
       scans.push(scan);
     }
     if (req.cache && scans.every((s) => s.revision !== undefined)) {
@@ -164,7 +174,7 @@ export async function syncFromImap(req: ImapSyncRequest, connect: (o: ConnectOpt
         s.loadCached?.();
       } catch (err) {
         if (!(err instanceof CacheConflictError)) throw err;
-        scans[i] = await syncFolderCached(client, req.cache!, account, s.folder, { ...scanOpts, lazyUnchanged: false }, onPart);
+        scans[i] = await syncFolderCached(session, req.cache!, account, s.folder, { ...scanOpts, lazyUnchanged: false }, onPart);
       }
     }
     healthy = true;
@@ -173,12 +183,14 @@ export async function syncFromImap(req: ImapSyncRequest, connect: (o: ConnectOpt
     if (err instanceof AppError) throw err;
     // The cache failing is not the connection failing.
     if ((err as Error)?.name === 'SqliteError') throw err;
+    if (err instanceof ServerFault) throw err.toAppError(server);
     const e = err as { code?: string };
     throw new AppError('CONNECTION_LOST', `The connection to ${req.connect.host} failed during the scan: ${errorMessage(err)}${e.code ? ` (${e.code})` : ''}. Nothing was written.`, { server: req.connect.host });
   } finally {
     req.signal?.removeEventListener('abort', onAbort);
-    if (req.pool && healthy && !req.signal?.aborted) await req.pool.release(req.connect, client);
-    else await disconnect(client);
+    session.detach();
+    if (req.pool && healthy && !req.signal?.aborted) await req.pool.release(conn, session.client);
+    else await disconnect(session.client, Math.min(LOGOUT_TIMEOUT_MS, req.commandTimeoutMs ?? LOGOUT_TIMEOUT_MS));
   }
   for (const scan of scans) {
     reports.set(scan.folder, {
@@ -210,6 +222,14 @@ export async function syncFromImap(req: ImapSyncRequest, connect: (o: ConnectOpt
   return { ics, items, report: finishReport(`imap://${req.connect.username}@${req.connect.host}`, started, [...reports.values()], extra) };
 }
 
+/**
+ * A part read now, with its text dropped: the merge needs only the prepared record, and a run would
+ * otherwise hold every part's text and its prepared components until the end (twice the memory).
+ */
+function settled(p: CalendarPart): CalendarPart {
+  return p.prepared?.v === PREPARED_VERSION ? p : { ...p, text: '', prepared: preparePart(p) };
+}
+
 export interface LocalSyncRequest extends MergeSettings {
   maildirs?: string[];
   mboxes?: string[];
@@ -222,6 +242,18 @@ async function* localMessages(req: LocalSyncRequest): AsyncGenerator<LocalMessag
   if (req.emlFiles?.length) yield* readEmlFiles(req.emlFiles);
 }
 
+/** One local message into its folder's report; its parts settled (in a function of its own, so no
+ * text outlives it in the caller's frame). */
+async function readLocal(msg: LocalMessage, r: FolderReport, maxPartBytes: number): Promise<CalendarPart[]> {
+  r.messages += 1;
+  r.bytesDownloaded += msg.size;
+  const found = await extractFromMessage(msg.open(), { folder: msg.folder, uid: msg.uid, file: msg.file }, maxPartBytes, msg.mtime);
+  if (found.hadCalendar) r.messagesWithCalendar += 1;
+  r.skipped.push(...found.skipped);
+  r.warnings.push(...found.warnings);
+  return found.parts.map(settled);
+}
+
 export async function syncFromLocal(req: LocalSyncRequest): Promise<SyncResult> {
   const started = Date.now();
   const reports = new Map<string, FolderReport>();
@@ -229,13 +261,7 @@ export async function syncFromLocal(req: LocalSyncRequest): Promise<SyncResult> 
   for await (const msg of localMessages(req)) {
     let r = reports.get(msg.folder);
     if (!r) reports.set(msg.folder, (r = emptyFolderReport(msg.folder)));
-    r.messages += 1;
-    r.bytesDownloaded += msg.raw.length;
-    const found = await extractFromMessage(msg.raw, { folder: msg.folder, uid: msg.uid, file: msg.file }, req.maxPartBytes, msg.mtime);
-    if (found.hadCalendar) r.messagesWithCalendar += 1;
-    r.skipped.push(...found.skipped);
-    r.warnings.push(...found.warnings);
-    parts.push(...found.parts);
+    for (const p of await readLocal(msg, r, req.maxPartBytes)) parts.push(p);
   }
   const { ics, items, extra } = mergeInto(reports, buildCalendar(parts, [...reports.keys()], req));
   const label = [...(req.maildirs ?? []), ...(req.mboxes ?? []), ...(req.emlFiles ?? [])].join(', ');

@@ -21,7 +21,9 @@ describe('mbox', () => {
     const msgs = [];
     for await (const m of readMbox(file)) msgs.push(m);
     expect(msgs.map((m) => [m.folder, m.uid])).toEqual([['Calendar.mbox', 1], ['Calendar.mbox', 2]]);
-    expect(msgs[0].raw.toString('latin1')).toContain('\r\n>From quoted');
+    const first: Buffer[] = [];
+    for await (const c of msgs[0].open()) first.push(c);
+    expect(Buffer.concat(first).toString('latin1')).toContain('\r\n>From quoted');
     const { ics, report } = await syncFromLocal({ ...settings, mboxes: [file] });
     expect([...ics.matchAll(/^SUMMARY:(.*)\r$/gm)].map((m) => m[1])).toEqual(['One', 'Two – zwei']);
     expect(report.folders[0]).toMatchObject({ folder: 'Calendar.mbox', messages: 2, calendarParts: 2, eventsOut: 2 });
