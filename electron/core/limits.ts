@@ -30,3 +30,29 @@ export const MAX_PREVIEW_OCCURRENCES = 5_000;
  * asks again for every month it shows, and must never wait seconds for hostile rules. */
 export const MAX_PREVIEW_RECURRENCE_STEPS = 400_000;
 export const MAX_PREVIEW_RECURRENCE_MS = 2_000;
+
+// ---- What one calendar part may hold (issue 12, items 3 and 4) -----------------------------------
+
+/** Deepest nesting of components in a calendar part, the VCALENDAR counting as level 1. The deepest
+ * standard structure has 4 levels (VCALENDAR > VEVENT > PARTICIPANT > VLOCATION, RFC 9073); 8 leaves
+ * room for vendor X- components. ical.js reads and writes components recursively, so a few thousand
+ * levels overflow the stack: a component nested deeper is skipped before ical.js sees it. */
+export const MAX_NESTING_DEPTH = 8;
+
+/** Components of any kind and depth in one calendar part. A busy person's ten-year calendar export
+ * holds ~20,000 (events, alarms, zone observances); ical.js needs ~1–2 KB of memory per component, so
+ * 50,000 bound one hostile part to ~100 MB. A part with more is skipped whole. */
+export const MAX_COMPONENTS_PER_PART = 50_000;
+
+/** Direct sub-components of one component (an event's alarms, a time zone's observances). Real zones
+ * with their full history have a few hundred observances; events a handful of alarms. A component
+ * with more is skipped. */
+export const MAX_SUBCOMPONENTS = 1_000;
+
+/** Years accepted in every date and time. 1583 is the first whole year of the Gregorian calendar
+ * (CALSCALE:GREGORIAN; earlier dates have no agreed meaning in it), and it still admits the 1601
+ * epoch Exchange writes into VTIMEZONE observances. 9998 because Python's datetime (khal, vobject,
+ * Radicale) ends on 9999-12-31: an event in 9999 overflows as soon as a zone offset, a duration or a
+ * recurrence is added to it, and those programs then reject the whole calendar. */
+export const MIN_YEAR = 1583;
+export const MAX_YEAR = 9998;
