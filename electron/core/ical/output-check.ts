@@ -19,6 +19,9 @@ const PARENTS: Record<string, Set<string>> = {
   AVAILABLE: new Set(['VAVAILABILITY']),
 };
 
+/** Properties a component may hold once (RFC 5545): two UIDs or two DTSTARTs would let a reader pick either. */
+const ONCE = new Set(['UID', 'DTSTAMP', 'DTSTART', 'DTEND', 'DUE', 'DURATION', 'RECURRENCE-ID', 'SEQUENCE', 'STATUS']);
+
 export type CheckOutcome = { ok: true; text: CheckedText } | { ok: false; reason: string };
 
 /**
@@ -40,7 +43,7 @@ export function checkComponentText(text: string, kind: string): CheckOutcome {
       lines.push(p);
     }
   }
-  const stack: Array<{ name: string; children: number }> = [];
+  const stack: Array<{ name: string; children: number; once: Set<string> }> = [];
   let closed = false;
   for (const line of lines) {
     if (closed) return fail(`text after END:${want}`);
@@ -60,7 +63,7 @@ export function checkComponentText(text: string, kind: string): CheckOutcome {
           parent.children += 1;
           if (parent.children > MAX_SUBCOMPONENTS) return fail(`${parent.name} has more than ${MAX_SUBCOMPONENTS} sub-components`);
         }
-        stack.push({ name: comp, children: 0 });
+        stack.push({ name: comp, children: 0, once: new Set() });
         // The component stands inside a VCALENDAR: one level more than its own stack.
         if (stack.length + 1 > MAX_NESTING_DEPTH) return fail(`nested more than ${MAX_NESTING_DEPTH} levels deep`);
       } else {
@@ -71,6 +74,12 @@ export function checkComponentText(text: string, kind: string): CheckOutcome {
       continue;
     }
     if (!stack.length) return fail(`a property outside the component (${name})`);
+    const own = stack[stack.length - 1].once;
+    if (ONCE.has(name)) {
+      if (own.has(name)) return fail(`${name} given twice in ${stack[stack.length - 1].name}`);
+      own.add(name);
+    }
+    if ((name === 'DTEND' && own.has('DURATION')) || (name === 'DURATION' && own.has('DTEND'))) return fail('both DTEND and DURATION (RFC 5545 allows one)');
     const bad = checkValueParam(parsed.line) ?? checkPropertyValue(parsed.line);
     if (bad) return fail(bad);
   }

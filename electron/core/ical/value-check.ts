@@ -175,9 +175,14 @@ export function repairLine(raw: string, line: ContentLine): { text: string; note
   return undefined;
 }
 
-/** VALUE must name a value type (a token): anything else cannot be written back as it was read. */
+/**
+ * VALUE must name a value type (a token): ical.js writes it back unescaped, so anything else would
+ * come out as other lines. A TZID holding a line break (RFC 6868 "^n") names no zone anyone has.
+ */
 export function checkValueParam(line: ContentLine): string | undefined {
   const p = line.params.find((x) => x.name === 'VALUE');
-  if (!p) return undefined;
-  return p.values.length === 1 && /^[A-Za-z0-9-]+$/.test(p.values[0]) ? undefined : `${line.name} has a VALUE parameter that is not a value type (${JSON.stringify(p.values.join(',').slice(0, 60))})`;
+  if (p && !(p.values.length === 1 && /^[A-Za-z0-9-]+$/.test(p.values[0]))) return `${line.name} has a VALUE parameter that is not a value type (${JSON.stringify(p.values.join(',').slice(0, 60))})`;
+  const tz = line.params.find((x) => x.name === 'TZID');
+  if (tz && tz.values.some((v) => /\^n/i.test(v))) return `${line.name} has a TZID parameter with a line break in it (${JSON.stringify(tz.values.join(',').slice(0, 60))})`;
+  return undefined;
 }

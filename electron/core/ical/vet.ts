@@ -60,6 +60,12 @@ export function vetComponent(comp: ICAL.Component, zoneOf: ZoneLookup): VetOutco
   const why = unreadable(comp);
   if (why) return { ok: false, reason: why };
   const repairs: string[] = [];
+  // Thunderbird writes both; RFC 5545 allows one, and Radicale and calcurse refuse such an event.
+  const both = comp.getFirstProperty('duration');
+  if (both && comp.hasProperty('dtend')) {
+    comp.removeProperty(both);
+    repairs.push(`both DTEND and DURATION given; DURATION ${String(both.getFirstValue())} removed, DTEND kept`);
+  }
   const start = timeOf(comp, 'dtstart');
   if (!start) return { ok: true, repairs };
   for (const name of ['dtend', 'due']) {
