@@ -145,9 +145,9 @@ export function checkPropertyValue(line: ContentLine): string | undefined {
     why = checkOffset(value);
   } else if (INTEGER_PROPS.has(name)) {
     // INTEGER is 32-bit signed (RFC 5545 3.3.8); Outlook's SEQUENCE can be a Unix time.
-    why = /^[+-]?\d{1,10}$/.test(value) && Math.abs(Number(value)) <= 2_147_483_647 ? undefined : 'is not an integer';
+    why = /^[+-]?\d{1,10}$/.test(value) && Math.abs(Number(value)) <= 2_147_483_647 ? undefined : 'not an integer';
   } else if (name === 'GEO') {
-    why = /^[+-]?\d+(?:\.\d+)?;[+-]?\d+(?:\.\d+)?$/.test(value) ? undefined : 'is not a latitude;longitude pair';
+    why = /^[+-]?\d+(?:\.\d+)?;[+-]?\d+(?:\.\d+)?$/.test(value) ? undefined : 'not a latitude;longitude pair';
   } else if (name === 'FREEBUSY') {
     why = eachValue(value, (x) => (checkPeriod(x) ? `is not a period: ${checkPeriod(x)}` : undefined));
   }
