@@ -47,7 +47,8 @@ export function hostileCases(): HostileCase[] {
     hostile('inject-begin-params', 1, 'BEGIN;X=1:VEVENT\r\n', 'warning', /a BEGIN line with parameters/),
     hostile('inject-second-uid', 1, 'UID:VICTIM4\r\n', 'skipped', /UID given twice/, ['VICTIM4']),
     // 2. Control characters.
-    hostile('control-chars', 2, 'DESCRIPTION:a\x00b\x01c\x7fd\x1be\r\n', 'warning', /removed 4 control characters/),
+    // Over IMAP Dovecot hands the NUL out as 0x80 (IMAP cannot carry NUL), so 3 of the 4 arrive there.
+    hostile('control-chars', 2, 'DESCRIPTION:a\x00b\x01c\x7fd\x1be\r\n', 'warning', /removed [34] control characters \((U\+0000, )?U\+0001, U\+007F, U\+001B\)/),
     // 3. Values ical.js throws on, and nesting that overflows its stack.
     hostile('recurrence-id-2024x', 3, 'RECURRENCE-ID:2024x\r\n', 'skipped', /RECURRENCE-ID "2024x" is not a date-time/),
     hostile('dtstamp-garbage', 3, '', 'skipped', /DTSTAMP "garbage" is not a date-time/),
