@@ -39,10 +39,12 @@ export const MAX_PREVIEW_RECURRENCE_MS = 2_000;
  * levels overflow the stack: a component nested deeper is skipped before ical.js sees it. */
 export const MAX_NESTING_DEPTH = 8;
 
-/** Components of any kind and depth in one calendar part. A busy person's ten-year calendar export
- * holds ~20,000 (events, alarms, zone observances); ical.js needs ~1–2 KB of memory per component, so
- * 50,000 bound one hostile part to ~100 MB. A part with more is skipped whole. */
-export const MAX_COMPONENTS_PER_PART = 50_000;
+/** Components of any kind and depth in one calendar part (the VCALENDAR counts). An invitation holds
+ * a handful and a calendar export of several busy years ~10,000 (events, alarms, zone observances).
+ * Measured here: 20,000 small events take ~110 MB and 2-3 s to read, so this bounds what one hostile
+ * part can cost well inside the 10 MB part limit (which alone would admit ~80,000). A part with more
+ * is skipped whole; components inside a component already refused (too deep) are not counted. */
+export const MAX_COMPONENTS_PER_PART = 20_000;
 
 /** Direct sub-components of one component (an event's alarms, a time zone's observances). Real zones
  * with their full history have a few hundred observances; events a handful of alarms. A component

@@ -15,11 +15,17 @@ export type LineOutcome = { ok: true; line: ContentLine } | { ok: false; reason:
 
 // CONTROL = %x00-08 / %x0A-1F / %x7F: everything below space except HTAB, and DEL.
 const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/;
-const TOKEN = /^[A-Za-z0-9-]+/;
+// Sticky: matched at a position without slicing the line (this runs for every line of every part).
+const TOKEN_AT = /[A-Za-z0-9-]+/y;
 
-function show(line: string): string {
+function tokenAt(line: string, i: number): string | undefined {
+  TOKEN_AT.lastIndex = i;
+  return TOKEN_AT.exec(line)?.[0];
+}
+
+function failure(line: string, why: string): LineOutcome {
   const cut = line.length > 60 ? `${line.slice(0, 60)}…` : line;
-  return JSON.stringify(cut);
+  return { ok: false, reason: `${why} in ${JSON.stringify(cut)}` };
 }
 
 /**
@@ -27,11 +33,10 @@ function show(line: string): string {
  * an unquoted parameter value is let through, as ical.js reads it and writes it back escaped (RFC 6868).
  */
 export function parseContentLine(line: string, strict: boolean): LineOutcome {
-  const fail = (why: string): LineOutcome => ({ ok: false, reason: `${why} in ${show(line)}` });
   const bad = CONTROL.exec(line);
-  if (bad) return fail(`control character U+${bad[0].charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}`);
-  const name = TOKEN.exec(line)?.[0];
-  if (!name) return fail('no property name');
+  if (bad) return failure(line, `control character U+${bad[0].charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}`);
+  const name = tokenAt(line, 0);
+  if (!name) return failure(line, 'no property name');
   let i = name.length;
   let clean = name;
   const params: ContentLine['params'] = [];
@@ -42,22 +47,22 @@ export function parseContentLine(line: string, strict: boolean): LineOutcome {
       continue;
     }
     const from = i;
-    const pname = TOKEN.exec(line.slice(i + 1))?.[0];
-    if (!pname) return fail('a parameter without a name');
+    const pname = tokenAt(line, i + 1);
+    if (!pname) return failure(line, 'a parameter without a name');
     i += 1 + pname.length;
-    if (line[i] !== '=') return fail(`parameter ${pname} without "="`);
+    if (line[i] !== '=') return failure(line, `parameter ${pname} without "="`);
     const values: string[] = [];
     do {
       i += 1;
       if (line[i] === '"') {
         const close = line.indexOf('"', i + 1);
-        if (close < 0) return fail(`parameter ${pname} with an unclosed quote`);
+        if (close < 0) return failure(line, `parameter ${pname} with an unclosed quote`);
         values.push(line.slice(i + 1, close));
         i = close + 1;
       } else {
         let j = i;
         while (j < line.length && line[j] !== ';' && line[j] !== ':' && line[j] !== ',') {
-          if (line[j] === '"' && (strict || j === i)) return fail(`parameter ${pname} with a stray quote`);
+          if (line[j] === '"' && (strict || j === i)) return failure(line, `parameter ${pname} with a stray quote`);
           j += 1;
         }
         values.push(line.slice(i, j));
@@ -67,7 +72,7 @@ export function parseContentLine(line: string, strict: boolean): LineOutcome {
     params.push({ name: pname.toUpperCase(), values });
     clean += line.slice(from, i);
   }
-  if (line[i] !== ':') return fail(i === name.length ? 'no ":" after the property name' : 'no ":" after the parameters');
+  if (line[i] !== ':') return failure(line, i === name.length ? 'no ":" after the property name' : 'no ":" after the parameters');
   return { ok: true, line: { name: name.toUpperCase(), params, value: line.slice(i + 1), clean: `${clean}${line.slice(i)}` } };
 }
 

@@ -72,7 +72,8 @@ export function preScan(source: string, lineProblem?: (line: string) => string |
       if (!/^[A-Z0-9-]+$/.test(name)) return { text: '', repairs, refused, error: `not valid iCalendar: a ${what} line that names no component type (${JSON.stringify(line.slice(0, 60))})` };
       lines[i] = `${what}:${name}`;
       if (what === 'BEGIN') {
-        components += 1;
+        // Components of a span already refused never reach ical.js: they do not count.
+        if (!span?.reason) components += 1;
         if (components > MAX_COMPONENTS_PER_PART) return { text: '', repairs, refused, error: `more than ${MAX_COMPONENTS_PER_PART} components in one part (the limit)` };
         if (!stack.length) base = name === 'VCALENDAR' ? 0 : 1;
         const parent = stack[stack.length - 1];

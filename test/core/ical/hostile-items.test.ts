@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { syncFromLocal } from '../../../electron/core/sync/run-sync.ts';
+import { MAX_COMPONENTS_PER_PART, MAX_NESTING_DEPTH, MAX_SUBCOMPONENTS } from '../../../electron/core/limits.ts';
 import { GOOD_UIDS, goodInvitations, hostileCases, hostileTodo, type HostileCase } from '../../helpers/hostile-mails.ts';
 import { topLevelBlocks } from '../../helpers/calendar-clients.ts';
 
@@ -112,5 +113,40 @@ describe('hostile components next to good invitations (local files)', async () =
   it('item 5: the rest of a part with a non-content line is kept', async () => {
     const mixed = await mixedRun;
     expect(blocksByUid(mixed.ics).get('line-without-colon@evil.example')).toMatch(/^LOCATION:kept\r$/m);
+  });
+});
+
+describe('documented limits (electron/core/limits.ts)', () => {
+  const wrap = (body: string) => `BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\n${body}END:VCALENDAR\r\n`;
+  const ev = (uid: string, inner = '') => `BEGIN:VEVENT\r\nUID:${uid}\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260301T100000Z\r\nSUMMARY:s\r\n${inner}END:VEVENT\r\n`;
+  const alarm = 'BEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:x\r\nTRIGGER:-PT5M\r\nEND:VALARM\r\n';
+  const run = (ics: string) => syncFromLocal({ ...settings, emlFiles: files([...goodInvitations(), Buffer.from(`From: m@evil.example\r\nSubject: limit\r\nMIME-Version: 1.0\r\nContent-Type: text/calendar\r\n\r\n${ics}`)]) });
+
+  it(`a part of more than ${MAX_COMPONENTS_PER_PART} components is skipped whole; the good events are written`, async () => {
+    const { ics, report } = await run(wrap(Array.from({ length: MAX_COMPONENTS_PER_PART }, (_, i) => ev(`many-${i}@evil.example`)).join('')));
+    expect(report.skipped).toHaveLength(1);
+    expect(report.skipped[0].reason).toBe(`more than ${MAX_COMPONENTS_PER_PART} components in one part (the limit)`);
+    expect(report.skipped[0]).toMatchObject({ subject: 'limit', section: '1' });
+    expect([...blocksByUid(ics).keys()].sort()).toEqual(GOOD_UIDS);
+  });
+
+  it(`exactly ${MAX_COMPONENTS_PER_PART} components (the VCALENDAR one of them) are taken`, async () => {
+    const { report } = await run(wrap(Array.from({ length: MAX_COMPONENTS_PER_PART - 1 }, (_, i) => ev(`many-${i}@ok.example`)).join('')));
+    expect(report.skipped).toEqual([]);
+    expect(report.eventsOut).toBe(MAX_COMPONENTS_PER_PART - 1 + GOOD_UIDS.length);
+  }, 120_000);
+
+  it(`a component of more than ${MAX_SUBCOMPONENTS} sub-components is skipped, its neighbours in the part are written`, async () => {
+    const { ics, report } = await run(wrap(ev('alarms@evil.example', alarm.repeat(MAX_SUBCOMPONENTS + 1)) + ev('neighbour@ok.example', alarm.repeat(MAX_SUBCOMPONENTS))));
+    expect(report.skipped.map((s) => s.reason)).toEqual([`VEVENT "alarms@evil.example": VEVENT has more than ${MAX_SUBCOMPONENTS} sub-components (the limit)`]);
+    expect([...blocksByUid(ics).keys()]).toContain('neighbour@ok.example');
+  });
+
+  it(`nesting up to ${MAX_NESTING_DEPTH} levels is taken, one more is not`, async () => {
+    const nest = (levels: number) => `${'BEGIN:X-NEST\r\n'.repeat(levels)}${'END:X-NEST\r\n'.repeat(levels)}`;
+    // VCALENDAR (1) > VEVENT (2) > X-NEST…: 6 levels of X-NEST make 8.
+    const { ics, report } = await run(wrap(ev('deep-ok@ok.example', nest(MAX_NESTING_DEPTH - 2)) + ev('deep-bad@evil.example', nest(MAX_NESTING_DEPTH - 1))));
+    expect(report.skipped.map((s) => s.reason)).toEqual([`VEVENT "deep-bad@evil.example": components nested ${MAX_NESTING_DEPTH + 1} levels deep (the limit is ${MAX_NESTING_DEPTH})`]);
+    expect([...blocksByUid(ics).keys()]).toContain('deep-ok@ok.example');
   });
 });
