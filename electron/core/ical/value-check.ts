@@ -68,8 +68,8 @@ const intList = (min: number, max: number, signed: boolean) => (v: string) =>
 const RECUR_PARTS: Record<string, (v: string) => boolean> = {
   FREQ: (v) => /^(SECONDLY|MINUTELY|HOURLY|DAILY|WEEKLY|MONTHLY|YEARLY)$/.test(v),
   UNTIL: () => true, // checked as a date below
-  COUNT: (v) => /^\d{1,9}$/.test(v) && Number(v) > 0,
-  INTERVAL: (v) => /^\d{1,9}$/.test(v) && Number(v) > 0,
+  COUNT: (v) => /^\d{1,10}$/.test(v) && Number(v) > 0,
+  INTERVAL: (v) => /^\d{1,10}$/.test(v) && Number(v) > 0,
   BYSECOND: intList(0, 60, false),
   BYMINUTE: intList(0, 59, false),
   BYHOUR: intList(0, 23, false),
