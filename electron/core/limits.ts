@@ -83,3 +83,31 @@ export const MAX_RESPONSE_LINE_BYTES = 32 * 1024 * 1024;
 /** Metadata literals (ENVELOPE subjects, BODYSTRUCTURE parameters) from an honest server stay far
  * below this; it is the literal limit whenever --max-part-size is smaller. */
 export const MIN_LITERAL_BYTES = 16 * 1024 * 1024;
+
+// ---- What one calendar part may hold (issue 12, items 3 and 4) -----------------------------------
+
+/** Deepest nesting of components in a calendar part, the VCALENDAR counting as level 1. The deepest
+ * standard structure has 4 levels (VCALENDAR > VEVENT > PARTICIPANT > VLOCATION, RFC 9073); 8 leaves
+ * room for vendor X- components. ical.js reads and writes components recursively, so a few thousand
+ * levels overflow the stack: a component nested deeper is skipped before ical.js sees it. */
+export const MAX_NESTING_DEPTH = 8;
+
+/** Components of any kind and depth in one calendar part (the VCALENDAR counts). An invitation holds
+ * a handful and a calendar export of several busy years ~10,000 (events, alarms, zone observances).
+ * Measured here: 20,000 small events take ~110 MB and 2-3 s to read, so this bounds what one hostile
+ * part can cost well inside the 10 MB part limit (which alone would admit ~80,000). A part with more
+ * is skipped whole; components inside a component already refused (too deep) are not counted. */
+export const MAX_COMPONENTS_PER_PART = 20_000;
+
+/** Direct sub-components of one component (an event's alarms, a time zone's observances). Real zones
+ * with their full history have a few hundred observances; events a handful of alarms. A component
+ * with more is skipped. */
+export const MAX_SUBCOMPONENTS = 1_000;
+
+/** Years accepted in every date and time. 1583 is the first whole year of the Gregorian calendar
+ * (CALSCALE:GREGORIAN; earlier dates have no agreed meaning in it), and it still admits the 1601
+ * epoch Exchange writes into VTIMEZONE observances. 9998 because Python's datetime (khal, vobject,
+ * Radicale) ends on 9999-12-31: an event in 9999 overflows as soon as a zone offset, a duration or a
+ * recurrence is added to it, and those programs then reject the whole calendar. */
+export const MIN_YEAR = 1583;
+export const MAX_YEAR = 9998;

@@ -7,6 +7,8 @@ import { groupByUid, mergeGroup, type CancelledPolicy, type Entry, type GroupOut
 import { senderMatches } from '../filters/server-filter.ts';
 import { TimezoneCollector, componentText, rewriteTzids } from './timezones.ts';
 import { serializeCalendar } from './serialize.ts';
+import { checkComponentText, publishProblem, type CheckedText } from './output-check.ts';
+import type { Refused } from './pre-scan.ts';
 import type { EventFilter } from '../filters/event-filter.ts';
 
 export type ComponentType = 'VEVENT' | 'VTODO' | 'VJOURNAL';
@@ -61,17 +63,24 @@ function emptyStats(): FolderMergeStats {
   return { calendarParts: 0, componentsIn: 0, eventsOut: 0, updatesApplied: 0, cancellationsApplied: 0, attendeeTraffic: 0, notIncluded: 0, filteredOut: 0 };
 }
 
-function where(part: CalendarPart) {
+function where(part: Pick<CalendarPart, 'source' | 'section'>) {
   const s = part.source;
   return { folder: s.folder, uid: s.uid, file: s.file, subject: s.subject, section: part.section };
 }
+
+/** A component (or zone) that is not taken, as a person reads it: kind, UID, why. */
+export function refusalReason(r: Refused): string {
+  return `${r.kind.toUpperCase()}${r.uid !== undefined ? ` ${JSON.stringify(r.uid.length > 80 ? `${r.uid.slice(0, 80)}…` : r.uid)}` : ''}: ${r.reason}`;
+}
+
+const messageOf = (err: unknown) => (err as Error)?.message ?? String(err);
 
 /** What a component of the output needs once its UID is merged: its sort key, text and zones. */
 interface Finished {
   m: MergedComponent;
   /** Kind, then UID, then RECURRENCE-ID (the master first), as one key: NUL sorts below any character. */
   key: string;
-  text: string;
+  text: CheckedText;
   tzids: Iterable<string>;
 }
 
@@ -81,7 +90,7 @@ interface GroupResult {
   outcome: GroupOutcome;
   kept: Finished[];
   dropped: MergedComponent[];
-  /** Revisions the merge did not apply (organizer binding, ADD without a series). */
+  /** Revisions the merge did not apply (organizer binding, ADD without a series), and components that could not be merged or written. */
   skipped: SkippedItem[];
   /** Applied with a caveat, or what the event filter could not evaluate (the events are kept). */
   warnings: Warning[];
@@ -140,6 +149,11 @@ export function buildCalendar(parts: Iterable<CalendarPart>, folderOrder: string
       continue;
     }
     for (const r of prepared.repairs) warnings.push({ ...where(part), message: `repaired: ${r}` });
+    for (const r of prepared.refused ?? []) {
+      if (r.kind !== 'vtimezone') stats.componentsIn += 1;
+      if (r.kind !== 'vtimezone' && !opts.include.has(r.kind.toUpperCase() as ComponentType)) stats.notIncluded += 1;
+      else skipped.push({ ...where(part), reason: refusalReason(r) });
+    }
     const label = `${part.source.file ?? `${part.source.folder} UID ${part.source.uid}`} part ${part.section}`;
     const refs = new Set<string>();
     const comps: PreparedComp[] = [];
@@ -157,7 +171,14 @@ export function buildCalendar(parts: Iterable<CalendarPart>, folderOrder: string
       comps.push(c);
     }
     if (!comps.length) continue;
-    pending.push({ comps, refs, map: tz.add(label, prepared.zones, refs), part, folder });
+    let map: Map<string, string>;
+    try {
+      map = tz.add(label, prepared.zones, refs);
+    } catch (err) {
+      skipped.push({ ...where(part), reason: `its time zones could not be read (${messageOf(err)})` });
+      continue;
+    }
+    pending.push({ comps, refs, map, part, folder });
   }
   for (const p of tz.problems) warnings.push({ folder: p.source, message: `time zone: ${p.reason}` });
 
@@ -175,7 +196,7 @@ export function buildCalendar(parts: Iterable<CalendarPart>, folderOrder: string
     const zoneKey = memo ? zoneKeyOf(p.refs, p.map, tz) : '';
     const kept = next.parts.has(p.part) ? undefined : prev?.parts.get(p.part);
     const reuse = kept !== undefined && kept.zoneKey === zoneKey;
-    const derived = reuse ? kept.entries : p.comps.map((c) => entryOf(c, p.map, p.part, tz));
+    const derived = reuse ? kept.entries : deriveEntries(p.comps, p.map, p.part, tz, skipped);
     counts[reuse ? 'partsReused' : 'partsDerived'] += 1;
     if (memo) next.parts.set(p.part, { zoneKey, entries: derived });
     for (const e of derived) {
@@ -191,7 +212,7 @@ export function buildCalendar(parts: Iterable<CalendarPart>, folderOrder: string
   for (const [uid, list] of groupByUid(entries)) {
     const before = prev?.groups.get(uid);
     const same = before && before.entries.length === list.length && before.entries.every((e, i) => e === list[i]);
-    next.groups.set(uid, same ? before : finishGroup(uid, list, opts, ctx));
+    next.groups.set(uid, same ? before : safeFinishGroup(uid, list, opts, ctx));
     counts[same ? 'uidsReused' : 'uidsMerged'] += 1;
   }
   if (memo) Object.assign(memo, { key, lastBuild: counts }, next);
@@ -232,8 +253,23 @@ function zoneKeyOf(refs: Set<string>, map: Map<string, string>, tz: TimezoneColl
   return key;
 }
 
-/** One component's merge entry: its prepared text and facts, or re-derived where its zones changed. */
-function entryOf(c: PreparedComp, map: Map<string, string>, part: CalendarPart, tz: TimezoneCollector): Entry {
+/** The merge entries of a part's components; one that cannot be derived is skipped, not fatal. */
+function deriveEntries(comps: PreparedComp[], map: Map<string, string>, part: CalendarPart, tz: TimezoneCollector, skipped: SkippedItem[]): Entry[] {
+  const out: Entry[] = [];
+  for (const c of comps) {
+    try {
+      const e = entryOf(c, map, part, tz);
+      if (typeof e === 'string') skipped.push({ ...where(part), reason: refusalReason({ kind: c.kind, uid: c.uid, reason: e }) });
+      else out.push(e);
+    } catch (err) {
+      skipped.push({ ...where(part), reason: refusalReason({ kind: c.kind, uid: c.uid, reason: `could not be merged (${messageOf(err)})` }) });
+    }
+  }
+  return out;
+}
+
+/** One component's merge entry: its prepared text and facts, or re-derived where its zones changed (or why it cannot be). */
+function entryOf(c: PreparedComp, map: Map<string, string>, part: CalendarPart, tz: TimezoneCollector): Entry | string {
   const date = part.source.date ? Date.parse(part.source.date) : Number.NaN;
   const same = c.tzids.every((t) => map.get(t) === t) && Object.entries(c.zones).every(([t, sig]) => (tz.sigOf(t) ?? null) === sig);
   let facts: ComponentFacts = c;
@@ -243,7 +279,9 @@ function entryOf(c: PreparedComp, map: Map<string, string>, part: CalendarPart, 
     const comp = ICAL.Component.fromString(text);
     rewriteTzids(comp, map);
     facts = componentFacts(comp, tz.lookup, c.method);
-    text = componentText(comp);
+    const checked = checkComponentText(componentText(comp), c.kind);
+    if (!checked.ok) return checked.reason;
+    text = checked.text;
     tzids = [...referencedTzids(comp, new Set())].sort();
   }
   return {
@@ -262,6 +300,16 @@ function entryOf(c: PreparedComp, map: Map<string, string>, part: CalendarPart, 
     source: part.source,
     section: part.section,
   };
+}
+
+/** finishGroup, with a failure of the merge costing only this UID (each of its entries reported). */
+function safeFinishGroup(uid: string, entries: Entry[], opts: BuildOptions, ctx: MergeContext): GroupResult {
+  try {
+    return finishGroup(uid, entries, opts, ctx);
+  } catch (err) {
+    const skipped = entries.map((e) => ({ ...sourceOf(e), reason: refusalReason({ kind: e.kind, uid, reason: `could not be merged (${messageOf(err)})` }) }));
+    return { entries, outcome: { components: [], updates: [], cancels: [], rejected: [], warnings: [] }, kept: [], dropped: [], skipped, warnings: [] };
+  }
 }
 
 /** Merges one UID and applies the event filter to each of its series as a whole, so an override never survives without its series. */
@@ -287,15 +335,27 @@ function finishGroup(uid: string, entries: Entry[], opts: BuildOptions, ctx: Mer
       const master = g.find((m) => m.recurKey === null) ?? g[0];
       const s = master.decidedBy.source;
       const problem = (reason: string) => warnings.push({ folder: s?.folder ?? '', uid: s?.uid, subject: s?.subject, message: `${master.kind.toUpperCase()} ${master.uid}: ${reason}` });
-      (filter.keep(parsed(master), g.map(parsed), problem) ? kept : dropped).push(...g);
+      let keep = true;
+      try {
+        keep = filter.keep(parsed(master), g.map(parsed), problem);
+      } catch (err) {
+        // A filter never loses an event to a quirk of its data.
+        problem(`the event filters could not be applied (${messageOf(err)}); kept`);
+      }
+      (keep ? kept : dropped).push(...g);
     }
   }
-  const finished = kept.map((m): Finished => ({
-    m,
-    key: `${KINDS.indexOf(m.kind)}\0${m.uid}\0${m.recurKey ?? ''}`,
-    text: m.comp ? componentText(m.comp) : m.text!,
-    tzids: m.comp ? referencedTzids(m.comp, new Set()) : m.tzids,
-  }));
+  const finished: Finished[] = [];
+  for (const m of kept) {
+    // Text the merge built or changed is checked like prepared text: nothing unchecked is written.
+    const checked = m.comp ? checkComponentText(componentText(m.comp), m.kind) : { ok: true as const, text: m.text as CheckedText };
+    const problem = checked.ok ? publishProblem(checked.text, m.kind) : checked.reason;
+    if (!checked.ok || problem) {
+      skipped.push({ ...sourceOf(m.decidedBy), reason: refusalReason({ kind: m.kind, uid: m.uid, reason: problem! }) });
+      continue;
+    }
+    finished.push({ m, key: `${KINDS.indexOf(m.kind)}\0${m.uid}\0${m.recurKey ?? ''}`, text: checked.text, tzids: m.comp ? referencedTzids(m.comp, new Set()) : m.tzids });
+  }
   return { entries, outcome, kept: finished, dropped, skipped, warnings };
 }
 

@@ -5,6 +5,7 @@ import ICAL from 'ical.js';
 import type { SourceRef } from '../model.ts';
 import { compareRank, type Rank, type ZoneLookup } from './revision.ts';
 import type { ItipFacts } from './itip-facts.ts';
+import type { CheckedText } from './output-check.ts';
 import { componentOf, type MergedComponent } from './merged-component.ts';
 import { currentEntries, isCancelled, messagesOf } from './itip-messages.ts';
 import { bindOrganizer, type Trusted } from './organizer-binding.ts';
@@ -18,8 +19,8 @@ export type CancelledPolicy = 'remove' | 'keep';
 export { componentOf, type MergedComponent };
 
 export interface Entry {
-  /** The component as output text; parsed only when the merge has to change it. */
-  text: string;
+  /** The component as output text (checked); parsed only when the merge has to change it. */
+  text: CheckedText;
   kind: string;
   uid: string;
   /** null for the series master (or a non-recurring component). */

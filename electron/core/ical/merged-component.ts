@@ -2,6 +2,7 @@
 // built or changed. Parsed only on first change; never serialized here.
 import ICAL from 'ical.js';
 import type { Entry } from './merge.ts';
+import type { CheckedText } from './output-check.ts';
 
 export interface MergedComponent {
   uid: string;
@@ -12,8 +13,8 @@ export interface MergedComponent {
   /** The entry whose content (or cancellation) decided this component. */
   decidedBy: Entry;
   cancelled: boolean;
-  /** The output text, unless the merge built or changed the component (then `comp`). */
-  text?: string;
+  /** The output text (checked), unless the merge built or changed the component (then `comp`, checked when written). */
+  text?: CheckedText;
   comp?: ICAL.Component;
   tzids: string[];
   /** How its RECURRENCE-ID is written (undefined: it has none yet, an added instance). */

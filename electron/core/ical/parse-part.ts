@@ -1,16 +1,21 @@
 // Parses the text of one calendar part into VCALENDAR components with ical.js, one part at a time.
 // A part that cannot be parsed is reported by the caller; this module never throws past parsePart.
 import ICAL from 'ical.js';
+import { preScan, type Refused } from './pre-scan.ts';
 
 export interface ParsedPart {
   calendars: ICAL.Component[];
   /** Repairs applied to get the part through the parser (reported as warnings). */
   repairs: string[];
+  /** Components cut out before parsing (reported as skipped). */
+  refused: Refused[];
 }
 
 export type ParseOutcome = { ok: true; value: ParsedPart } | { ok: false; reason: string };
 
 const TOP_LEVEL = new Set(['vcalendar']);
+// C0 controls except HTAB, LF and CR (line ends are structure, handled above), and DEL.
+const CONTROLS = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g;
 const WRAPPABLE = new Set(['vevent', 'vtodo', 'vjournal', 'vtimezone', 'vfreebusy']);
 
 /** Known-harmless sender quirks fixed before parsing, each reported. Nothing else is altered. */
@@ -21,6 +26,13 @@ function repair(text: string, repairs: string[]): string {
   if (/\r(?!\n)/.test(out)) {
     out = out.replace(/\r(?!\n)/g, '\r\n');
     repairs.push('normalized lone CR line ends');
+  }
+  // RFC 5545 allows no control character but HTAB in any value; NUL and friends break other programs.
+  const controls = out.match(CONTROLS);
+  if (controls) {
+    out = out.replace(CONTROLS, '');
+    const kinds = [...new Set(controls)].slice(0, 5).map((c) => `U+${c.charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}`);
+    repairs.push(`removed ${controls.length} control character${controls.length > 1 ? 's' : ''} (${kinds.join(', ')}) that iCalendar does not allow`);
   }
   // Microsoft CDO writes "BYDAY=MO, TU" (spaces in lists), which ical.js rejects.
   out = out.replace(/^(RRULE|EXRULE)([;:].*)$/gim, (line: string) => {
@@ -43,16 +55,38 @@ function repair(text: string, repairs: string[]): string {
   return out;
 }
 
+/** Why ical.js's parser rejects one property line on its own, or undefined. */
+function parserProblem(line: string): string | undefined {
+  try {
+    ICAL.parse.property(line);
+    return undefined;
+  } catch (err) {
+    return `${line.slice(0, Math.max(0, line.search(/[;:]/))).toUpperCase()} cannot be read (${(err as Error).message})`;
+  }
+}
+
 export function parsePart(text: string): ParseOutcome {
   const repairs: string[] = [];
-  const source = repair(text, repairs);
-  if (!/BEGIN:/i.test(source)) return { ok: false, reason: 'no iCalendar data (no BEGIN: line)' };
+  const repaired = repair(text, repairs);
+  if (!/BEGIN:/i.test(repaired)) return { ok: false, reason: 'no iCalendar data (no BEGIN: line)' };
+  let scan = preScan(repaired);
+  if (scan.error !== undefined) return { ok: false, reason: scan.error };
+  if (!scan.text.trim()) return scan.refused.length ? { ok: true, value: { calendars: [], repairs: [...repairs, ...scan.repairs], refused: scan.refused } } : { ok: false, reason: 'calendar contains no components' };
   let jcal: unknown;
   try {
-    jcal = ICAL.parse(source);
-  } catch (err) {
-    return { ok: false, reason: `not valid iCalendar: ${(err as Error).message}` };
+    jcal = ICAL.parse(scan.text);
+  } catch (first) {
+    // One line the parser cannot take would fail the whole part: find such lines, cut out the
+    // components holding them, and read the rest.
+    scan = preScan(repaired, parserProblem);
+    try {
+      if (scan.error !== undefined) throw new Error(scan.error);
+      jcal = ICAL.parse(scan.text);
+    } catch {
+      return { ok: false, reason: `not valid iCalendar: ${(first as Error).message}` };
+    }
   }
+  repairs.push(...scan.repairs);
   const roots: unknown[] = Array.isArray((jcal as unknown[])[0]) ? (jcal as unknown[]) : [jcal];
   const calendars: ICAL.Component[] = [];
   const bare: ICAL.Component[] = [];
@@ -70,6 +104,6 @@ export function parsePart(text: string): ParseOutcome {
     repairs.push('wrapped components that had no VCALENDAR');
   }
   const hasContent = calendars.some((c) => c.getAllSubcomponents().length > 0);
-  if (!hasContent) return { ok: false, reason: 'calendar contains no components' };
-  return { ok: true, value: { calendars, repairs } };
+  if (!hasContent && !scan.refused.length) return { ok: false, reason: 'calendar contains no components' };
+  return { ok: true, value: { calendars, repairs, refused: scan.refused } };
 }

@@ -10,9 +10,13 @@ import { compactString } from './compact-string.ts';
 import { derivedUid, recurrenceKeyIn, stampIn, type ZoneLookup } from './revision.ts';
 import { itipFacts, type ItipFacts } from './itip-facts.ts';
 import { componentText, isUsableZone, resolvedZone, semanticSignature, timezoneFor, tzidOf } from './timezones.ts';
+import { checkComponentText, type CheckedText } from './output-check.ts';
+import { vetComponent } from './vet.ts';
+import type { Refused } from './pre-scan.ts';
 
-/** Bump when the record's shape or the way any field is computed changes: older records are re-prepared. */
-export const PREPARED_VERSION = 2;
+/** Bump when the record's shape or the way any field is computed changes: older records are re-prepared.
+ * 3: components and zones are vetted and checked before they get text (records of 2 were not). */
+export const PREPARED_VERSION = 3;
 
 export type CompKind = 'vevent' | 'vtodo' | 'vjournal';
 
@@ -23,7 +27,7 @@ export interface PreparedZone {
   /** What the zone means (see semanticSignature); '' when unusable. */
   sig: string;
   /** The VTIMEZONE as output text. */
-  text: string;
+  text: CheckedText;
 }
 
 export interface PreparedComp extends ItipFacts {
@@ -31,7 +35,7 @@ export interface PreparedComp extends ItipFacts {
   /** The iTIP method that applies: the MIME method=, else the calendar's METHOD, else PUBLISH. */
   method: string;
   /** Output text (UID added when the sender left it out). Absent for attendee traffic. */
-  text?: string;
+  text?: CheckedText;
   uid: string;
   /** TZIDs the component references, sorted. */
   tzids: string[];
@@ -52,6 +56,8 @@ export interface PreparedPart {
   /** Why the part could not be parsed; nothing else is set then. */
   error?: string;
   repairs: string[];
+  /** Components and zones not taken, each with its reason (the rest of the part is). */
+  refused: Refused[];
   zones: PreparedZone[];
   comps: PreparedComp[];
 }
@@ -94,13 +100,34 @@ export function componentFacts(comp: ICAL.Component, zoneOf: ZoneLookup, method:
   };
 }
 
+/** The part's record; never throws (a failure of any step is the part's or the component's reason). */
 export function preparePart(part: Pick<CalendarPart, 'text' | 'mimeMethod'>): PreparedPart {
-  const slices = splitLargeCalendar(part.text);
-  if (slices) return prepareSlices(part, slices);
+  try {
+    // A very large part is read a slice at a time (memory), each slice through the same checks.
+    const slices = splitLargeCalendar(part.text);
+    if (slices) return prepareSlices(part, slices);
+    return prepareUnsafe(part);
+  } catch (err) {
+    return { v: PREPARED_VERSION, error: `could not be read: ${(err as Error)?.message ?? String(err)}`, repairs: [], refused: [], zones: [], comps: [] };
+  }
+}
+
+function uidOf(comp: ICAL.Component): string | undefined {
+  try {
+    const v = comp.getFirstPropertyValue('uid');
+    return v === null || v === undefined ? undefined : String(v);
+  } catch {
+    return undefined;
+  }
+}
+
+function prepareUnsafe(part: Pick<CalendarPart, 'text' | 'mimeMethod'>): PreparedPart {
   const parsed = parsePart(part.text);
-  if (!parsed.ok) return { v: PREPARED_VERSION, error: parsed.reason, repairs: [], zones: [], comps: [] };
+  if (!parsed.ok) return { v: PREPARED_VERSION, error: parsed.reason, repairs: [], refused: [], zones: [], comps: [] };
   const zones: PreparedZone[] = [];
   const comps: PreparedComp[] = [];
+  const refused: Refused[] = [...parsed.value.refused];
+  const repairs = [...parsed.value.repairs];
   const own = new Map<string, PreparedZone>();
   const pending: Array<{ sub: ICAL.Component; method: string }> = [];
   for (const cal of parsed.value.calendars) {
@@ -110,10 +137,20 @@ export function preparePart(part: Pick<CalendarPart, 'text' | 'mimeMethod'>): Pr
       if (sub.name === 'vtimezone') {
         const tzid = tzidOf(sub);
         if (!tzid) continue;
-        const usable = isUsableZone(sub);
-        const z: PreparedZone = { tzid, usable, sig: usable ? semanticSignature(sub) : '', text: componentText(sub) };
-        zones.push(z);
-        if (usable) own.set(tzid, z);
+        try {
+          const why = vetComponent(sub, () => undefined);
+          const checked = why.ok ? checkComponentText(componentText(sub), 'vtimezone') : why;
+          if (!checked.ok) {
+            refused.push({ kind: 'vtimezone', uid: tzid, reason: checked.reason });
+            continue;
+          }
+          const usable = isUsableZone(sub);
+          const z: PreparedZone = { tzid, usable, sig: usable ? semanticSignature(sub) : '', text: checked.text };
+          zones.push(z);
+          if (usable) own.set(tzid, z);
+        } catch (err) {
+          refused.push({ kind: 'vtimezone', uid: tzid, reason: `could not be read (${(err as Error).message})` });
+        }
       } else if (KINDS.has(sub.name)) pending.push({ sub, method });
     }
   }
@@ -131,19 +168,36 @@ export function preparePart(part: Pick<CalendarPart, 'text' | 'mimeMethod'>): Pr
       comps.push({ kind, method, uid: '', tzids: [], zones: {}, recurKey: null, sequence: 0, dtstamp: null, status: '' });
       continue;
     }
-    if (!sub.hasProperty('uid')) sub.addPropertyWithValue('uid', derivedUid(sub));
-    const tzids = [...referencedTzids(sub, new Set())].sort();
-    const used: Record<string, string | null> = {};
-    const record: ZoneLookup = (tzid) => {
-      const z = zoneOf(tzid);
-      used[tzid] = z?.sig ?? null;
-      return z;
-    };
-    const facts = componentFacts(sub, record, method);
-    // Compact copies: ical.js hands out strings that keep its whole parse alive (see compact-string.ts).
-    comps.push({ kind, method, text: compactString(componentText(sub)), tzids, zones: used, ...facts, uid: compactString(facts.uid) });
+    // Each component on its own: one that cannot be read, vetted or written costs only itself.
+    try {
+      if (!sub.hasProperty('uid')) sub.addPropertyWithValue('uid', derivedUid(sub));
+      const vet = vetComponent(sub, zoneOf);
+      if (!vet.ok) {
+        refused.push({ kind, uid: uidOf(sub), reason: vet.reason });
+        continue;
+      }
+      const checked = checkComponentText(componentText(sub), kind);
+      if (!checked.ok) {
+        refused.push({ kind, uid: uidOf(sub), reason: checked.reason });
+        continue;
+      }
+      const tzids = [...referencedTzids(sub, new Set())].sort();
+      const used: Record<string, string | null> = {};
+      const record: ZoneLookup = (tzid) => {
+        const z = zoneOf(tzid);
+        used[tzid] = z?.sig ?? null;
+        return z;
+      };
+      const facts = componentFacts(sub, record, method);
+      const uid = facts.uid;
+      repairs.push(...vet.repairs.map((r) => `${kind.toUpperCase()} ${uid}: ${r}`));
+      // Compact copies: ical.js hands out strings that keep its whole parse alive (see compact-string.ts).
+      comps.push({ kind, method, text: compactString(checked.text) as CheckedText, tzids, zones: used, ...facts, uid: compactString(facts.uid) });
+    } catch (err) {
+      refused.push({ kind, uid: uidOf(sub), reason: `could not be read (${(err as Error)?.message ?? String(err)})` });
+    }
   }
-  return { v: PREPARED_VERSION, repairs: parsed.value.repairs, zones, comps };
+  return { v: PREPARED_VERSION, repairs, refused, zones, comps };
 }
 
 /**
@@ -151,7 +205,7 @@ export function preparePart(part: Pick<CalendarPart, 'text' | 'mimeMethod'>): Pr
  * gives, without holding the parse of all its components at once. Every slice carries all VTIMEZONEs.
  */
 export function prepareSlices(part: Pick<CalendarPart, 'mimeMethod'>, slices: Iterable<string>): PreparedPart {
-  const out: PreparedPart = { v: PREPARED_VERSION, repairs: [], zones: [], comps: [] };
+  const out: PreparedPart = { v: PREPARED_VERSION, repairs: [], refused: [], zones: [], comps: [] };
   let first = true;
   for (const text of slices) {
     const p = preparePart({ text, mimeMethod: part.mimeMethod });
@@ -159,6 +213,7 @@ export function prepareSlices(part: Pick<CalendarPart, 'mimeMethod'>, slices: It
     if (first) out.zones = p.zones;
     first = false;
     for (const r of p.repairs) if (!out.repairs.includes(r)) out.repairs.push(r);
+    for (const r of p.refused ?? []) out.refused!.push(r);
     for (const c of p.comps) out.comps.push(c);
   }
   return out;

@@ -28,7 +28,7 @@ function cmp(a: number, b: number): number {
 }
 
 /** Unix seconds of a DATE-TIME property: UTC as given, a TZID through `zoneOf`, floating as UTC. */
-function instantOf(prop: ICAL.Property, value: ICAL.Time, zoneOf: ZoneLookup): number {
+export function instantOf(prop: ICAL.Property, value: ICAL.Time, zoneOf: ZoneLookup): number {
   const tzid = prop.getParameter('tzid');
   return instantOfValue(value, typeof tzid === 'string' ? tzid : undefined, zoneOf);
 }

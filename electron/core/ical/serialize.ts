@@ -1,8 +1,10 @@
 // Writes the merged feed: VCALENDAR with VERSION, PRODID, CALSCALE and no METHOD (a published feed),
 // CRLF line ends, folding within 75 octets that never splits a UTF-8 character, deterministic order.
-// Components arrive as output text (see componentText), so the feed is their concatenation.
+// Components arrive as checked output text (see output-check.ts), so the feed is their concatenation:
+// it never takes a text that did not pass the check, so no byte of mail becomes structure here.
 import ICAL from 'ical.js';
 import { componentText } from './timezones.ts';
+import type { CheckedText } from './output-check.ts';
 
 export const PRODID = '-//mailbox2ics//mailbox2ics 0.1//EN';
 
@@ -20,7 +22,7 @@ function calendarHead(): string {
   return head;
 }
 
-export function serializeCalendar(vtimezones: string[], components: string[]): string {
+export function serializeCalendar(vtimezones: CheckedText[], components: CheckedText[]): string {
   let out = calendarHead();
   for (const t of vtimezones) out += `${t}\r\n`;
   for (const c of components) out += `${c}\r\n`;

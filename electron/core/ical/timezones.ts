@@ -5,12 +5,13 @@ import { createHash } from 'node:crypto';
 import ICAL from 'ical.js';
 import { resolveTzid } from './tz-resolve.ts';
 import type { ZoneLookup } from './revision.ts';
+import { checkComponentText, type CheckedText } from './output-check.ts';
 
 export interface ZoneRecord {
   tzid: string;
   usable: boolean;
   sig: string;
-  text: string;
+  text: CheckedText;
 }
 
 export interface TzProblem {
@@ -20,7 +21,7 @@ export interface TzProblem {
 }
 
 interface Known {
-  text: string;
+  text: CheckedText;
   sig: string;
   /** The definition came from timezones-ical-library, not from a sender. */
   library?: boolean;
@@ -140,22 +141,34 @@ export function timezoneFor(sig: string, text: string): ICAL.Timezone | undefine
   }
 }
 
-const resolvedCache = new Map<string, { iana: string; text: string; sig: string } | null>();
+const resolvedCache = new Map<string, { iana: string; text: CheckedText; sig: string } | null>();
 
 /** The built-in definition for a TZID that came without one (IANA, Windows or vendor-prefixed name). */
-export function resolvedZone(tzid: string): { iana: string; text: string; sig: string } | undefined {
+export function resolvedZone(tzid: string): { iana: string; text: CheckedText; sig: string } | undefined {
   let r = resolvedCache.get(tzid);
   if (r === undefined) {
     const found = resolveTzid(tzid);
-    r = remember(resolvedCache, tzid, found ? { iana: found.iana, text: componentText(found.comp), sig: semanticSignature(found.comp) } : null);
+    // Built-in data, but written out like any zone: only through the output check.
+    const checked = found ? checkComponentText(componentText(found.comp), 'vtimezone') : undefined;
+    r = remember(resolvedCache, tzid, found && checked?.ok ? { iana: found.iana, text: checked.text, sig: semanticSignature(found.comp) } : null);
   }
   return r ?? undefined;
 }
 
-function withTzid(text: string, tzid: string): string {
+/** The zone's text under the output name `name` (its own when unchanged); throws when it cannot be written so. */
+function textAs(text: CheckedText, tzid: string, name: string): CheckedText {
+  if (name === tzid) return text;
+  const renamed = withTzid(text, name);
+  if (renamed === undefined) throw new Error(`VTIMEZONE "${tzid}" cannot be written as "${name}"`);
+  return renamed;
+}
+
+/** The zone's text under another TZID, checked; undefined when it cannot be written so. */
+function withTzid(text: string, tzid: string): CheckedText | undefined {
   const copy = ICAL.Component.fromString(text);
   copy.updatePropertyWithValue('tzid', tzid);
-  return componentText(copy);
+  const checked = checkComponentText(componentText(copy), 'vtimezone');
+  return checked.ok ? checked.text : undefined;
 }
 
 export class TimezoneCollector {
@@ -170,12 +183,12 @@ export class TimezoneCollector {
     for (const n of names) {
       const known = this.zones.get(n)!;
       if (known.sig !== z.sig) continue;
-      if (better(z, known)) this.zones.set(n, { text: n === tzid ? z.text : withTzid(z.text, n), sig: z.sig, given: z.text, ...(z.library ? { library: true } : {}) });
+      if (better(z, known)) this.zones.set(n, { text: textAs(z.text, tzid, n), sig: z.sig, given: z.text, ...(z.library ? { library: true } : {}) });
       return n;
     }
     let name = tzid;
     for (let i = 2; this.zones.has(name); i++) name = `${tzid} (${i})`;
-    this.zones.set(name, { text: name === tzid ? z.text : withTzid(z.text, name), sig: z.sig, given: z.text, ...(z.library ? { library: true } : {}) });
+    this.zones.set(name, { text: textAs(z.text, tzid, name), sig: z.sig, given: z.text, ...(z.library ? { library: true } : {}) });
     this.variants.set(tzid, [...names, name]);
     return name;
   }
@@ -228,7 +241,7 @@ export class TimezoneCollector {
     return z ? { tz: timezoneFor(z.sig, z.text), sig: z.sig } : undefined;
   };
 
-  vtimezoneTexts(used: Iterable<string>): string[] {
+  vtimezoneTexts(used: Iterable<string>): CheckedText[] {
     return [...new Set(used)]
       .filter((t) => this.zones.has(t))
       .sort()
@@ -239,7 +252,12 @@ export class TimezoneCollector {
   registerAll(): void {
     for (const [name, z] of this.zones) {
       ICAL.TimezoneService.remove(name);
-      ICAL.TimezoneService.register(new ICAL.Timezone(ICAL.Component.fromString(z.text)), name);
+      try {
+        ICAL.TimezoneService.register(new ICAL.Timezone(ICAL.Component.fromString(z.text)), name);
+      } catch (err) {
+        // Times in a zone ical.js cannot build are read as written; the feed still carries the definition.
+        this.problem(name, name, `VTIMEZONE "${name}" could not be loaded (${(err as Error).message}); times in it are read as written`);
+      }
     }
   }
 }

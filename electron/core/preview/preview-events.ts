@@ -79,34 +79,57 @@ export function toPreviewEvents(items: MergedItem[], ics: string, previous: Snap
   const events = comps.map((comp, i): PreviewEvent => {
     const item = items[i];
     const key = keyOf(item.uid, item.recurrenceId);
-    const start = comp.getFirstPropertyValue('dtstart');
-    const startTime = start instanceof ICAL.Time ? start : null;
-    const end = endOf(comp, startTime);
-    const cancelled = item.cancelled || text(comp, 'status').toUpperCase() === 'CANCELLED';
-    const hash = contentHash(comp);
-    snapshot[key] = { hash, cancelled };
-    const before = previous?.[key];
-    const change = !before ? 'new' : cancelled && !before.cancelled ? 'cancelled' : before.hash !== hash ? 'updated' : 'unchanged';
-    return {
-      key,
-      uid: item.uid,
-      ...(item.recurrenceId ? { recurrenceId: item.recurrenceId } : {}),
-      kind: item.kind,
-      summary: text(comp, 'summary'),
-      location: text(comp, 'location'),
-      organizer: organizer(comp),
-      description: text(comp, 'description'),
-      ...(startTime ? { start: iso(startTime) } : {}),
-      ...(end ? { end: iso(end) } : {}),
-      allDay: !!startTime?.isDate,
-      recurring: comp.hasProperty('rrule') || comp.hasProperty('rdate'),
-      cancelled,
-      source: { folder: item.source.folder, uid: item.source.uid, date: item.source.date, from: item.source.from, subject: item.source.subject },
-      change,
-    };
+    try {
+      return previewRow(comp, item, key, snapshot, previous);
+    } catch (err) {
+      // One row that cannot be read must not take the whole preview (and the sync's log) with it.
+      return unreadableRow(item, key, snapshot, previous, err);
+    }
   });
   const removed = previous ? Object.keys(previous).filter((k) => !(k in snapshot)).length : 0;
   return { events, snapshot, removed };
+}
+
+function unreadableRow(item: MergedItem, key: string, snapshot: Snapshot, previous: Snapshot | undefined, err: unknown): PreviewEvent {
+  const hash = 'unreadable';
+  snapshot[key] = { hash, cancelled: item.cancelled };
+  const before = previous?.[key];
+  return {
+    key, uid: item.uid, ...(item.recurrenceId ? { recurrenceId: item.recurrenceId } : {}), kind: item.kind,
+    summary: '', location: '', organizer: '',
+    description: `The preview could not read this item (${(err as Error)?.message ?? String(err)}); it is in the calendar as received.`,
+    allDay: false, recurring: false, cancelled: item.cancelled,
+    source: { folder: item.source.folder, uid: item.source.uid, date: item.source.date, from: item.source.from, subject: item.source.subject },
+    change: !before ? 'new' : before.hash !== hash ? 'updated' : 'unchanged',
+  };
+}
+
+function previewRow(comp: ICAL.Component, item: MergedItem, key: string, snapshot: Snapshot, previous: Snapshot | undefined): PreviewEvent {
+  const start = comp.getFirstPropertyValue('dtstart');
+  const startTime = start instanceof ICAL.Time ? start : null;
+  const end = endOf(comp, startTime);
+  const cancelled = item.cancelled || text(comp, 'status').toUpperCase() === 'CANCELLED';
+  const hash = contentHash(comp);
+  snapshot[key] = { hash, cancelled };
+  const before = previous?.[key];
+  const change = !before ? 'new' : cancelled && !before.cancelled ? 'cancelled' : before.hash !== hash ? 'updated' : 'unchanged';
+  return {
+    key,
+    uid: item.uid,
+    ...(item.recurrenceId ? { recurrenceId: item.recurrenceId } : {}),
+    kind: item.kind,
+    summary: text(comp, 'summary'),
+    location: text(comp, 'location'),
+    organizer: organizer(comp),
+    description: text(comp, 'description'),
+    ...(startTime ? { start: iso(startTime) } : {}),
+    ...(end ? { end: iso(end) } : {}),
+    allDay: !!startTime?.isDate,
+    recurring: comp.hasProperty('rrule') || comp.hasProperty('rdate'),
+    cancelled,
+    source: { folder: item.source.folder, uid: item.source.uid, date: item.source.date, from: item.source.from, subject: item.source.subject },
+    change,
+  };
 }
 
 export interface ExpandOptions {

@@ -121,6 +121,27 @@ function connectUnlessCancelled(opening: Promise<ImapFlow>, signal?: AbortSignal
   });
 }
 
+/**
+ * Whether a failure during the scan came from the connection or the server: the socket, TLS or DNS
+ * layer (Node's E… codes), imapflow's own codes, a server's NO/BAD answer, or a connection imapflow
+ * no longer considers usable. Anything else (a TypeError, a stack overflow, a cache error) is ours.
+ */
+export function isConnectionFailure(err: unknown, client?: Pick<ImapFlow, 'usable'>): boolean {
+  const e = err as { code?: unknown; responseStatus?: unknown; serverResponseCode?: unknown } | null;
+  if (client && client.usable === false) return true;
+  if (!e || typeof e !== 'object') return false;
+  if (typeof e.responseStatus === 'string' || typeof e.serverResponseCode === 'string') return true;
+  if (typeof e.code !== 'string') return false;
+  return /^E[A-Z0-9_]+$/.test(e.code) || /^ERR_(TLS|SSL)_/.test(e.code) || IMAP_CODES.has(e.code) || e.code.startsWith('ParserError');
+}
+
+// imapflow's error codes (its errors.js) that mean the connection or the server failed.
+const IMAP_CODES = new Set(['NoConnection', 'EConnectionClosed', 'StateLogout', 'ClosedAfterConnectText', 'ClosedAfterConnectTLS',
+  'CONNECT_TIMEOUT', 'GREETING_TIMEOUT', 'UPGRADE_TIMEOUT', 'ETIMEOUT', 'LockTimeout', 'ETHROTTLE', 'UnexpectedTag', 'MissingTag',
+  'InvalidResponse', 'ResponseProcessingFailed', 'STARTTLS_INJECTION', 'COMPRESS_TRAILING_DATA', 'PollFailed', 'NotFound',
+  'MissingServerExtension', 'MAX_IMAP_NESTING_REACHED', 'LineTooLarge', 'LiteralTooLarge', 'ResponseTooLarge', 'TooManyTokens',
+  'TooManyResponses', 'DownloadOverflow', 'DownloadIncomplete', 'ProxyError', 'EPROXY', 'NoMailboxSelected']);
+
 export async function syncFromImap(req: ImapSyncRequest, connect: (o: ConnectOptions) => Promise<ImapFlow> = connectImap): Promise<SyncResult> {
   const started = Date.now();
   const conn: ConnectOptions = { ...req.connect, maxPartBytes: req.maxPartBytes, loginTimeoutMs: req.connect.loginTimeoutMs ?? req.commandTimeoutMs };
@@ -185,6 +206,10 @@ export async function syncFromImap(req: ImapSyncRequest, connect: (o: ConnectOpt
     if ((err as Error)?.name === 'SqliteError') throw err;
     if (err instanceof ServerFault) throw err.toAppError(server);
     const e = err as { code?: string };
+    if (!isConnectionFailure(err, client)) {
+      // A bug or a hostile item we failed to contain: say so, never blame the network for it.
+      throw new AppError('INTERNAL', `Internal error while scanning ${req.connect.host} (not a connection problem): ${errorMessage(err)}. Nothing was written.`, { server: req.connect.host }, { cause: err });
+    }
     throw new AppError('CONNECTION_LOST', `The connection to ${req.connect.host} failed during the scan: ${errorMessage(err)}${e.code ? ` (${e.code})` : ''}. Nothing was written.`, { server: req.connect.host });
   } finally {
     req.signal?.removeEventListener('abort', onAbort);

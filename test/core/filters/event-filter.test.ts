@@ -65,13 +65,15 @@ describe('event filter', () => {
     },
   );
 
-  it('in a merge, such a series is kept and reported with its folder, message UID and event UID', () => {
+  it('in a merge, such a series never reaches the filter: it is refused with its folder, message UID and event UID', () => {
+    // Issue 12 item 4: a component whose EXDATE is not a date is not written at all (calendar programs
+    // reject it), so it is reported as skipped before any filter sees it.
     const text = vcal('REQUEST', vevent({ uid: 'odd-series@example.com', summary: 'Odd series', start: '20260105T100000Z', end: '20260105T110000Z', rrule: 'FREQ=DAILY;COUNT=2', extra: ['EXDATE:garbage'] }));
     const part = { source: { folder: 'Events', uid: 42, subject: 'Invitation: Odd series' }, section: '2', text };
     const built = buildCalendar([part], ['Events'], { include: new Set(['VEVENT'] as const), cancelled: 'remove', eventFilter: buildEventFilter({ window: '2030-01-01..2030-12-31' }, NOW) });
-    expect(built.ics).toContain('SUMMARY:Odd series');
-    expect(built.warnings).toEqual([
-      expect.objectContaining({ folder: 'Events', uid: 42, subject: 'Invitation: Odd series', message: expect.stringMatching(/^VEVENT odd-series@example\.com: its dates could not be read for the --window filter \(.+\); kept$/) }),
+    expect(built.ics).not.toContain('odd-series@example.com');
+    expect(built.skipped).toEqual([
+      expect.objectContaining({ folder: 'Events', uid: 42, subject: 'Invitation: Odd series', section: '2', reason: expect.stringMatching(/^VEVENT "odd-series@example\.com": EXDATE "garbage" is not a date-time/) }),
     ]);
   });
 

@@ -3,13 +3,14 @@
 import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
 import { TimezoneCollector, componentText, isUsableZone, rewriteTzids, semanticSignature, tzidOf, type ZoneRecord } from '../../../electron/core/ical/timezones.ts';
+import type { CheckedText } from '../../../electron/core/ical/output-check.ts';
 
 const cal = (text: string) => ICAL.Component.fromString(text);
 const event = (tzid: string, local: string) => cal(['BEGIN:VEVENT', 'UID:x', `DTSTART;TZID=${tzid.includes(' ') || tzid.includes(',') ? `"${tzid}"` : tzid}:${local}`, 'END:VEVENT'].join('\r\n'));
 
 function addEvent(tz: TimezoneCollector, tzid: string, local: string, vtimezones: ICAL.Component[] = []) {
   const ev = event(tzid, local);
-  const records: ZoneRecord[] = vtimezones.map((z) => ({ tzid: tzidOf(z), usable: isUsableZone(z), sig: isUsableZone(z) ? semanticSignature(z) : '', text: componentText(z) }));
+  const records: ZoneRecord[] = vtimezones.map((z) => ({ tzid: tzidOf(z), usable: isUsableZone(z), sig: isUsableZone(z) ? semanticSignature(z) : '', text: componentText(z) as CheckedText }));
   const map = tz.add('test', records, [tzid]);
   rewriteTzids(ev, map);
   return ev;
