@@ -197,7 +197,16 @@ function prepareUnsafe(part: Pick<CalendarPart, 'text' | 'mimeMethod'>): Prepare
       refused.push({ kind, uid: uidOf(sub), reason: `could not be read (${(err as Error)?.message ?? String(err)})` });
     }
   }
-  return { v: PREPARED_VERSION, repairs, refused, zones, comps };
+  return { v: PREPARED_VERSION, repairs: bounded(repairs), refused, zones, comps };
+}
+
+// Why: a part of 20,000 events that all end as they start would otherwise report 20,000 warnings.
+const MAX_REPAIRS_LISTED = 20;
+
+/** The part's repairs, the first few in full and the rest counted. */
+function bounded(repairs: string[]): string[] {
+  if (repairs.length <= MAX_REPAIRS_LISTED) return repairs;
+  return [...repairs.slice(0, MAX_REPAIRS_LISTED), `and ${repairs.length - MAX_REPAIRS_LISTED} more repairs of the same part`];
 }
 
 /**

@@ -142,6 +142,16 @@ describe('documented limits (electron/core/limits.ts)', () => {
     expect([...blocksByUid(ics).keys()]).toContain('neighbour@ok.example');
   });
 
+  it('repairs are listed for the first 20 components of a part and counted for the rest', async () => {
+    const same = (i: number) => `BEGIN:VEVENT\r\nUID:same-${i}@ok.example\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260301T100000Z\r\nDTEND:20260301T100000Z\r\nSUMMARY:s\r\nEND:VEVENT\r\n`;
+    const { report } = await run(wrap(Array.from({ length: 25 }, (_, i) => same(i)).join('')));
+    const w = report.warnings.filter((x) => x.subject === 'limit').map((x) => x.message);
+    expect(w).toHaveLength(21);
+    expect(w[0]).toMatch(/same-0@ok\.example: DTEND 20260301T100000Z is the same as DTSTART/);
+    expect(w[20]).toBe('repaired: and 5 more repairs of the same part');
+    expect(report.eventsOut).toBe(25 + GOOD_UIDS.length);
+  });
+
   it(`nesting up to ${MAX_NESTING_DEPTH} levels is taken, one more is not`, async () => {
     const nest = (levels: number) => `${'BEGIN:X-NEST\r\n'.repeat(levels)}${'END:X-NEST\r\n'.repeat(levels)}`;
     // VCALENDAR (1) > VEVENT (2) > X-NEST…: 6 levels of X-NEST make 8.
