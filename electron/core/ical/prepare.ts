@@ -6,7 +6,6 @@ import ICAL from 'ical.js';
 import type { CalendarPart } from '../model.ts';
 import { parsePart } from './parse-part.ts';
 import { splitLargeCalendar } from './split-calendar.ts';
-import { MAX_COMPONENTS_PER_PART } from '../limits.ts';
 import { compactString } from './compact-string.ts';
 import { derivedUid, recurrenceKeyIn, stampIn, type ZoneLookup } from './revision.ts';
 import { itipFacts, type ItipFacts } from './itip-facts.ts';
@@ -101,22 +100,11 @@ export function componentFacts(comp: ICAL.Component, zoneOf: ZoneLookup, method:
   };
 }
 
-/** A component's own repair names it first ("VEVENT uid: …"); a part's repairs do not. */
-const COMPONENT_REPAIR = /^(VEVENT|VTODO|VJOURNAL|VTIMEZONE) /;
-
-/** BEGIN lines in the text (names are case-insensitive): its components, counted without parsing. */
-function countBegins(text: string): number {
-  let n = 0;
-  for (const _ of text.matchAll(/^[ \t]*begin:/gim)) n++;
-  return n;
-}
-
 /** The part's record; never throws (a failure of any step is the part's or the component's reason). */
 export function preparePart(part: Pick<CalendarPart, 'text' | 'mimeMethod'>): PreparedPart {
   try {
     // A very large part is read a slice at a time (memory), each slice through the same checks.
-    // A part over the component limit is not sliced: the whole-part path refuses it before parsing.
-    const slices = countBegins(part.text) > MAX_COMPONENTS_PER_PART ? undefined : splitLargeCalendar(part.text);
+    const slices = splitLargeCalendar(part.text);
     if (slices) return prepareSlices(part, slices);
     return prepareUnsafe(part);
   } catch (err) {
@@ -227,22 +215,16 @@ function bounded(repairs: string[]): string[] {
  */
 export function prepareSlices(part: Pick<CalendarPart, 'mimeMethod'>, slices: Iterable<string>): PreparedPart {
   const out: PreparedPart = { v: PREPARED_VERSION, repairs: [], refused: [], zones: [], comps: [] };
-  // As a whole parse lists them: the part's own repairs first, then each component's, in order.
-  const componentRepairs: string[] = [];
   let first = true;
   for (const text of slices) {
     const p = preparePart({ text, mimeMethod: part.mimeMethod });
     if (p.error !== undefined) return p;
     if (first) out.zones = p.zones;
     first = false;
-    for (const r of p.repairs) {
-      if (COMPONENT_REPAIR.test(r)) componentRepairs.push(r);
-      else if (!out.repairs.includes(r)) out.repairs.push(r);
-    }
+    for (const r of p.repairs) if (!out.repairs.includes(r)) out.repairs.push(r);
     for (const r of p.refused ?? []) out.refused!.push(r);
     for (const c of p.comps) out.comps.push(c);
   }
-  out.repairs.push(...componentRepairs);
   return out;
 }
 
