@@ -92,13 +92,13 @@ export const MIN_LITERAL_BYTES = 16 * 1024 * 1024;
  * levels overflow the stack: a component nested deeper is skipped before ical.js sees it. */
 export const MAX_NESTING_DEPTH = 8;
 
-/** Components of any kind and depth in one calendar part (the VCALENDAR counts). An invitation holds
- * a handful; a calendar export of several busy years ~10,000-20,000 (events, alarms, zone
- * observances; the app's tests preview one part of 20,000 events). Measured here: 20,000 small events
- * take ~110 MB and 2-3 s to read, 50,000 ~240 MB and ~5 s; 30,000 keeps one hostile part near 150 MB,
- * well inside the 10 MB part limit (which alone would admit ~80,000). A part with more is skipped
- * whole; components inside a component already refused (too deep) are not counted. */
-export const MAX_COMPONENTS_PER_PART = 30_000;
+/** Components of any kind and depth that one parse by ical.js may hold (the VCALENDAR counts): a whole
+ * part up to 1 MB, or one slice of a larger part (parts above 1 MB are read 500 components at a time,
+ * see ical/split-calendar.ts, so their total is bounded by the part size alone). Measured here: 20,000
+ * small components take ~110 MB and 2-3 s to read at once; a 1 MB part of tiny components (~65,000)
+ * would take twice that. A part (or slice) with more is skipped whole; components inside a component
+ * already refused (too deep) are not counted. */
+export const MAX_COMPONENTS_PER_PART = 20_000;
 
 /** Direct sub-components of one component (an event's alarms, a time zone's observances). Real zones
  * with their full history have a few hundred observances; events a handful of alarms. A component

@@ -106,7 +106,8 @@ export function preparePart(part: Pick<CalendarPart, 'text' | 'mimeMethod'>): Pr
     // A very large part is read a slice at a time (memory), each slice through the same checks.
     const slices = splitLargeCalendar(part.text);
     if (slices) return prepareSlices(part, slices);
-    return prepareUnsafe(part);
+    const { componentRepairs: _, ...rec } = prepareUnsafe(part);
+    return { ...rec, repairs: bounded(rec.repairs) };
   } catch (err) {
     return { v: PREPARED_VERSION, error: `could not be read: ${(err as Error)?.message ?? String(err)}`, repairs: [], refused: [], zones: [], comps: [] };
   }
@@ -121,13 +122,15 @@ function uidOf(comp: ICAL.Component): string | undefined {
   }
 }
 
-function prepareUnsafe(part: Pick<CalendarPart, 'text' | 'mimeMethod'>): PreparedPart {
+/** The record, with the part's own repairs apart from its components' (a sliced part lists the part's first). */
+function prepareUnsafe(part: Pick<CalendarPart, 'text' | 'mimeMethod'>): PreparedPart & { componentRepairs?: string[] } {
   const parsed = parsePart(part.text);
   if (!parsed.ok) return { v: PREPARED_VERSION, error: parsed.reason, repairs: [], refused: [], zones: [], comps: [] };
   const zones: PreparedZone[] = [];
   const comps: PreparedComp[] = [];
   const refused: Refused[] = [...parsed.value.refused];
   const repairs = [...parsed.value.repairs];
+  const componentRepairs: string[] = [];
   const own = new Map<string, PreparedZone>();
   const pending: Array<{ sub: ICAL.Component; method: string }> = [];
   for (const cal of parsed.value.calendars) {
@@ -190,18 +193,19 @@ function prepareUnsafe(part: Pick<CalendarPart, 'text' | 'mimeMethod'>): Prepare
       };
       const facts = componentFacts(sub, record, method);
       const uid = facts.uid;
-      repairs.push(...vet.repairs.map((r) => `${kind.toUpperCase()} ${uid}: ${r}`));
+      componentRepairs.push(...vet.repairs.map((r) => `${kind.toUpperCase()} ${uid}: ${r}`));
       // Compact copies: ical.js hands out strings that keep its whole parse alive (see compact-string.ts).
       comps.push({ kind, method, text: compactString(checked.text) as CheckedText, tzids, zones: used, ...facts, uid: compactString(facts.uid) });
     } catch (err) {
       refused.push({ kind, uid: uidOf(sub), reason: `could not be read (${(err as Error)?.message ?? String(err)})` });
     }
   }
-  return { v: PREPARED_VERSION, repairs: bounded(repairs), refused, zones, comps };
+  return { v: PREPARED_VERSION, repairs: [...repairs, ...componentRepairs], refused, zones, comps, componentRepairs };
 }
 
 // Why: a part of 20,000 events that all end as they start would otherwise report 20,000 warnings.
 const MAX_REPAIRS_LISTED = 20;
+
 
 /** The part's repairs, the first few in full and the rest counted. */
 function bounded(repairs: string[]): string[] {
@@ -216,15 +220,24 @@ function bounded(repairs: string[]): string[] {
 export function prepareSlices(part: Pick<CalendarPart, 'mimeMethod'>, slices: Iterable<string>): PreparedPart {
   const out: PreparedPart = { v: PREPARED_VERSION, repairs: [], refused: [], zones: [], comps: [] };
   let first = true;
+  const componentRepairs: string[] = [];
   for (const text of slices) {
-    const p = preparePart({ text, mimeMethod: part.mimeMethod });
+    let p: ReturnType<typeof prepareUnsafe>;
+    try {
+      p = prepareUnsafe({ text, mimeMethod: part.mimeMethod });
+    } catch (err) {
+      return { v: PREPARED_VERSION, error: `could not be read: ${(err as Error)?.message ?? String(err)}`, repairs: [], refused: [], zones: [], comps: [] };
+    }
     if (p.error !== undefined) return p;
     if (first) out.zones = p.zones;
     first = false;
-    for (const r of p.repairs) if (!out.repairs.includes(r)) out.repairs.push(r);
+    const own = p.componentRepairs ?? [];
+    for (const r of p.repairs.slice(0, p.repairs.length - own.length)) if (!out.repairs.includes(r)) out.repairs.push(r);
+    componentRepairs.push(...own);
     for (const r of p.refused ?? []) out.refused!.push(r);
     for (const c of p.comps) out.comps.push(c);
   }
+  out.repairs = bounded([...out.repairs, ...componentRepairs]);
   return out;
 }
 

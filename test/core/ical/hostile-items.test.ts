@@ -7,6 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { syncFromLocal } from '../../../electron/core/sync/run-sync.ts';
 import { MAX_COMPONENTS_PER_PART, MAX_NESTING_DEPTH, MAX_SUBCOMPONENTS } from '../../../electron/core/limits.ts';
+import { SPLIT_ABOVE_CHARS } from '../../../electron/core/ical/split-calendar.ts';
 import { GOOD_UIDS, goodInvitations, hostileCases, hostileTodo, type HostileCase } from '../../helpers/hostile-mails.ts';
 import { topLevelBlocks } from '../../helpers/calendar-clients.ts';
 
@@ -122,8 +123,13 @@ describe('documented limits (electron/core/limits.ts)', () => {
   const alarm = 'BEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:x\r\nTRIGGER:-PT5M\r\nEND:VALARM\r\n';
   const run = (ics: string) => syncFromLocal({ ...settings, emlFiles: files([...goodInvitations(), Buffer.from(`From: m@evil.example\r\nSubject: limit\r\nMIME-Version: 1.0\r\nContent-Type: text/calendar\r\n\r\n${ics}`)]) });
 
-  it(`a part of more than ${MAX_COMPONENTS_PER_PART} components is skipped whole; the good events are written`, async () => {
-    const { ics, report } = await run(wrap(Array.from({ length: MAX_COMPONENTS_PER_PART }, (_, i) => ev(`many-${i}@evil.example`)).join('')));
+  // Tiny components, so the part stays under the 1 MB above which a part is read in slices of 500.
+  const tiny = (n: number) => 'BEGIN:X-T\r\nEND:X-T\r\n'.repeat(n);
+
+  it(`a part of more than ${MAX_COMPONENTS_PER_PART} components read at once is skipped whole; the good events are written`, async () => {
+    const text = wrap(`${ev('one@evil.example')}${tiny(MAX_COMPONENTS_PER_PART - 1)}`);
+    expect(text.length).toBeLessThan(SPLIT_ABOVE_CHARS);
+    const { ics, report } = await run(text);
     expect(report.skipped).toHaveLength(1);
     expect(report.skipped[0].reason).toBe(`more than ${MAX_COMPONENTS_PER_PART} components in one part (the limit)`);
     expect(report.skipped[0]).toMatchObject({ subject: 'limit', section: '1' });
@@ -131,10 +137,10 @@ describe('documented limits (electron/core/limits.ts)', () => {
   });
 
   it(`exactly ${MAX_COMPONENTS_PER_PART} components (the VCALENDAR one of them) are taken`, async () => {
-    const { report } = await run(wrap(Array.from({ length: MAX_COMPONENTS_PER_PART - 1 }, (_, i) => ev(`many-${i}@ok.example`)).join('')));
+    const { ics, report } = await run(wrap(`${ev('one@ok.example')}${tiny(MAX_COMPONENTS_PER_PART - 2)}`));
     expect(report.skipped).toEqual([]);
-    expect(report.eventsOut).toBe(MAX_COMPONENTS_PER_PART - 1 + GOOD_UIDS.length);
-  }, 120_000);
+    expect([...blocksByUid(ics).keys()]).toContain('one@ok.example');
+  });
 
   it(`a component of more than ${MAX_SUBCOMPONENTS} sub-components is skipped, its neighbours in the part are written`, async () => {
     const { ics, report } = await run(wrap(ev('alarms@evil.example', alarm.repeat(MAX_SUBCOMPONENTS + 1)) + ev('neighbour@ok.example', alarm.repeat(MAX_SUBCOMPONENTS))));
