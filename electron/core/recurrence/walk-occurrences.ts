@@ -2,9 +2,9 @@
 // each RRULE started near the range where fast-forward allows, minus EXDATEs, through the overrides.
 // Every rule step is charged to a budget; running out is an answer (complete: false), never a hang.
 import ICAL from 'ical.js';
-import { budgetedIterator } from './budgeted-iterator.ts';
+import { PastHorizon, budgetedIterator } from './budgeted-iterator.ts';
 import { BudgetExhausted, type ExpansionBudget } from './expansion-budget.ts';
-import { FIRST_ANSWER_SPAN_S, fastForward } from './fast-forward.ts';
+import { FIRST_ANSWER_SPAN_S, fastForward, floatingSeconds } from './fast-forward.ts';
 
 export interface SeriesOccurrence {
   /** The instant the recurrence set holds (what a RECURRENCE-ID names). */
@@ -27,6 +27,7 @@ const DAY_MS = 86_400_000;
 // Around a daylight-saving change the wall clock and the instant disagree by up to the change (two
 // hours in the most extreme zone); a start this far back on the wall clock is safely before the range.
 const ZONE_SLACK_MS = 3 * 3_600_000;
+const WEEKLY_BACKSTEP_MS = 8 * DAY_MS;
 
 const ms = (t: ICAL.Time) => t.toJSDate().getTime();
 
@@ -59,18 +60,26 @@ function wallAt(instant: number, like: ICAL.Time): ICAL.Time | null {
 function* ruleInstants(rule: ICAL.Recur, dtstart: ICAL.Time, lo: number, hi: number, budget: ExpansionBudget): Generator<ICAL.Time> {
   let rule2 = rule;
   let start = dtstart;
+  const zoneSlack = dtstart.zone === ICAL.Timezone.utcTimezone ? 0 : ZONE_SLACK_MS;
   if (Number.isFinite(lo)) {
-    const slack = (dtstart.zone === ICAL.Timezone.utcTimezone ? 0 : ZONE_SLACK_MS) + (FIRST_ANSWER_SPAN_S[rule.freq] ?? 0) * 1000;
-    const target = wallAt(lo - slack, dtstart);
+    const target = wallAt(lo - zoneSlack - (FIRST_ANSWER_SPAN_S[rule.freq] ?? 0) * 1000, dtstart);
     const ff = target ? fastForward(rule, dtstart, target) : null;
     if (ff && 'done' in ff) return;
     if (ff) ({ rule: rule2, start } = ff);
   }
-  const it = budgetedIterator(rule2, start, budget);
-  for (let t = it.next(); t; t = it.next()) {
-    const at = ms(t);
-    if (at >= hi) return;
-    if (at >= lo) yield t.clone();
+  // Past the range's end on the wall clock (and the zone's slack) no candidate can matter: a rule
+  // with no match for years (or ever) costs only the range, not the search for its next match.
+  // Weekly candidates can step back a few days at New Year (ical.js's week-of-year arithmetic).
+  const end = Number.isFinite(hi) ? wallAt(hi + zoneSlack + (rule.freq === 'WEEKLY' ? WEEKLY_BACKSTEP_MS : 0), dtstart) : null;
+  try {
+    const it = budgetedIterator(rule2, start, budget, end ? floatingSeconds(end) : undefined);
+    for (let t = it.next(); t; t = it.next()) {
+      const at = ms(t);
+      if (at >= hi) return;
+      if (at >= lo) yield t.clone();
+    }
+  } catch (err) {
+    if (!(err instanceof PastHorizon)) throw err;
   }
 }
 
