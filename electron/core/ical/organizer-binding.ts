@@ -36,8 +36,9 @@ function oldest(list: ItipMessage[]): ItipMessage | undefined {
  * organizer sent it (delegation, §3.2.2.4): from then on the new organizer is bound.
  */
 export function bindOrganizer(messages: ItipMessage[], trusted: Trusted): { accepted: ItipMessage[]; rejected: Rejection[] } {
-  // One message establishes the event and changes nothing else.
-  if (messages.length < 2) return { accepted: messages, rejected: [] };
+  // One message establishes the event and changes nothing else; nor do messages that all come from
+  // the organizer they all name (the usual case): no one else is in the picture.
+  if (messages.length < 2 || messages.every((m) => m.organizer === messages[0].organizer && (!m.sender || m.sender === m.organizer))) return { accepted: messages, rejected: [] };
   const named = messages.filter((m) => m.organizer);
   const speaking = named.filter((m) => credible(m, trusted));
   // A trusted sender's word counts first: an outsider cannot take an event over by backdating.
