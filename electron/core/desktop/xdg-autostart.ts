@@ -16,7 +16,7 @@ export interface AutostartDeps {
   env: NodeJS.ProcessEnv;
   /** The user's home, used when XDG_CONFIG_HOME is not set (as the XDG Base Directory spec says). */
   home: string;
-  fs?: Pick<typeof nodeFs, 'mkdirSync' | 'writeFileSync' | 'readFileSync' | 'rmSync' | 'existsSync'>;
+  fs?: Pick<typeof nodeFs, 'mkdirSync' | 'writeFileSync' | 'readFileSync' | 'rmSync'>;
 }
 
 /** $XDG_CONFIG_HOME/autostart/, or ~/.config/autostart/ when the variable is unset, empty or relative (the spec ignores those). */
@@ -67,8 +67,13 @@ export function desktopEntry(cmd: LaunchCommand): string {
 export function isAutostartEnabled(deps: AutostartDeps): boolean {
   const fs = deps.fs ?? nodeFs;
   const file = autostartPath(deps.env, deps.home);
-  if (!fs.existsSync(file)) return false;
-  const text = fs.readFileSync(file, 'utf8');
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    // Missing (the usual "off") or unreadable: either way it will not start us at login.
+    return false;
+  }
   // GNOME's "Startup Applications" and KDE turn an entry off with these keys instead of deleting it.
   return !/^Hidden\s*=\s*true\s*$/m.test(text) && !/^X-GNOME-Autostart-enabled\s*=\s*false\s*$/m.test(text);
 }
