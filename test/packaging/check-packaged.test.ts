@@ -1,15 +1,21 @@
 // The CI check of a packed app (scripts/check-packaged.mjs), run here on a stand-in Linux layout: an
 // "app binary" that carries a fuse wire and runs the real command line as the packaged one would.
+import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkPackaged } from '../../scripts/check-packaged.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
 const dir = mkdtempSync(path.join(tmpdir(), 'check-packaged-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// The npm command's calendar, made once, as the workflow makes it before rebuilding for Electron.
+const REFERENCE = path.join(dir, 'reference.ics');
+beforeAll(() => {
+  execFileSync(process.execPath, ['electron/cli/bin.mjs', '--maildir', 'resources/sample-mailbox', '-q', '-o', REFERENCE], { cwd: ROOT });
+});
 
 /** linux-unpacked/ with the real launcher and a stand-in binary (fuse wire in a comment; runs electron/cli/bin.mjs). */
 function packed(name: string, wire: string, versionOverride?: string): string {
@@ -35,17 +41,18 @@ describe('check of a packed app', () => {
   it('passes a package with the configured fuses whose command line works', async () => {
     const said: string[] = [];
     // RunAsNode 0, cookies 1, NODE_OPTIONS 0, inspect 0, integrity 0 (Linux), asar only 1, V8 0, file 1.
-    expect(await checkPackaged(packed('good', '01000101'), 'linux', (m) => said.push(m))).toEqual([]);
+    expect(await checkPackaged(packed('good', '01000101'), { platform: 'linux', say: (m) => said.push(m) })).toEqual([]);
     expect(said).toContain('packaged command: the sample mailbox gives the same calendar as the npm command');
   });
 
   it('fails a package whose fuses were not flipped', async () => {
-    const unflipped = await checkPackaged(packed('unflipped', '10110001'), 'linux', () => {});
+    const unflipped = await checkPackaged(packed('unflipped', '10110001'), { platform: 'linux', reference: REFERENCE, say: () => {} });
     expect(unflipped).toEqual(expect.arrayContaining(['fuse 0 is 1, expected off', 'fuse 5 is 0, expected on']));
   });
 
-  it('fails a package whose command line reports another version', async () => {
-    const wrongVersion = await checkPackaged(packed('version', '01000101', 'mailbox2ics 0.0.0\n'), 'linux', () => {});
+  it('compares with a reference calendar when one is given, and fails a package whose command line reports another version', async () => {
+    expect(await checkPackaged(packed('with-reference', '01000101'), { platform: 'linux', reference: REFERENCE, say: () => {} })).toEqual([]);
+    const wrongVersion = await checkPackaged(packed('version', '01000101', 'mailbox2ics 0.0.0\n'), { platform: 'linux', reference: REFERENCE, say: () => {} });
     expect(wrongVersion).toEqual([expect.stringContaining('--version said "mailbox2ics 0.0.0"')]);
   });
 });
