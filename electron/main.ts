@@ -2,17 +2,27 @@
 // core AppService and the profile service (schedule + feed) with Electron's dialog, shell, keychain,
 // tray and notifications, wires the IPC contract and opens the one hardened window. Closing the
 // window keeps the app in the tray. All behaviour lives in electron/core, tested under plain Node.
-import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, nativeImage, net, Notification, powerMonitor, shell, Tray } from 'electron';
+// Started with --mailbox2ics-cli (the packaged command line) it runs the headless command instead.
+import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, nativeImage, nativeTheme, net, Notification, powerMonitor, screen, shell, Tray } from 'electron';
+import { homedir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { runCli } from './cli/main.ts';
 import { AppService } from './core/app/app-service.ts';
 import { defaultConfigPath } from './core/config/config-file.ts';
 import { keytarStore } from './core/secrets/secret-store.ts';
 import { defaultCachePath, IDLE_FEED_WRITE_MS } from './core/store/cache.ts';
 import { WorkerEngine } from './core/engine/worker-engine.ts';
 import { startProfileService, type RunningService } from './core/sync/profile-service.ts';
+import { aboutActions, aboutPanelOptions, appMenuTemplate } from './main/app-menu.ts';
+import { cliArgsFrom, runCliMode } from './main/cli-mode.ts';
+import { installE2eHooks } from './main/e2e-hooks.ts';
 import { registerIpc, type ServiceLike } from './main/ipc-wiring.ts';
 import { electronDialogs } from './main/native-dialogs.ts';
+import { loginItemFor, startsHidden } from './main/login-item.ts';
+import { claimSingleInstance, revealWindow } from './main/single-instance.ts';
+import { followTheme, trayImage } from './main/tray-icon.ts';
+import { initialWindowState, saverFor, trackWindowState } from './main/window-state-keeper.ts';
 import { notificationFor, tooltip, trayMenuTemplate, type TrayState } from './main/tray-menu.ts';
 import { createMainWindow, isOurFrame, isSafeExternal } from './main/window.ts';
 
@@ -20,9 +30,16 @@ import { createMainWindow, isOurFrame, isSafeExternal } from './main/window.ts';
 const root = path.resolve(import.meta.dirname, '..');
 const indexHtml = path.join(root, 'renderer', 'dist', 'index.html');
 const preload = path.join(import.meta.dirname, 'preload.cjs');
-const trayIcon = path.join(root, 'resources', 'tray.png');
+const trayDir = path.join(root, 'resources', 'tray');
+const cliArgs = cliArgsFrom(process.argv);
+// Registered with the lock, before anything can fail: a second start always brings the window back (or,
+// while starting, opens it once ready) instead of doing nothing behind the first process's lock.
+let openWindow: (() => void) | undefined;
 
-if (!app.requestSingleInstanceLock()) {
+if (cliArgs) {
+  // The command line of the package (packaging/bin/): no lock, no window, no tray; exits with the command's code.
+  void runCliMode({ app, args: cliArgs, runCli: (args) => runCli(args, { version: app.getVersion() }), stdout: process.stdout, stderr: process.stderr });
+} else if (!claimSingleInstance(app, () => openWindow?.())) {
   app.quit();
 } else {
   let win: BrowserWindow | undefined;
@@ -33,10 +50,9 @@ if (!app.requestSingleInstanceLock()) {
   const openExternal = (url: string) => {
     if (isSafeExternal(url)) void shell.openExternal(url);
   };
-  // Registered before anything can fail: a second start always brings the window back (or, while
-  // starting, opens it once ready) instead of doing nothing behind the first process's lock.
-  let openWindow: (() => void) | undefined;
-  app.on('second-instance', () => openWindow?.());
+  let trayMenu: Menu | undefined;
+  const loginItem = loginItemFor({ platform: process.platform, app, env: process.env, home: homedir(), execPath: process.execPath });
+  installE2eHooks(process.env, { trayMenu: () => trayMenu, window: () => win });
   app.on('web-contents-created', (_e, contents) => {
     contents.on('will-navigate', (ev) => ev.preventDefault());
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));
@@ -73,7 +89,10 @@ if (!app.requestSingleInstanceLock()) {
 
     openWindow = () => {
       if (!win || win.isDestroyed()) {
-        win = createMainWindow(BrowserWindow, { preload, indexHtml, openExternal });
+        // Where the window was last, fitted onto the displays connected now.
+        const placed = initialWindowState(app.getPath('userData'), screen);
+        win = createMainWindow(BrowserWindow, { preload, indexHtml, openExternal, bounds: placed.bounds, maximized: placed.maximized });
+        trackWindowState(win, saverFor(app.getPath('userData')), { onError: (err) => console.error(`mailbox2ics: the window's size and place were not saved: ${err.message}`) });
         // Closing the window keeps the app (schedule, feed) running in the tray.
         win.on('close', (e) => {
           if (!quitting && tray) {
@@ -82,11 +101,19 @@ if (!app.requestSingleInstanceLock()) {
           }
         });
       } else {
-        if (win.isMinimized()) win.restore();
-        win.show();
-        win.focus();
+        revealWindow(win, app);
       }
     };
+    const quit = () => {
+      quitting = true;
+      app.quit();
+    };
+    const syncAll = () => service?.scheduler.statuses().forEach((s) => void service!.scheduler.runNow(s.name));
+    const versions = { app: app.getVersion(), electron: process.versions.electron, chrome: process.versions.chrome, node: process.versions.node };
+    if (process.platform === 'darwin') app.setAboutPanelOptions(aboutPanelOptions(versions));
+    const about = aboutActions({ platform: process.platform, arch: process.arch, versions, showAboutPanel: () => app.showAboutPanel(), showMessageBox: (o) => dialog.showMessageBox(o), writeClipboard: (t) => clipboard.writeText(t) });
+    const menuActions = { ...about, syncNow: syncAll, showConfigFile: () => shell.showItemInFolder(configFile), quit };
+    Menu.setApplicationMenu(Menu.buildFromTemplate(appMenuTemplate(process.platform, menuActions, { devTools: !app.isPackaged })));
 
     // The schedule and the feed: the same service `mailbox2ics serve` runs headless.
     function refreshTray(): void {
@@ -94,28 +121,29 @@ if (!app.requestSingleInstanceLock()) {
       const state: TrayState = {
         statuses: service.scheduler.statuses(),
         paused: service.scheduler.isPaused(),
-        openAtLogin: app.getLoginItemSettings().openAtLogin,
+        openAtLogin: loginItem.get(),
         feedLinks: Object.fromEntries(Object.entries(service.urls).map(([n, u]) => [n, u.webcal])),
       };
       tray.setToolTip(tooltip(state));
       tray.setContextMenu(
-        Menu.buildFromTemplate(
+        (trayMenu = Menu.buildFromTemplate(
           trayMenuTemplate(state, {
             syncNow: (p) => (p ? [p] : state.statuses.map((s) => s.name)).forEach((n) => void service!.scheduler.runNow(n)),
             open: () => openWindow?.(),
             setPaused: (on) => (on ? service!.scheduler.pause() : service!.scheduler.resume()),
             setOpenAtLogin: (on) => {
-              app.setLoginItemSettings({ openAtLogin: on });
+              try {
+                loginItem.set(on);
+              } catch (err) {
+                dialog.showErrorBox('mailbox2ics: Start at login', (err as Error).message);
+              }
               refreshTray();
             },
             copy: (text) => clipboard.writeText(text),
             regenerateFeedLink: (p) => void service!.regenerateToken(p).then(refreshTray, (err: Error) => dialog.showErrorBox('mailbox2ics', err.message)),
-            quit: () => {
-              quitting = true;
-              app.quit();
-            },
+            quit,
           }),
-        ),
+        )),
       );
     }
     try {
@@ -139,7 +167,9 @@ if (!app.requestSingleInstanceLock()) {
       // E.g. the feed port is taken: the window still opens; the tray says nothing is scheduled.
       console.error(`mailbox2ics: the schedule is not running: ${(err as Error).message}`);
     }
-    tray = new Tray(nativeImage.createFromPath(trayIcon));
+    const trayLook = { platform: process.platform, dir: trayDir, theme: nativeTheme, createFromPath: (f: string) => nativeImage.createFromPath(f) };
+    tray = new Tray(trayImage(trayLook));
+    followTheme(tray, trayLook);
     tray.on('click', () => openWindow?.());
     refreshTray();
     setInterval(refreshTray, 30_000).unref();
@@ -153,7 +183,8 @@ if (!app.requestSingleInstanceLock()) {
       online = now;
     }, 15_000).unref();
 
-    openWindow();
+    // Started by the login entry: only the tray; the window opens from it (or by starting the app again).
+    if (!startsHidden(process.argv, process.platform, app)) openWindow();
     app.on('before-quit', () => {
       quitting = true;
     });

@@ -9,8 +9,9 @@ need_node
 # dovecot-imapd: the private IMAP server of the test bed; openssl: its throwaway CA; libsecret-1-dev:
 # keytar builds against it; gnome-keyring + dbus: a real Secret Service; python3/make/g++: native builds;
 # chromium: the renderer's end-to-end tests; vdirsyncer, khal, calcurse, python3-icalendar,
-# python3-vobject, radicale: real calendar clients that must accept the output; curl: feed checks.
+# python3-vobject, radicale: real calendar clients that must accept the output; curl: feed checks;
+# desktop-file-utils: desktop-file-validate checks the Linux start-at-login entry.
 apt_install dovecot-imapd openssl libsecret-1-dev gnome-keyring dbus dbus-x11 python3 make g++ chromium \
-  vdirsyncer curl khal calcurse python3-icalendar python3-vobject radicale
+  vdirsyncer curl khal calcurse python3-icalendar python3-vobject radicale desktop-file-utils
 npm_install
 npm test

@@ -31,6 +31,8 @@ export interface CliIo {
   stdin: NodeJS.ReadStream;
   env: NodeJS.ProcessEnv;
   openStore: () => Promise<SecretStore>;
+  /** The packaged app passes its own: there, no package.json sits two folders above the bundled code. */
+  version?: string;
 }
 
 const EXIT: Partial<Record<ErrorCode, number>> = {
@@ -82,7 +84,7 @@ async function run(plan: CliPlan, io: CliIo): Promise<number> {
     return 0;
   }
   if (plan.mode === 'version') {
-    io.stdout.write(`mailbox2ics ${version()}\n`);
+    io.stdout.write(`mailbox2ics ${io.version ?? version()}\n`);
     return 0;
   }
   if (plan.mode === 'list-folders') {
@@ -158,7 +160,7 @@ async function serve(plan: CliPlan, io: CliIo, info: (m: string) => void): Promi
   });
   try {
     const service = await startProfileService({ configFile: plan.configFile!, engine, openSecrets: io.openStore, env: io.env, log, watchConfig: true });
-    info(`mailbox2ics ${version()} serving ${plan.configFile}: ${service.scheduler.statuses().map((s) => s.name).join(', ') || 'no profiles'}`);
+    info(`mailbox2ics ${io.version ?? version()} serving ${plan.configFile}: ${service.scheduler.statuses().map((s) => s.name).join(', ') || 'no profiles'}`);
     for (const [name, u] of Object.entries(service.urls)) info(`feed ${name}: ${u.http}  (${u.webcal})`);
     // The schedule's timers are unref'd; without a feed nothing else would keep the process alive
     // until the signal (it exited at once with code 13, an unsettled top-level await).

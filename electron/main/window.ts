@@ -1,15 +1,18 @@
 // The one hardened window: isolated, sandboxed, no Node in the page, strict CSP, no navigation,
 // no new windows, no permissions. Takes Electron's classes as arguments so tests can mock them.
-import type { BrowserWindow as BW, BrowserWindowConstructorOptions, Session, WebContents } from 'electron';
+import type { BrowserWindow as BW, BrowserWindowConstructorOptions, Rectangle, Session, WebContents } from 'electron';
+import { DEFAULT_HEIGHT, DEFAULT_WIDTH, MIN_HEIGHT, MIN_WIDTH } from '../core/desktop/window-state.ts';
 
 export const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'none'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-export function windowOptions(preload: string): BrowserWindowConstructorOptions {
+/** `bounds`: where the window was last (see window-state-keeper.ts); without it, the default size, centred. */
+export function windowOptions(preload: string, bounds?: Rectangle): BrowserWindowConstructorOptions {
   return {
-    width: 1200,
-    height: 800,
-    minWidth: 760,
-    minHeight: 500,
+    width: DEFAULT_WIDTH,
+    height: DEFAULT_HEIGHT,
+    ...bounds,
+    minWidth: MIN_WIDTH,
+    minHeight: MIN_HEIGHT,
     show: false,
     title: 'mailbox2ics',
     webPreferences: {
@@ -57,12 +60,16 @@ export function hardenSession(session: Session): void {
 
 export function createMainWindow(
   BrowserWindow: typeof BW,
-  opts: { preload: string; indexHtml: string; openExternal: (url: string) => void },
+  opts: { preload: string; indexHtml: string; openExternal: (url: string) => void; bounds?: Rectangle; maximized?: boolean },
 ): BW {
-  const win = new BrowserWindow(windowOptions(opts.preload));
+  const win = new BrowserWindow(windowOptions(opts.preload, opts.bounds));
   hardenSession(win.webContents.session);
   hardenContents(win.webContents, opts.openExternal);
-  win.once('ready-to-show', () => win.show());
+  // maximize() shows a hidden window at once (a white flash); done when the page is ready instead.
+  win.once('ready-to-show', () => {
+    if (opts.maximized) win.maximize();
+    win.show();
+  });
   void win.loadFile(opts.indexHtml);
   return win;
 }
