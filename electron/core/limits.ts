@@ -112,3 +112,13 @@ export const MAX_SUBCOMPONENTS = 1_000;
  * recurrence is added to it, and those programs then reject the whole calendar. */
 export const MIN_YEAR = 1583;
 export const MAX_YEAR = 9998;
+
+/** Offset changes one VTIMEZONE observance rule may make, on average per year. Real zones change at
+ * most twice a year (four times in Morocco's Ramadan years, which are written as RDATEs); a rule that
+ * fires daily or every second is hostile, and ical.js expands every change into memory from DTSTART
+ * on. A zone with such a rule is refused (its TZID then falls back to the built-in zone of that name). */
+export const MAX_ZONE_CHANGES_PER_YEAR = 4;
+
+/** Steps (candidate dates tested) one observance rule may take to be checked: 401 years of a
+ * yearly rule take about 800; a daily rule that never matches reaches this in ~50 ms. */
+export const MAX_ZONE_RULE_STEPS = 5_000;

@@ -9,6 +9,7 @@ import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
 import { buildMail, vcal, vevent } from '../helpers/mail-builder.ts';
 import { MaildirStore } from '../helpers/maildir-store.ts';
+import { CLIENTS, runClient } from '../helpers/calendar-clients.ts';
 import { CLI_BIN } from '../helpers/run-cli.ts';
 
 const BERLIN = 'BEGIN:VTIMEZONE\r\nTZID:Europe/Berlin\r\nBEGIN:DAYLIGHT\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nTZNAME:CEST\r\nDTSTART:19700329T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\nEND:DAYLIGHT\r\nBEGIN:STANDARD\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nTZNAME:CET\r\nDTSTART:19701025T030000\r\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\nEND:STANDARD\r\nEND:VTIMEZONE';
@@ -100,5 +101,59 @@ describe('hostile recurrence rules through the CLI with --window', () => {
         message: expect.stringMatching(/^VEVENT a@evil\.example: its occurrences could not all be worked out for the --window filter \(its recurrence rule was given up after (50,000 steps|250 ms) \(it never matches, or repeats too often\)\); kept$/),
       },
     ]);
+  });
+
+  // ical.js expands a VTIMEZONE's observance rules from their DTSTART with no bound: a rule that never
+  // matches hung the run (utcOffset never returned), one that fires every second or every day fills
+  // memory. Such a zone is refused; its TZID falls back to the built-in zone of that name, or is kept.
+  it('a VTIMEZONE whose rules never occur or fire too often: the run finishes, the zone is refused with its reason, good events unchanged', { timeout: 300_000 }, async () => {
+    const zone = (tzid: string, rrule: string) =>
+      `BEGIN:VTIMEZONE\r\nTZID:${tzid}\r\nBEGIN:DAYLIGHT\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nDTSTART:19700329T020000\r\nRRULE:${rrule}\r\nEND:DAYLIGHT\r\nBEGIN:STANDARD\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nDTSTART:19701025T030000\r\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\nEND:STANDARD\r\nEND:VTIMEZONE`;
+    const hostileZone = (n: number, tzid: string, rrule: string) =>
+      buildMail({
+        subject: `z${n}`,
+        from: 'm@evil.example',
+        calendars: [{ ics: vcal(undefined, zone(tzid, rrule), vevent({ uid: `z${n}@evil.example`, summary: `Zoned ${n}`, start: `TZID=${tzid}:20260105T100000`, end: `TZID=${tzid}:20260105T110000` })) }],
+      });
+    const good = await runOver(GOOD, '2026-01-01..2026-12-31');
+    const before = eventsByUid(good.ics);
+    const hostile = [
+      GOOD[0],
+      hostileZone(1, 'Evil/Never', 'FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30'),
+      GOOD[1],
+      hostileZone(2, 'Evil/Secondly', 'FREQ=SECONDLY'),
+      GOOD[2],
+      // A known name, redefined to change daily: the built-in Europe/Berlin stands in for it.
+      hostileZone(3, 'Europe/Berlin', 'FREQ=DAILY'),
+      hostileZone(4, 'Evil/Weekly', 'FREQ=WEEKLY;BYDAY=MO'),
+      GOOD[3],
+    ];
+    const run = await runOver(hostile, '2026-01-01..2026-12-31');
+    expect(run.code, run.stderr).toBe(0);
+    const after = eventsByUid(run.ics);
+    for (const [uid, text] of before) expect(after.get(uid), uid).toBe(text);
+    for (let n = 1; n <= 4; n++) expect(after.has(`z${n}@evil.example`), `z${n}`).toBe(true);
+    const skipped = (run.report as unknown as { skipped: Array<{ uid: number; section: string; reason: string }> }).skipped;
+    const reasonOf = (tzid: string) => skipped.find((s) => s.reason.startsWith(`VTIMEZONE "${tzid}"`));
+    expect(reasonOf('Evil/Never')).toMatchObject({ uid: 2, section: '2', reason: expect.stringMatching(/DAYLIGHT rule "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30" (could not be checked within|never occurs)/) });
+    expect(reasonOf('Evil/Secondly')).toMatchObject({ uid: 4, reason: expect.stringMatching(/DAYLIGHT rule "FREQ=SECONDLY" (changes the offset more than 4 times a year|could not be checked)/) });
+    expect(reasonOf('Europe/Berlin')).toMatchObject({ uid: 6, reason: expect.stringMatching(/DAYLIGHT rule "FREQ=DAILY" /) });
+    expect(reasonOf('Evil/Weekly')).toMatchObject({ uid: 7, reason: expect.stringMatching(/changes the offset more than 4 times a year/) });
+    // The refused definitions never reach the feed: Berlin is the senders' (or the built-in) one, the
+    // unknown names are kept as written and said so.
+    const zones = new ICAL.Component(ICAL.parse(run.ics)).getAllSubcomponents('vtimezone');
+    expect(zones.map((z) => String(z.getFirstPropertyValue('tzid'))).sort()).toEqual(['Europe/Berlin']);
+    expect(run.ics).not.toMatch(/FREQ=(DAILY|SECONDLY|WEEKLY)\r\nEND:DAYLIGHT/);
+    expect(run.report.warnings.map((w) => w.message)).toEqual(
+      expect.arrayContaining([expect.stringContaining('TZID "Evil/Never" has no VTIMEZONE'), expect.stringContaining('TZID "Evil/Secondly" has no VTIMEZONE')]),
+    );
+    // A TZID kept as written has no definition, which khal (alone) warns about; that is the reported
+    // outcome for those three names and nothing else may be said.
+    const keptAsWritten = /^warning: DT(START|END) localized in invalid or incomprehensible timezone `Evil\/(Never|Secondly|Weekly)`/;
+    for (const client of CLIENTS) {
+      const outcome = await runClient(client, run.ics);
+      const errors = 'absent' in outcome ? [] : outcome.errors;
+      expect(errors.filter((e) => !(client === 'khal' && keptAsWritten.test(e))), client).toEqual([]);
+    }
   });
 });

@@ -9,14 +9,16 @@ import { splitLargeCalendar } from './split-calendar.ts';
 import { compactString } from './compact-string.ts';
 import { derivedUid, recurrenceKeyIn, stampIn, type ZoneLookup } from './revision.ts';
 import { itipFacts, type ItipFacts } from './itip-facts.ts';
+import { zoneRuleProblem } from './zone-rules.ts';
 import { componentText, isUsableZone, resolvedZone, semanticSignature, timezoneFor, tzidOf } from './timezones.ts';
 import { checkComponentText, type CheckedText } from './output-check.ts';
 import { vetComponent } from './vet.ts';
 import type { Refused } from './pre-scan.ts';
 
 /** Bump when the record's shape or the way any field is computed changes: older records are re-prepared.
- * 3: components and zones are vetted and checked before they get text (records of 2 were not). */
-export const PREPARED_VERSION = 3;
+ * 3: components and zones are vetted and checked before they get text (records of 2 were not).
+ * 4: zones whose observance rules ical.js cannot expand safely are refused (a record of 3 may hold one). */
+export const PREPARED_VERSION = 4;
 
 export type CompKind = 'vevent' | 'vtodo' | 'vjournal';
 
@@ -141,7 +143,9 @@ function prepareUnsafe(part: Pick<CalendarPart, 'text' | 'mimeMethod'>): Prepare
         const tzid = tzidOf(sub);
         if (!tzid) continue;
         try {
-          const why = vetComponent(sub, () => undefined);
+          const vetted = vetComponent(sub, () => undefined);
+          const ruleWhy = vetted.ok ? zoneRuleProblem(sub) : undefined;
+          const why = ruleWhy ? { ok: false as const, reason: ruleWhy } : vetted;
           const checked = why.ok ? checkComponentText(componentText(sub), 'vtimezone') : why;
           if (!checked.ok) {
             refused.push({ kind: 'vtimezone', uid: tzid, reason: checked.reason });

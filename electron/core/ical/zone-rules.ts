@@ -1,0 +1,73 @@
+// Checks a VTIMEZONE's observance rules before ical.js expands them: ical.js walks every RRULE from
+// its DTSTART with no bound, so a rule that never matches hangs it and one that fires daily fills memory.
+// Must never call ical.js's own (unbounded) iterator or Timezone on the component it checks.
+import ICAL from 'ical.js';
+import { MAX_ZONE_CHANGES_PER_YEAR, MAX_ZONE_RULE_STEPS } from '../limits.ts';
+import { budgetedIterator, PastHorizon } from '../recurrence/budgeted-iterator.ts';
+import { BudgetExhausted, ExpansionBudget } from '../recurrence/expansion-budget.ts';
+import { floatingSeconds } from '../recurrence/fast-forward.ts';
+
+// The Gregorian calendar repeats every 400 years: a rule with a match in the 401 years from its
+// DTSTART matches forever (or until its UNTIL/COUNT), so ical.js's search for the next one ends.
+const CYCLE_YEARS = 401;
+// Processor time for one rule; a yearly rule needs well under a millisecond.
+const RULE_MS = 250;
+
+/** Why the zone's rules cannot be expanded safely, or undefined when they can. */
+export function zoneRuleProblem(zone: ICAL.Component): string | undefined {
+  for (const obs of zone.getAllSubcomponents()) {
+    if (obs.name !== 'standard' && obs.name !== 'daylight') continue;
+    const rules = obs.getAllProperties('rrule');
+    if (rules.length === 0) continue;
+    const dtstart = obs.getFirstPropertyValue('dtstart');
+    if (!(dtstart instanceof ICAL.Time)) continue;
+    for (const prop of rules) {
+      const rule = prop.getFirstValue();
+      if (!(rule instanceof ICAL.Recur)) return `its ${obs.name.toUpperCase()} rule cannot be read`;
+      const why = ruleProblem(rule, dtstart);
+      if (why) return `its ${obs.name.toUpperCase()} rule "${prop.toICALString().replace(/^RRULE:/i, '')}" ${why}`;
+    }
+  }
+  return undefined;
+}
+
+// Per process, by rule and start: a mailbox repeats the same few zones in every invitation, and
+// checking one rule costs up to ~15 ms. Bounded so endlessly varied rules cannot grow it.
+const MEMO_LIMIT = 2000;
+const memo = new Map<string, string | null>();
+
+function ruleProblem(rule: ICAL.Recur, dtstart: ICAL.Time): string | undefined {
+  const key = `${dtstart.toString()}|${rule.toString()}`;
+  const known = memo.get(key);
+  if (known !== undefined) return known ?? undefined;
+  const why = checkRule(rule, dtstart);
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(key, why ?? null);
+  return why;
+}
+
+function checkRule(rule: ICAL.Recur, dtstart: ICAL.Time): string | undefined {
+  const start = floatingSeconds(dtstart);
+  const horizon = floatingSeconds(ICAL.Time.fromData({ year: dtstart.year + CYCLE_YEARS, month: 1, day: 1, isDate: true }));
+  const maxChanges = CYCLE_YEARS * MAX_ZONE_CHANGES_PER_YEAR;
+  const budget = new ExpansionBudget({ maxSteps: MAX_ZONE_RULE_STEPS, maxMs: RULE_MS }, undefined, (limit) => `could not be checked within ${limit} (it never matches, or changes the offset too often)`);
+  let changes = 0;
+  let ended = false;
+  try {
+    const it = budgetedIterator(rule.clone(), dtstart.clone(), budget, horizon);
+    for (let t = it.next(); t; t = it.next()) {
+      // ical.js yields DTSTART first whether or not the rule matches it.
+      if (floatingSeconds(t) <= start) continue;
+      if (++changes > maxChanges) return `changes the offset more than ${MAX_ZONE_CHANGES_PER_YEAR} times a year`;
+    }
+    ended = true;
+  } catch (err) {
+    if (err instanceof BudgetExhausted) return err.reason;
+    if (!(err instanceof PastHorizon)) return `cannot be expanded (${(err as Error).message})`;
+  }
+  // ended: the rule's COUNT or UNTIL stopped it, or ical.js gave up by itself (MONTHLY and YEARLY have a
+  // give-up counter); it does the same when it builds the zone. Past the horizon with no match: it
+  // never matches (or only after centuries), and ical.js would search for one forever.
+  if (changes === 0 && !ended) return `never occurs in the ${CYCLE_YEARS} years after its DTSTART`;
+  return undefined;
+}
