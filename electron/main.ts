@@ -83,6 +83,9 @@ if (cliArgs) {
       emitProgress: (p) => win?.webContents.send('scan:progress', p),
       // The schedule and the feed follow what the window saves, at once.
       onConfigChanged: () => void service?.reload().then(refreshTray),
+      // The tray's information in the window too: the schedule's runs and the feed links (which stay in main).
+      schedule: { statuses: () => service?.scheduler.statuses() ?? [], feedLink: (p) => service?.urls[p]?.webcal },
+      writeClipboard: (text) => clipboard.writeText(text),
     });
     const indexUrl = pathToFileURL(indexHtml).href;
     registerIpc(ipcMain, appService as unknown as ServiceLike, (frame) => isOurFrame(win, frame, indexUrl));

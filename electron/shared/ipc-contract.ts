@@ -92,6 +92,15 @@ export const PreviewEventSchema = z.object({
   end: z.string().optional(),
   allDay: z.boolean(),
   recurring: z.boolean(),
+  /** The RRULE as iCalendar text ("FREQ=WEEKLY;BYDAY=MO;UNTIL=…"), for the window to put in words. */
+  rrule: z.string().optional(),
+  /** At most a few hundred; reply is the PARTSTAT (NEEDS-ACTION when absent). */
+  attendees: z.array(z.object({ name: z.string(), email: z.string(), reply: z.string(), role: z.string().optional() })).optional(),
+  /** "duration:-PT15M" (relative to the start) or "at:ISO" (an absolute time). */
+  alarms: z.array(z.string()).optional(),
+  categories: z.array(z.string()).optional(),
+  /** The start's TZID (or "UTC"); absent for floating and all-day times. */
+  timeZone: z.string().optional(),
   cancelled: z.boolean(),
   source: SourceMessageSchema,
   /** Compared with the last sync of the same profile. */
@@ -110,6 +119,10 @@ export const SkippedSchema = z.object({
 export const ScanResultSchema = z.object({
   scanId: z.string(),
   profile: Name,
+  /** No earlier sync of this profile to compare with: every event would be "new", so no badges are shown. */
+  firstSync: z.boolean(),
+  /** The profile's calendar file this sync wrote (atomically). */
+  written: z.string(),
   events: z.array(PreviewEventSchema),
   skipped: z.array(SkippedSchema),
   warnings: z.array(z.object({ folder: z.string(), uid: z.number().int().optional(), message: z.string() })),
@@ -140,6 +153,26 @@ export const OccurrencesResultSchema = z.object({
   incompleteTotal: z.number().int(),
 });
 export type OccurrencesResult = z.infer<typeof OccurrencesResultSchema>;
+
+/** One profile's schedule and sync state, for the window's status strip (the tray's information). */
+export const SyncStatusSchema = z.object({
+  profile: Name,
+  running: z.boolean(),
+  scheduleEnabled: z.boolean(),
+  intervalMinutes: z.number().int(),
+  /** ISO times. */
+  lastSyncAt: z.string().optional(),
+  lastSummary: z.string().optional(),
+  nextAt: z.string().optional(),
+  /** Events in the calendar file after the last sync the window saw. */
+  events: z.number().int().optional(),
+  lastFailure: z.object({ at: z.string(), message: z.string() }).optional(),
+  /** Consecutive failures; 0 when the last run succeeded. */
+  failures: z.number().int(),
+  /** The local feed serves this profile (the link itself stays in main: it carries the access token). */
+  feedLink: z.boolean(),
+});
+export type SyncStatus = z.infer<typeof SyncStatusSchema>;
 
 const Empty = z.object({}).strict();
 const Null = z.null();
@@ -186,6 +219,11 @@ export const CONTRACT = {
     request: z.object({ scanId: z.string().min(1).max(100), from: z.iso.datetime(), to: z.iso.datetime() }).strict(),
     response: OccurrencesResultSchema,
   },
+  'sync:status': { request: Empty, response: z.array(SyncStatusSchema) },
+  'profiles:set-schedule': { request: z.object({ name: Name, enabled: z.boolean() }).strict(), response: Null },
+  // Main copies the profile's feed link to the clipboard; the window never sees the token.
+  'feed:copy-link': { request: z.object({ profile: Name }).strict(), response: Null },
+  // "Save a copy…": writes the held result where the user picks; the profile's own file and path stay.
   'export:save': {
     request: z.object({ scanId: z.string().min(1).max(100) }).strict(),
     response: z.union([z.object({ saved: z.literal(true), path: z.string() }), z.object({ saved: z.literal(false) })]),

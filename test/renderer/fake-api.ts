@@ -37,6 +37,8 @@ export function createFakeApi(init: { keychain?: { available: boolean; reason?: 
     /** Series the fake says it left out of every answer. */
     incomplete: [] as Occurrences['incomplete'],
     scanResult: undefined as ScanResult | undefined,
+    /** Per profile: what syncStatus adds to the profile's schedule (last sync, failure, feed link…). */
+    status: {} as Record<string, Partial<z.infer<(typeof CONTRACT)['sync:status']['response']>[number]>>,
     exportPath: '/home/me/calendars/team.ics',
     /** What the "user" picks in main's save dialog for a profile's calendar file (undefined: cancel). */
     chosenOutput: '/home/me/team.ics' as string | undefined,
@@ -100,6 +102,14 @@ export function createFakeApi(init: { keychain?: { available: boolean; reason?: 
       return ok(null);
     },
     previewOccurrences: (r) => ok({ occurrences: state.occurrences.filter((o) => o.start >= r.from && o.start < r.to), incomplete: state.incomplete, incompleteTotal: state.incomplete.length }),
+    syncStatus: () => ok([...state.profiles].map(([name, p]) => ({ profile: name, running: false, scheduleEnabled: p.schedule.enabled, intervalMinutes: p.schedule.intervalMinutes, failures: 0, feedLink: false, ...state.status[name] }))),
+    setSchedule: (r) => {
+      const p = state.profiles.get(r.name);
+      if (!p) return missing('profile', r.name);
+      p.schedule = { ...p.schedule, enabled: r.enabled };
+      return ok(null);
+    },
+    copyFeedLink: () => ok(null),
     exportCalendar: () => ok({ saved: true as const, path: state.exportPath }),
     chooseOutput: () => ok(state.chosenOutput === undefined ? { chosen: false as const } : { chosen: true as const, token: token(), path: state.chosenOutput }),
     chooseCaFile: () => ok(state.chosenCaFile === undefined ? { chosen: false as const } : { chosen: true as const, token: token(), path: state.chosenCaFile }),

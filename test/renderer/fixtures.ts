@@ -29,6 +29,8 @@ export function makeResult(events: PreviewEvent[], over: Partial<ScanResult> = {
   return {
     scanId: 'scan-1',
     profile: 'team',
+    firstSync: false,
+    written: '/home/me/team.ics',
     events,
     skipped: [],
     warnings: [],

@@ -20,6 +20,8 @@ import { credentialKey, describeServer } from '../secrets/credential-key.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
 import { writeFileAtomic } from '../store/atomic-write.ts';
 import type { SyncCache } from '../store/cache.ts';
+import type { ProfileStatus } from '../schedule/scheduler.ts';
+import { mergeSyncStatus, type WindowRun } from './sync-status.ts';
 import { AccountCredentials, type Connection } from './account-credentials.ts';
 import { AppConfig } from './app-config.ts';
 import type { NativeDialogs } from './native-dialogs.ts';
@@ -43,6 +45,11 @@ export interface AppServiceDeps {
   onConfigChanged?: () => void;
   /** Where scans, merges and expansions run (a worker thread in the app); this thread by default. */
   engine?: Engine;
+  /** The schedule (the profile service in the app): its statuses and feed links; absent, only the window's own syncs are known. */
+  schedule?: { statuses(): ProfileStatus[]; feedLink(profile: string): string | undefined };
+  /** Main's clipboard: the feed link goes there without passing through the window. */
+  writeClipboard?: (text: string) => void;
+  now?: () => number;
 }
 
 interface HeldScan {
@@ -62,9 +69,12 @@ export class AppService implements Methods {
   private readonly credentials: AccountCredentials;
   private readonly choices = new WindowChoices();
   private readonly running = new Map<string, AbortController>();
+  private readonly runningProfile = new Map<string, string>();
   private readonly scans = new Map<string, HeldScan>();
   private readonly written = new Set<string>();
   private readonly engine: Engine;
+  /** The window's own syncs, per profile: the status strip shows them with the schedule's. */
+  private readonly windowRuns = new Map<string, WindowRun>();
 
   constructor(private readonly deps: AppServiceDeps) {
     this.config = new AppConfig(deps.configFile, deps.onConfigChanged);
@@ -202,6 +212,7 @@ export class AppService implements Methods {
     const password = await this.passwordFor(plan.connect, req.password);
     const abort = new AbortController();
     this.running.set(req.scanId, abort);
+    this.runningProfile.set(req.scanId, req.profile);
     const seen: string[] = [];
     try {
       // caPem: the connection trusts exactly the CA bytes the password was found for.
@@ -213,22 +224,62 @@ export class AppService implements Methods {
           this.deps.emitProgress({ scanId: req.scanId, folder: p.folder, folderIndex: listed >= 0 ? listed : seen.indexOf(p.folder), folderCount: plan.folders.length, done: p.done, total: p.total, calendarParts: p.calendarParts });
         },
       });
-      // Only a finished scan moves "since the last sync" forward; a cancelled or failed one changes nothing.
-      const { events, removed } = await this.engine.preview({ scope: `profile:${req.profile}`, result: { items: result.items, ics: result.ics }, commit: true });
+      // "Sync now": the profile's calendar file is replaced atomically, as a scheduled run does; a failed
+      // write keeps the last good file and moves nothing forward.
+      await writeFileAtomic(plan.output, result.ics);
+      // Only a finished sync moves "since the last sync" forward; a cancelled or failed one changes nothing.
+      const { events, removed, firstSync } = await this.engine.preview({ scope: `profile:${req.profile}`, result: { items: result.items, ics: result.ics }, commit: true });
       this.scans.set(req.scanId, { profile: req.profile, ics: result.ics, output: plan.output });
       while (this.scans.size > KEEP_SCANS) this.scans.delete(this.scans.keys().next().value!);
       const r = result.report;
+      this.windowRuns.set(req.profile, { at: this.now(), events: r.eventsOut, summary: `${r.eventsOut} events, ${r.skipped.length} skipped` });
       return {
         scanId: req.scanId,
         profile: req.profile,
+        firstSync,
+        written: plan.output,
         events,
         skipped: r.skipped.map((s) => ({ folder: s.folder, uid: s.uid, subject: s.subject, section: s.section, reason: s.reason })),
         warnings: r.warnings.map((w) => ({ folder: w.folder, uid: w.uid, message: w.message })),
         summary: { messages: r.messages, calendarParts: r.calendarParts, eventsOut: r.eventsOut, bytesDownloaded: r.bytesDownloaded, wallTimeMs: r.wallTimeMs, removedSinceLastSync: removed },
       };
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code !== 'CANCELLED') this.windowRuns.set(req.profile, { ...this.windowRuns.get(req.profile), failure: { at: this.now(), message: (err as Error).message } });
+      throw err;
     } finally {
       this.running.delete(req.scanId);
+      this.runningProfile.delete(req.scanId);
     }
+  }
+
+  private now(): number {
+    return (this.deps.now ?? Date.now)();
+  }
+
+  async syncStatus(): Promise<Response<'sync:status'>> {
+    const cfg = await this.config.read();
+    const scheduled = this.deps.schedule?.statuses() ?? [];
+    const runningProfiles = new Set([...this.running.keys()].map((id) => this.runningProfile.get(id)));
+    return Object.entries(cfg.profiles).map(([name, p]) =>
+      mergeSyncStatus(name, p.schedule, scheduled.find((s) => s.name === name), this.windowRuns.get(name), runningProfiles.has(name), !!this.deps.schedule?.feedLink(name)),
+    );
+  }
+
+  async setSchedule(req: Request<'profiles:set-schedule'>): Promise<null> {
+    await this.config.update((cfg) => {
+      const p = cfg.profiles[req.name];
+      if (!p) throw new AppError('CONFIG', `There is no profile named "${req.name}".`, { profile: req.name });
+      p.schedule = { ...p.schedule, enabled: req.enabled };
+    });
+    return null;
+  }
+
+  async copyFeedLink(req: Request<'feed:copy-link'>): Promise<null> {
+    const link = this.deps.schedule?.feedLink(req.profile);
+    if (!link || !this.deps.writeClipboard) throw new AppError('CONFIG', `The local feed does not serve "${req.profile}": turn the feed on in the configuration first.`, { profile: req.profile });
+    this.deps.writeClipboard(link);
+    return null;
   }
 
   async cancelScan(req: Request<'scan:cancel'>): Promise<null> {
@@ -257,11 +308,7 @@ export class AppService implements Methods {
     await checkChosenCalendar(file);
     await writeFileAtomic(file, scan.ics);
     this.written.add(file);
-    // Remember the place: the profile's output now points at the exported file.
-    await this.config.update((cfg) => {
-      const p = cfg.profiles[scan.profile];
-      if (p) p.output = file;
-    });
+    // A copy: the profile keeps writing its own calendar file.
     return { saved: true, path: file };
   }
 

@@ -43,6 +43,8 @@ export interface PreviewJob {
 export interface PreviewOutcome {
   events: PreviewEvent[];
   removed: number;
+  /** There was no earlier snapshot to compare with (every event is "new"). */
+  firstSync: boolean;
 }
 
 export function runSyncJob(ctx: EngineContext, job: SyncJob, signal?: AbortSignal, onProgress?: (p: ScanProgress) => void): Promise<SyncResult> {
@@ -52,9 +54,10 @@ export function runSyncJob(ctx: EngineContext, job: SyncJob, signal?: AbortSigna
 }
 
 export function runPreviewJob(ctx: EngineContext, job: PreviewJob): PreviewOutcome {
-  const { events, snapshot, removed } = toPreviewEvents(job.result.items, job.result.ics, ctx.cache?.getSnapshot(job.scope));
+  const previous = ctx.cache?.getSnapshot(job.scope);
+  const { events, snapshot, removed } = toPreviewEvents(job.result.items, job.result.ics, previous);
   if (job.commit) ctx.cache?.putSnapshot(job.scope, snapshot);
-  return { events, removed };
+  return { events, removed, firstSync: !previous };
 }
 
 export type Occurrences = ReturnType<typeof expandOccurrences>;

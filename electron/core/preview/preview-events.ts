@@ -15,6 +15,7 @@ import {
 } from '../limits.ts';
 import { ExpansionBudget, type BudgetSpec } from '../recurrence/expansion-budget.ts';
 import { walkOccurrences } from '../recurrence/walk-occurrences.ts';
+import { previewDetails } from './preview-details.ts';
 
 /** Per event key: a hash of its content (DTSTAMP left out) and whether it was cancelled. */
 export type Snapshot = Record<string, { hash: string; cancelled: boolean }>;
@@ -126,6 +127,7 @@ function previewRow(comp: ICAL.Component, item: MergedItem, key: string, snapsho
     ...(end ? { end: iso(end) } : {}),
     allDay: !!startTime?.isDate,
     recurring: comp.hasProperty('rrule') || comp.hasProperty('rdate'),
+    ...previewDetails(comp),
     cancelled,
     source: { folder: item.source.folder, uid: item.source.uid, date: item.source.date, from: item.source.from, subject: item.source.subject },
     change,

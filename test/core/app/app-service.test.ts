@@ -25,6 +25,7 @@ let cache: SyncCache;
 const secrets = new Map<string, string>();
 const progress: ScanProgress[] = [];
 const shown: string[] = [];
+const clipboard: string[] = [];
 let savePath: string | undefined;
 
 const memoryStore: SecretStore = {
@@ -54,6 +55,12 @@ beforeAll(async () => {
     dialogs: { ...dialogs.dialogs, chooseSavePath: async () => savePath },
     showItemInFolder: (f) => shown.push(f),
     emitProgress: (p) => progress.push(p),
+    // The schedule as main passes it: one scheduled failure of "team" long ago, a feed link for it.
+    schedule: {
+      statuses: () => [{ name: 'team', state: 'idle', failures: 1, lastError: { at: Date.parse('2020-01-01T00:00:00Z'), message: 'connection refused' }, nextAt: Date.parse('2030-01-01T00:00:00Z') }],
+      feedLink: (p) => (p === 'team' ? 'webcal://127.0.0.1:8080/feed/secret-token/team.ics' : undefined),
+    },
+    writeClipboard: (t) => clipboard.push(t),
   });
 }, 120_000);
 afterAll(async () => {
@@ -133,7 +140,19 @@ describe('app service', () => {
 
   it('scans with progress; the preview says what changed since the last scan; event text stays text', async () => {
     progress.length = 0;
+    const statusBefore = (await service.syncStatus()).find((x) => x.profile === 'team')!;
+    // Before any sync: the schedule's failure is the state to report, with its reason.
+    expect(statusBefore).toMatchObject({ scheduleEnabled: true, failures: 1, lastFailure: { message: 'connection refused' }, nextAt: '2030-01-01T00:00:00.000Z', feedLink: true });
+    expect(statusBefore.lastSyncAt).toBeUndefined();
     const first = await service.runScan({ scanId: 's1', profile: 'team' });
+    // "Sync now" wrote the profile's own calendar file, atomically, with what the preview shows.
+    expect(first.written).toBe(path.join(dir, 'team.ics'));
+    expect(readFileSync(first.written, 'utf8').match(/^BEGIN:VEVENT/gm)).toHaveLength(3);
+    expect(first.firstSync).toBe(true);
+    const statusAfter = (await service.syncStatus()).find((x) => x.profile === 'team')!;
+    expect(statusAfter).toMatchObject({ events: 3, failures: 0, running: false });
+    expect(statusAfter.lastFailure).toBeUndefined(); // older than the last success
+    expect(Date.parse(statusAfter.lastSyncAt!)).toBeGreaterThan(Date.parse('2026-01-01T00:00:00Z'));
     expect(first.events.map((e) => [e.summary, e.change]).sort()).toEqual([['<img src=x onerror=alert(1)>', 'new'], ['Review', 'new'], ['Standup', 'new']]);
     const standup = first.events.find((e) => e.summary === 'Standup')!;
     expect(standup).toMatchObject({ recurring: true, source: { folder: 'Team', subject: 'Invitation: Standup' } });
@@ -143,6 +162,8 @@ describe('app service', () => {
     server.addMessage('Team', buildMail({ subject: 'Cancelled: Standup', calendars: [{ method: 'CANCEL', ics: vcal('CANCEL', vevent({ uid: 'standup@corp.example', summary: 'Standup', sequence: 1, dtstamp: '20260105T000000Z', extra: ['STATUS:CANCELLED'] })) }] }));
     server.addMessage('Team', invite('new@corp.example', 'Brand new'));
     const second = await service.runScan({ scanId: 's2', profile: 'team' });
+    expect(second.firstSync).toBe(false);
+    expect(readFileSync(second.written, 'utf8')).toContain('SUMMARY:Brand new');
     const change = Object.fromEntries(second.events.map((e) => [e.uid, e.change]));
     expect(change).toEqual({ 'review@corp.example': 'updated', 'new@corp.example': 'new', 'xss@corp.example': 'unchanged' });
     // The cancelled series left the calendar (policy "remove"): counted as removed since the last scan.
@@ -173,7 +194,23 @@ describe('app service', () => {
     expect(preview.message).toMatch(/no longer available/);
   });
 
-  it('export writes the previewed calendar atomically where the user chose, and remembers it', async () => {
+  it('the schedule switch and the feed link: saved in the configuration, the link copied by main only', async () => {
+    await service.setSchedule({ name: 'team', enabled: false });
+    expect((await service.listProfiles()).find((p) => p.name === 'team')!.profile.schedule.enabled).toBe(false);
+    const off = (await service.syncStatus()).find((x) => x.profile === 'team')!;
+    expect(off.scheduleEnabled).toBe(false);
+    expect(off.nextAt).toBeUndefined();
+    await service.setSchedule({ name: 'team', enabled: true });
+    // The reply carries no link (it holds the feed's access token); the clipboard gets it.
+    expect(await service.copyFeedLink({ profile: 'team' })).toBeNull();
+    expect(clipboard).toEqual(['webcal://127.0.0.1:8080/feed/secret-token/team.ics']);
+    expect(JSON.stringify(await service.syncStatus())).not.toContain('secret-token');
+    const none = await service.copyFeedLink({ profile: 'big' }).catch((e) => e);
+    expect(none.message).toMatch(/does not serve "big"/);
+    expect((await handleRequest('profiles:set-schedule', service as unknown as ServiceLike, { name: '../x', enabled: true })).ok).toBe(false);
+  });
+
+  it('"Save a copy" writes the previewed calendar atomically where the user chose; the profile keeps its own file', async () => {
     savePath = undefined;
     expect(await service.exportCalendar({ scanId: 's2' })).toEqual({ saved: false });
     savePath = path.join(dir, 'exported', '..', 'chosen.ics');
@@ -182,7 +219,7 @@ describe('app service', () => {
     const text = readFileSync(path.join(dir, 'chosen.ics'), 'utf8');
     expect(text).toMatch(/^BEGIN:VCALENDAR\r\n/);
     expect(text).toContain('SUMMARY:Review (moved)');
-    expect((await service.listProfiles()).find((p) => p.name === 'team')!.profile.output).toBe(path.join(dir, 'chosen.ics'));
+    expect((await service.listProfiles()).find((p) => p.name === 'team')!.profile.output).toBe(path.join(dir, 'team.ics'));
     await service.showInFolder({ path: path.join(dir, 'chosen.ics') });
     expect(shown).toEqual([path.join(dir, 'chosen.ics')]);
     const refused = await service.showInFolder({ path: '/etc/passwd' }).catch((e) => e);
