@@ -5,7 +5,7 @@
 import { act, cleanup, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ScanResult } from '../../electron/shared/ipc-contract.ts';
-import { PreviewView } from '../../renderer/src/features/preview/PreviewView.tsx';
+import { PreviewView, type ViewMode } from '../../renderer/src/features/preview/PreviewView.tsx';
 import type { Session } from '../../renderer/src/session.ts';
 import { createFakeApi, ok } from './fake-api.ts';
 import { makeEvent, makeResult } from './fixtures.ts';
@@ -15,12 +15,12 @@ afterEach(cleanup);
 
 const XSS = '<img src=x onerror=alert(1)>';
 
-function show(result: ScanResult, fake = createFakeApi()) {
+function show(result: ScanResult, fake = createFakeApi(), mode: ViewMode = 'list') {
   const session: Session = { keychainAvailable: true, passwordFor: async () => undefined, remember: () => {}, report: vi.fn() };
-  return { session, ...setup(<PreviewView session={session} result={result} />, fake) };
+  return { session, ...setup(<PreviewView session={session} result={result} initialMode={mode} />, fake) };
 }
 const rowGroup = () => screen.getByRole('rowgroup');
-const summaries = () => within(rowGroup()).queryAllByRole('row').map((r) => within(r).getAllByRole('gridcell')[1].textContent);
+const summaries = () => (screen.queryByRole('rowgroup') ? within(rowGroup()).queryAllByRole('row') : []).map((r) => within(r).getAllByRole('gridcell')[1].textContent);
 
 const sample = () =>
   makeResult([
@@ -51,7 +51,7 @@ describe('event list', () => {
     const expectHits = async (q: string, hits: string[]) => {
       await user.clear(search);
       if (q) await user.type(search, q);
-      await waitFor(() => expect(summaries().map((s) => s!.replace(/^(New|Updated|Cancelled)?↻?/, ''))).toEqual(hits));
+      await waitFor(() => expect(summaries().map((s) => s!.replace(/^(New|Updated|Cancelled)?(↻ )?/, ''))).toEqual(hits));
       expect(screen.getByText(`${hits.length} shown`)).toBeTruthy();
     };
     await expectHits('room 4', ['Standup']);
@@ -73,7 +73,8 @@ describe('event list', () => {
     expect(cell(0, 1).querySelector('.badge')).toBeNull(); // unchanged: no badge
     expect(cell(0, 0).textContent).toBe(new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date('2026-11-02T00:00:00Z')));
     const standup = makeEvent(1);
-    expect(cell(1, 0).textContent).toBe(new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(standup.start!)));
+    // Start and end: "2 Nov 2026, 05:00 – 05:30".
+    expect(cell(1, 0).textContent).toBe(`${new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(standup.start!))} – ${new Intl.DateTimeFormat(undefined, { timeStyle: 'short' }).format(new Date(standup.end!))}`);
     expect(cell(1, 0).textContent).toMatch(/5:00|05:00/); // 10:00 UTC is 05:00 in New York (the tests' TZ)
   });
 
@@ -83,7 +84,7 @@ describe('event list', () => {
     const details = screen.getByRole('complementary', { name: 'Event details' });
     for (const text of ['Offsite', 'Dana <dana@corp.example>', 'Bring hiking boots', 'Cancelled', 'ev-2@example.com', 'Team', 'Invitation: Event 2', 'Carol Chief <carol@example.com>'])
       expect(details.textContent).toContain(text);
-    expect(within(details).getByText('Since last sync').nextSibling?.textContent).toBe('Cancelled');
+    expect(within(details).getByRole('heading', { level: 3 }).textContent).toBe('CancelledOffsite'); // the change badge, then the title
     await user.keyboard('{ArrowDown}');
     expect(screen.getByRole('complementary', { name: 'Event details' }).textContent).toContain('Quarterly review');
     expect(within(rowGroup()).getAllByRole('row').find((r) => r.getAttribute('aria-selected') === 'true')!.textContent).toContain('Quarterly review');
@@ -129,7 +130,9 @@ describe('month and week view', () => {
     const { user } = show(makeResult([makeEvent(1), makeEvent(2)]), fake);
     await user.click(screen.getByRole('radio', { name: 'Month' }));
     await screen.findByText(XSS);
-    const [req] = fake.requests('previewOccurrences');
+    // The month opens on the nearest period with events: this month here.
+    const before = fake.requests('previewOccurrences').length;
+    const req = fake.requests('previewOccurrences')[before - 1];
     expect(new Date(req.from).getTime()).toBeLessThanOrEqual(new Date(now.getFullYear(), now.getMonth(), 1).getTime());
     expect(new Date(req.to).getTime()).toBeGreaterThan(new Date(now.getFullYear(), now.getMonth() + 1, 0).getTime());
     const cellOf = (text: string) => screen.getByText(text, { exact: false }).closest('[role="gridcell"]')!;
@@ -138,11 +141,11 @@ describe('month and week view', () => {
     expect(document.querySelector('img')).toBeNull();
 
     await user.click(screen.getByRole('button', { name: 'Next month' }));
-    await waitFor(() => expect(fake.requests('previewOccurrences')).toHaveLength(2));
-    expect(new Date(fake.requests('previewOccurrences')[1].from).getTime()).toBeGreaterThan(new Date(req.from).getTime());
+    await waitFor(() => expect(fake.requests('previewOccurrences')).toHaveLength(before + 1));
+    expect(new Date(fake.requests('previewOccurrences')[before].from).getTime()).toBeGreaterThan(new Date(req.from).getTime());
     await user.click(screen.getByRole('radio', { name: 'Week' }));
-    await waitFor(() => expect(fake.requests('previewOccurrences')).toHaveLength(3));
-    const week = fake.requests('previewOccurrences')[2];
+    await waitFor(() => expect(fake.requests('previewOccurrences')).toHaveLength(before + 2));
+    const week = fake.requests('previewOccurrences')[before + 1];
     expect(new Date(week.to).getTime() - new Date(week.from).getTime()).toBeGreaterThanOrEqual(7 * 86_400_000 - 3_600_000);
     expect(screen.getAllByRole('gridcell')).toHaveLength(7);
   });
@@ -187,14 +190,14 @@ describe('skipped items and export', () => {
     const fake = createFakeApi();
     fake.script('exportCalendar', ok({ saved: false as const }));
     const { user, session } = show(makeResult([makeEvent(1)]), fake);
-    await user.click(screen.getByRole('button', { name: 'Export .ics' }));
+    await user.click(screen.getByRole('button', { name: 'Save a copy…' }));
     await waitFor(() => expect(fake.requests('exportCalendar')).toEqual([{ scanId: 'scan-1' }]));
-    expect(screen.queryByText(/Saved to/)).toBeNull();
+    expect(screen.queryByText(/saved to/)).toBeNull();
     expect(screen.queryByRole('alert')).toBeNull();
     expect(session.report).not.toHaveBeenCalled();
 
-    await user.click(screen.getByRole('button', { name: 'Export .ics' }));
-    const saved = await screen.findByText(/Saved to/);
+    await user.click(screen.getByRole('button', { name: 'Save a copy…' }));
+    const saved = await screen.findByText(/Copy saved to/);
     expect(saved.textContent).toContain('/home/me/calendars/team.ics');
     await user.click(screen.getByRole('button', { name: 'Open folder' }));
     expect(fake.requests('showInFolder')).toEqual([{ path: '/home/me/calendars/team.ics' }]);

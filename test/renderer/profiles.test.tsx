@@ -93,7 +93,12 @@ describe('profile form', () => {
   it('lists what is missing before asking main', async () => {
     const { user, fake } = await newProfile();
     await user.click(screen.getByRole('button', { name: 'Save profile' }));
-    expect(screen.getByRole('alert').textContent).toContain('folders: choose at least one folder');
+    // At the field, in words, without internal keys.
+    const folders = screen.getByRole('group', { name: 'Folders' });
+    expect(within(folders).getByText('Choose at least one folder.')).toBeTruthy();
+    expect(folders.getAttribute('aria-describedby')).toBeTruthy();
+    expect(screen.getByRole('alert').textContent).toContain('see the fields marked below');
+    expect(document.body.textContent).not.toMatch(/folders: |output: /);
     expect(fake.requests('saveProfile')).toHaveLength(0);
   });
 
@@ -101,6 +106,10 @@ describe('profile form', () => {
     const { user, fake } = await newProfile();
     await user.click(screen.getByRole('button', { name: 'Choose folders' }));
     await user.click(await screen.findByRole('checkbox', { name: 'INBOX, 12 messages' }));
+    // The filters wait, closed, in "Advanced".
+    const advanced = screen.getByText('Advanced: filters and calendar content').closest('details')!;
+    expect(advanced.open).toBe(false);
+    await user.click(screen.getByText('Advanced: filters and calendar content'));
     await user.type(screen.getByLabelText('From contains'), 'boss@corp.example');
     await user.type(screen.getByLabelText('Received since'), '2026-01-01');
     await user.type(screen.getByLabelText('Event window'), '-30d..+365d');
@@ -112,11 +121,11 @@ describe('profile form', () => {
     fake.script('saveProfile', fail('CONFIG', '/home/me/.config/mailbox2ics/config.json has 2 problems:\n  profiles.team.filters.exclude.0: invalid regular expression: missing )\n  profiles.team.filters.window: the window starts after it ends'));
     await user.click(screen.getByRole('button', { name: 'Save profile' }));
 
-    const problems = await screen.findByRole('list', { name: 'Problems' });
-    expect(within(problems).getAllByRole('listitem').map((li) => li.textContent)).toEqual([
-      'profiles.team.filters.exclude.0: invalid regular expression: missing )',
-      'profiles.team.filters.window: the window starts after it ends',
-    ]);
+    // Main's "path: problem" lines, put in words next to the filters (no internal keys).
+    const problem = await screen.findByText(/"Drop events matching" \(line 1\): invalid regular expression: missing \)/);
+    expect(problem.textContent).toContain('"Event window": the window starts after it ends');
+    expect(document.body.textContent).not.toContain('profiles.team');
+    expect(advanced.open).toBe(true);
     expect(screen.queryByText('Profile saved.')).toBeNull();
     const sent = fake.requests('saveProfile')[0].profile;
     expect(sent.filters).toEqual({
@@ -132,7 +141,7 @@ describe('profile form', () => {
     await user.clear(screen.getByLabelText(/Drop events matching/));
     await user.click(screen.getByRole('button', { name: 'Save profile' }));
     await screen.findByText('Profile saved.');
-    expect(screen.queryByRole('list', { name: 'Problems' })).toBeNull();
+    expect(screen.queryByText(/invalid regular expression/)).toBeNull();
     await waitFor(() => expect(screen.getByRole('list', { name: 'Profiles' }).textContent).toContain('team'));
   });
 

@@ -16,6 +16,9 @@ function fakeWithProfile(keychain?: { available: boolean; reason?: string }) {
   addAccount(fake, 'work', keychain?.available === false ? {} : { password: 'pw' });
   addProfile(fake, 'team');
   fake.state.scanResult = makeResult([makeEvent(1, { summary: 'Old preview event' })]);
+  // Tomorrow, so the agenda (upcoming from today) lists it.
+  const start = new Date(Date.now() + 86_400_000).toISOString();
+  fake.state.occurrences = [{ key: 'ev-1@example.com', start, end: start, allDay: false, summary: 'Old preview event', cancelled: false }];
   return fake;
 }
 
@@ -23,16 +26,16 @@ describe('scan progress and cancel', () => {
   it('shows folder, done / total and calendar parts from progress events; Cancel keeps the previous preview', async () => {
     const { user, fake } = setup(<App />, fakeWithProfile());
     await user.click(await screen.findByRole('button', { name: 'Profiles and folders' }));
-    await user.click(await screen.findByRole('button', { name: 'Scan team now' }));
-    expect(await screen.findByRole('heading', { name: 'Preview: team' })).toBeTruthy();
-    expect(screen.getByText('Old preview event')).toBeTruthy();
+    await user.click(await screen.findByRole('button', { name: 'Sync now: team' }));
+    expect(await screen.findByRole('heading', { name: 'Calendar: team' })).toBeTruthy();
+    expect(await screen.findByText('Old preview event')).toBeTruthy();
     const firstId = fake.requests('runScan')[0].scanId;
     expect(firstId).toMatch(/^[0-9a-f-]{36}$/);
 
     await user.click(screen.getByRole('button', { name: 'Profiles and folders' }));
     const held = fake.holdScan();
-    await user.click(await screen.findByRole('button', { name: 'Scan team now' }));
-    const bar = await screen.findByRole('progressbar', { name: 'Scan progress' });
+    await user.click(await screen.findByRole('button', { name: 'Sync now: team' }));
+    const bar = await screen.findByRole('progressbar', { name: 'Sync progress' });
     expect(bar.getAttribute('value')).toBeNull(); // indeterminate until the first event
     expect(screen.getByText(/connecting/)).toBeTruthy();
     const scanId = fake.requests('runScan')[1].scanId;
@@ -53,19 +56,19 @@ describe('scan progress and cancel', () => {
 
     await user.click(screen.getByRole('button', { name: 'Cancel' }));
     expect(fake.requests('cancelScan')).toEqual([{ scanId }]);
-    expect(await screen.findByText(/Scan cancelled; nothing was changed/)).toBeTruthy();
+    expect(await screen.findByText(/Sync cancelled; nothing was changed/)).toBeTruthy();
     expect(screen.queryByRole('progressbar')).toBeNull();
     expect(screen.queryByRole('alert')).toBeNull();
     void held;
 
-    await user.click(screen.getByRole('button', { name: /^Preview/ }));
-    expect(screen.getByRole('heading', { name: 'Preview: team' })).toBeTruthy();
-    expect(screen.getByText('Old preview event')).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: /^Calendar/ }));
+    expect(screen.getByRole('heading', { name: 'Calendar: team' })).toBeTruthy();
+    expect(await screen.findByText('Old preview event')).toBeTruthy();
   });
 
   it('subscribes to progress once and unsubscribes when the window unmounts', async () => {
     const { fake, unmount } = setup(<App />, fakeWithProfile());
-    await screen.findByRole('button', { name: 'Add account' });
+    await screen.findByRole('heading', { name: 'Calendar: team' });
     expect(fake.listenerCount).toBe(1);
     unmount();
     expect(fake.listenerCount).toBe(0);
@@ -75,18 +78,18 @@ describe('scan progress and cancel', () => {
     const fake = fakeWithProfile();
     const { user } = setup(<App />, fake);
     await user.click(await screen.findByRole('button', { name: 'Profiles and folders' }));
-    await user.click(await screen.findByRole('button', { name: 'Scan team now' }));
-    await screen.findByRole('heading', { name: 'Preview: team' });
+    await user.click(await screen.findByRole('button', { name: 'Sync now: team' }));
+    await screen.findByRole('heading', { name: 'Calendar: team' });
     await user.click(screen.getByRole('button', { name: 'Profiles and folders' }));
     fake.holdScan().fail({ code: 'LOGIN_REJECTED', message: 'imap.example.com refused the login of me@example.com.' });
-    await user.click(await screen.findByRole('button', { name: 'Scan team now' }));
+    await user.click(await screen.findByRole('button', { name: 'Sync now: team' }));
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain('The server rejected the login');
     expect(alert.textContent).toContain('refused the login of me@example.com');
     await user.click(within(alert).getByRole('button', { name: 'Dismiss' }));
     expect(screen.queryByRole('alert')).toBeNull();
-    await user.click(screen.getByRole('button', { name: /^Preview/ }));
-    expect(screen.getByText('Old preview event')).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: /^Calendar/ }));
+    expect(await screen.findByText('Old preview event')).toBeTruthy();
   });
 });
 
@@ -94,7 +97,7 @@ describe('password dialog without a keychain', () => {
   it('asks before scanning, Escape gives up, the typed password is used and then remembered', async () => {
     const { user, fake } = setup(<App />, fakeWithProfile({ available: false, reason: 'no D-Bus' }));
     await user.click(await screen.findByRole('button', { name: 'Profiles and folders' }));
-    await user.click(await screen.findByRole('button', { name: 'Scan team now' }));
+    await user.click(await screen.findByRole('button', { name: 'Sync now: team' }));
     const dialog = await screen.findByRole('dialog', { name: 'Password for work' });
     expect(document.activeElement).toBe(within(dialog).getByLabelText('Password'));
     await user.keyboard('{Escape}');
@@ -102,13 +105,13 @@ describe('password dialog without a keychain', () => {
     expect((await screen.findByRole('alert')).textContent).toContain('No password available');
     expect(fake.requests('runScan')).toHaveLength(0);
 
-    await user.click(screen.getByRole('button', { name: 'Scan team now' }));
+    await user.click(screen.getByRole('button', { name: 'Sync now: team' }));
     await user.type(within(await screen.findByRole('dialog')).getByLabelText('Password'), 'typed{Enter}');
-    await screen.findByRole('heading', { name: 'Preview: team' });
+    await screen.findByRole('heading', { name: 'Calendar: team' });
     expect(fake.requests('runScan')[0].password).toBe('typed');
 
     await user.click(screen.getByRole('button', { name: 'Profiles and folders' }));
-    await user.click(await screen.findByRole('button', { name: 'Scan team now' }));
+    await user.click(await screen.findByRole('button', { name: 'Sync now: team' }));
     await waitFor(() => expect(fake.requests('runScan')).toHaveLength(2));
     expect(fake.requests('runScan')[1].password).toBe('typed');
     expect(screen.queryByRole('dialog')).toBeNull();

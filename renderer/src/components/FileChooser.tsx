@@ -2,15 +2,16 @@
 // button to choose. The window never types a path main would open or write.
 import { useId } from 'react';
 
-export function FileChooser({ label, path, placeholder, hint, chooseLabel, onChoose, onClear, className }: {
-  label: string; path: string; placeholder?: string; hint?: string; chooseLabel: string; onChoose: () => void; onClear?: () => void; className?: string;
+export function FileChooser({ label, path, placeholder, hint, chooseLabel, onChoose, onClear, className, error }: {
+  label: string; path: string; placeholder?: string; hint?: string; chooseLabel: string; onChoose: () => void; onClear?: () => void; className?: string; error?: string;
 }) {
   const id = useId();
+  const described = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ') || undefined;
   return (
     <div className={`field${className ? ` ${className}` : ''}`}>
       <label htmlFor={id}>{label}</label>
       <div className="chooser">
-        <input id={id} readOnly value={path} placeholder={placeholder} aria-describedby={hint ? `${id}-hint` : undefined} />
+        <input id={id} readOnly value={path} placeholder={placeholder} aria-describedby={described} aria-invalid={error ? true : undefined} />
         <button type="button" onClick={onChoose}>
           {chooseLabel}
         </button>
@@ -23,6 +24,11 @@ export function FileChooser({ label, path, placeholder, hint, chooseLabel, onCho
       {hint && (
         <span id={`${id}-hint`} className="hint">
           {hint}
+        </span>
+      )}
+      {error && (
+        <span id={`${id}-error`} className="field-error">
+          {error}
         </span>
       )}
     </div>

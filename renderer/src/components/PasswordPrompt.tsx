@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { Modal } from './Modal.tsx';
 
-export function PasswordPrompt({ account, onDone }: { account: string; onDone: (pw: string | undefined) => void }) {
+export function PasswordPrompt({ account, keychain = false, onDone }: { account: string; keychain?: boolean; onDone: (pw: string | undefined) => void }) {
   const [pw, setPw] = useState('');
   return (
     <Modal labelledBy="pw-title" describedBy="pw-hint" onCancel={() => onDone(undefined)}>
@@ -15,7 +15,9 @@ export function PasswordPrompt({ account, onDone }: { account: string; onDone: (
       >
         <h2 id="pw-title">Password for {account}</h2>
         <p id="pw-hint" className="muted">
-          Used for this session only; it is not saved.
+          {keychain
+            ? 'Used for this sync only. To save it in the system keychain, type it in the account\'s settings (Accounts → Edit).'
+            : 'Used for this session only: the system keychain is unavailable, so it cannot be saved.'}
         </p>
         <label>
           Password

@@ -110,6 +110,17 @@ export function AccountForm({ session, initial, onSaved, onClose }: { session: S
   return (
     <form ref={form} className="panel" aria-label={initial ? `Edit account ${initial.name}` : 'New account'} onSubmit={submit} noValidate>
       <h3>{initial ? `Edit ${initial.name}` : 'New account'}</h3>
+      {/* Outcomes first: at a small window the certificate decision must not sit below the fold. */}
+      {status && (
+        <p className={status.kind === 'ok' ? 'ok' : 'muted'} role="status">
+          {status.text}
+        </p>
+      )}
+      {failure && failure.code === 'TLS_UNTRUSTED' && failure.certificate ? (
+        <CertificateCard certificate={failure.certificate} server={draft.host} pinned={pinned} onTrust={() => void trust(failure.certificate!.fingerprint256)} onDismiss={() => setFailure(null)} />
+      ) : (
+        failure && <ErrorAlert error={failure} onDismiss={() => setFailure(null)} />
+      )}
       <div className="grid">
         {field('name', 'Name', { placeholder: 'work', autoComplete: 'off' })}
         {field('host', 'Server', { placeholder: 'imap.example.com', autoComplete: 'off' })}
@@ -148,16 +159,6 @@ export function AccountForm({ session, initial, onSaved, onClose }: { session: S
         <p className="muted">
           Trusted certificate (pinned): <code>{pinned}</code>
         </p>
-      )}
-      {status && (
-        <p className={status.kind === 'ok' ? 'ok' : 'muted'} role="status">
-          {status.text}
-        </p>
-      )}
-      {failure && (
-        <ErrorAlert error={failure} onDismiss={() => setFailure(null)}>
-          {failure.code === 'TLS_UNTRUSTED' && failure.certificate && <CertificateCard certificate={failure.certificate} onTrust={() => void trust(failure.certificate!.fingerprint256)} />}
-        </ErrorAlert>
       )}
       <div className="actions">
         <button type="submit">Save</button>

@@ -1,6 +1,6 @@
 // Accounts: the list, and a form to add or edit one. Removing asks first (it also forgets the
 // account's saved password).
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, call } from '../../api.ts';
 import { useConfirm } from '../../components/ConfirmDialog.tsx';
 import type { Session } from '../../session.ts';
@@ -9,12 +9,22 @@ import { AccountForm } from './AccountForm.tsx';
 
 const SECURITY: Record<AccountView['account']['security'], string> = { tls: 'TLS', starttls: 'STARTTLS', plaintext: 'plain text (unencrypted)' };
 
-export function AccountsView({ session }: { session: Session }) {
+export function AccountsView({ session, onChanged }: { session: Session; onChanged?: () => void }) {
   const [accounts, setAccounts] = useState<AccountView[]>([]);
   const [editing, setEditing] = useState<AccountView | 'new' | null>(null);
   const [dialog, confirm] = useConfirm();
   const { report } = session;
-  const reload = useCallback(() => call(api().listAccounts({})).then(setAccounts, report), [report]);
+  // Told after every reload; a ref, so a new callback from the parent never starts another reload.
+  const changed = useRef(onChanged);
+  changed.current = onChanged;
+  const reload = useCallback(
+    () =>
+      call(api().listAccounts({})).then((a) => {
+        setAccounts(a);
+        changed.current?.();
+      }, report),
+    [report],
+  );
   useEffect(() => {
     void reload();
   }, [reload]);
@@ -34,11 +44,20 @@ export function AccountsView({ session }: { session: Session }) {
     <section aria-labelledby="accounts-title">
       <header className="section-head">
         <h2 id="accounts-title">Accounts</h2>
-        <button type="button" onClick={() => setEditing('new')}>
-          Add account
-        </button>
+        {accounts.length > 0 && (
+          <button type="button" onClick={() => setEditing('new')}>
+            Add account
+          </button>
+        )}
       </header>
-      {accounts.length === 0 && <p className="muted">No accounts yet. Add the IMAP server that holds the calendar folders.</p>}
+      {accounts.length === 0 && !editing && (
+        <div className="empty-state">
+          <p>No accounts yet. Add the IMAP server that holds the calendar folders.</p>
+          <button type="button" className="primary" onClick={() => setEditing('new')}>
+            Add account
+          </button>
+        </div>
+      )}
       <ul className="cards" aria-label="Accounts">
         {accounts.map((a) => (
           <li key={a.name} className="card">

@@ -1,4 +1,5 @@
 // The "since the last sync" badge of an event: new, updated or cancelled (nothing when unchanged).
+// The caller leaves it out after a profile's first sync, when everything would be "new".
 import type { PreviewEvent } from '../../../../electron/shared/ipc-contract.ts';
 import { CHANGE_LABEL } from './format.ts';
 

@@ -4,23 +4,29 @@ import { useRef, type KeyboardEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { PreviewEvent } from '../../../../electron/shared/ipc-contract.ts';
 import { ChangeBadge } from './ChangeBadge.tsx';
-import { formatWhen } from './format.ts';
+import { formatSpan } from './format.ts';
 
 const ROW = 34;
 const PAGE = 15;
 
-export function EventTable({ events, selected, onSelect, sortAsc, onSort }: {
-  events: PreviewEvent[]; selected?: string; onSelect: (key: string) => void; sortAsc: boolean; onSort: () => void;
+export function EventTable({ events, selected, onSelect, sortAsc, onSort, showChange = true, colourOf }: {
+  events: PreviewEvent[]; selected?: string; onSelect: (key: string, open: boolean) => void; sortAsc: boolean; onSort: () => void;
+  /** False after a profile's first sync: every event would be "new". */
+  showChange?: boolean;
+  colourOf?: (folder: string) => number | undefined;
 }) {
   const scroller = useRef<HTMLDivElement>(null);
   // useFlushSync off: React 19 batches scroll updates well, and flushSync inside its layout effects only warns.
   const virtual = useVirtualizer({ count: events.length, getScrollElement: () => scroller.current, estimateSize: () => ROW, overscan: 10, getItemKey: (i) => events[i].key, useFlushSync: false });
   const index = selected === undefined ? -1 : events.findIndex((e) => e.key === selected);
+  const items = virtual.getVirtualItems();
+  // Only a row that exists in the DOM may be the active descendant (virtualized rows come and go).
+  const activeRendered = index >= 0 && items.some((v) => v.index === index);
 
   const moveTo = (i: number) => {
     const next = Math.max(0, Math.min(events.length - 1, i));
     if (!events[next]) return;
-    onSelect(events[next].key);
+    onSelect(events[next].key, false);
     virtual.scrollToIndex(next, { align: 'auto' });
   };
   const onKeyDown = (e: KeyboardEvent) => {
@@ -30,11 +36,13 @@ export function EventTable({ events, selected, onSelect, sortAsc, onSort }: {
     };
     if (!(e.key in target)) return;
     e.preventDefault();
+    if ((e.key === 'Enter' || e.key === ' ') && index >= 0) return onSelect(events[index].key, true);
     moveTo(target[e.key]);
   };
 
   return (
-    <div className="table" role="grid" aria-label="Events" aria-rowcount={events.length + 1} aria-colcount={5}>
+    <>
+    <div className="table" role="grid" aria-label="Events" aria-rowcount={events.length + 1}>
       <div className="row head" role="row" aria-rowindex={1}>
         <div role="columnheader" className="cell when" aria-sort={sortAsc ? 'ascending' : 'descending'}>
           <button type="button" className="sort" onClick={onSort} title={`Sorted by start, ${sortAsc ? 'earliest' : 'latest'} first: activate to reverse`}>
@@ -43,21 +51,22 @@ export function EventTable({ events, selected, onSelect, sortAsc, onSort }: {
         </div>
         <div role="columnheader" className="cell">Summary</div>
         <div role="columnheader" className="cell">Location</div>
-        <div role="columnheader" className="cell">Organizer</div>
-        <div role="columnheader" className="cell">Folder</div>
+        <div role="columnheader" className="cell opt">Organizer</div>
+        <div role="columnheader" className="cell opt">Folder</div>
       </div>
+      {/* An empty row group is not allowed: without rows there is none. */}
+      {events.length > 0 && (
       <div
         ref={scroller}
         className="rows"
         role="rowgroup"
         tabIndex={0}
-        aria-label="Event rows: arrow keys move, Home and End jump"
-        aria-activedescendant={index >= 0 ? `ev-row-${index}` : undefined}
+        aria-label="Event rows: arrow keys move, Home and End jump, Enter opens"
+        aria-activedescendant={activeRendered ? `ev-row-${index}` : undefined}
         onKeyDown={onKeyDown}
       >
-        {events.length === 0 && <p className="muted empty">No events match.</p>}
         <div className="sizer" style={{ height: virtual.getTotalSize() }}>
-          {virtual.getVirtualItems().map((v) => {
+          {items.map((v) => {
             const ev = events[v.index];
             const isSel = v.index === index;
             return (
@@ -69,22 +78,25 @@ export function EventTable({ events, selected, onSelect, sortAsc, onSort }: {
                 aria-selected={isSel}
                 className={`row${isSel ? ' selected' : ''}${ev.cancelled ? ' cancelled' : ''}`}
                 style={{ height: ROW, transform: `translateY(${v.start}px)` }}
-                onClick={() => onSelect(ev.key)}
+                onClick={() => onSelect(ev.key, true)}
               >
-                <span role="gridcell" className="cell when">{formatWhen(ev)}</span>
+                <span role="gridcell" className="cell when">{formatSpan(ev)}</span>
                 <span role="gridcell" className="cell" title={ev.summary}>
-                  <ChangeBadge change={ev.change} />
-                  {ev.recurring && <span className="badge series" title="Recurring" aria-label="recurring">↻</span>}
+                  {showChange && <ChangeBadge change={ev.change} />}
+                  {ev.recurring && <span className="series" title="Recurring">↻ </span>}
                   {ev.summary || '(no title)'}
                 </span>
                 <span role="gridcell" className="cell" title={ev.location}>{ev.location}</span>
-                <span role="gridcell" className="cell" title={ev.organizer}>{ev.organizer}</span>
-                <span role="gridcell" className="cell" title={ev.source.folder}>{ev.source.folder}</span>
+                <span role="gridcell" className="cell opt" title={ev.organizer}>{ev.organizer}</span>
+                <span role="gridcell" className={`cell opt folder-cell${colourOf?.(ev.source.folder) !== undefined ? ` folder-${colourOf(ev.source.folder)}` : ''}`} title={ev.source.folder}>{ev.source.folder}</span>
               </div>
             );
           })}
         </div>
       </div>
+      )}
     </div>
+      {events.length === 0 && <p className="muted empty">No events match.</p>}
+    </>
   );
 }

@@ -1,5 +1,5 @@
-// "Export .ics": main shows the save dialog and writes the file. Saved → the path and "Open folder";
-// a cancelled dialog is not an error, so nothing is shown.
+// "Save a copy…": main shows the save dialog and writes the previewed calendar there. The profile
+// keeps its own calendar file and path. A cancelled dialog is not an error, so nothing is shown.
 import { useState } from 'react';
 import { api, call } from '../../api.ts';
 
@@ -19,12 +19,12 @@ export function ExportBar({ scanId, report }: { scanId: string; report: (err: un
   };
   return (
     <div className="export">
-      <button type="button" className="primary" onClick={() => void exportIt()} disabled={busy}>
-        Export .ics
+      <button type="button" onClick={() => void exportIt()} disabled={busy}>
+        Save a copy…
       </button>
       {path && (
         <p className="ok" role="status">
-          Saved to <code>{path}</code>{' '}
+          Copy saved to <code>{path}</code>{' '}
           <button type="button" onClick={() => call(api().showInFolder({ path })).catch(report)}>
             Open folder
           </button>

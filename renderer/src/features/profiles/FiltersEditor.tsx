@@ -45,7 +45,7 @@ export function FiltersEditor({ value, onChange }: { value: ProfileFilters; onCh
 
   return (
     <fieldset>
-      <legend>Filters</legend>
+      <legend>Filters (all optional: leave empty to take every invitation)</legend>
       <div className="grid">
         {text('from', 'From contains', 'boss@example.com')}
         {text('to', 'To contains', 'team@example.com')}
@@ -53,12 +53,12 @@ export function FiltersEditor({ value, onChange }: { value: ProfileFilters; onCh
         {text('since', 'Received since', 'YYYY-MM-DD', 'Messages received on or after this date.')}
         {text('before', 'Received before', 'YYYY-MM-DD', 'Messages received before this date.')}
         {text('window', 'Event window', '-30d..+365d', 'Relative ("-30d..+365d") or dates ("2026-01-01..2026-12-31").')}
-        {list('allowSenders', 'Allowed senders (addresses or domains; commas or one per line)', 'boss@example.com, example.org', 'wide')}
-        {list('match', 'Keep only events matching (FIELD=PATTERN, one per line)', 'summary=glob:*standup*')}
-        {list('exclude', 'Drop events matching (FIELD=PATTERN, one per line)', 'summary=^Canceled:')}
+        {list('allowSenders', 'Allowed senders (only their invitations are taken; addresses or domains, commas or one per line)', 'boss@example.com, example.org', 'wide')}
+        {list('match', 'Keep only events matching (one rule per line, e.g. summary=glob:*standup*)', 'summary=glob:*standup*')}
+        {list('exclude', 'Drop events matching (one rule per line, e.g. location=^Online)', 'summary=^Canceled:')}
       </div>
       <p className="muted">
-        FIELD is summary, location, organizer, attendee, description or categories. PATTERN is a case-insensitive regular expression in RE2 syntax
+        A rule is FIELD=PATTERN. FIELD is summary, location, organizer, attendee, description or categories. PATTERN is a case-insensitive regular expression in RE2 syntax
         (like JavaScript's, without backreferences such as \1 or lookaround such as (?=…)), or glob:PATTERN where * is any text and ? one character.
       </p>
     </fieldset>

@@ -1,6 +1,6 @@
-// Add or edit a profile: account, folders (picked from the server's tree), output file (picked in
-// the system's save dialog), filters, cancelled policy and component types. Main validates it all;
-// its "path: problem" lines are listed here.
+// Add or edit a profile: the essentials first (name, account, folders from the server's tree, the
+// calendar file from the system's save dialog, the schedule), then filters and content in a closed
+// "Advanced" section. Main validates it all; each problem is shown at its field, in words.
 import { useState, type FormEvent } from 'react';
 import { NAME_PATTERN, type Profile, type ProfileFilters } from '../../../../electron/shared/config-schema.ts';
 import { api, asUiError, call } from '../../api.ts';
@@ -8,13 +8,15 @@ import { FileChooser } from '../../components/FileChooser.tsx';
 import { TextField } from '../../components/TextField.tsx';
 import type { Session } from '../../session.ts';
 import type { AccountView, Folder } from '../../types.ts';
-import { splitConfigMessage, type ConfigProblems } from './config-problems.ts';
+import { fieldProblems, type FieldProblems } from './config-problems.ts';
 import { ContentOptions, type Kind } from './ContentOptions.tsx';
 import { FiltersEditor } from './FiltersEditor.tsx';
 import { FolderPicker } from './FolderPicker.tsx';
 
-export function ProfileForm({ session, accounts, initial, onSaved, onClose }: {
+export function ProfileForm({ session, accounts, initial, onSaved, onClose, onDone }: {
   session: Session; accounts: AccountView[]; initial?: { name: string; profile: Profile }; onSaved: () => void; onClose: () => void;
+  /** After a successful save, with the saved name (the first run moves on). */
+  onDone?: (name: string) => void;
 }) {
   const p = initial?.profile;
   const [name, setName] = useState(initial?.name ?? '');
@@ -30,7 +32,10 @@ export function ProfileForm({ session, accounts, initial, onSaved, onClose }: {
   const [tree, setTree] = useState<Folder[] | null>(null);
   const [loading, setLoading] = useState(false);
   const [saved, setSaved] = useState(false);
-  const [problems, setProblems] = useState<ConfigProblems | null>(null);
+  const [problems, setProblems] = useState<FieldProblems | null>(null);
+  const [scheduleOn, setScheduleOn] = useState(p?.schedule.enabled ?? true);
+  const [interval, setIntervalText] = useState(String(p?.schedule.intervalMinutes ?? 10));
+  const [advanced, setAdvanced] = useState(false);
 
   const loadFolders = async () => {
     const acc = accounts.find((a) => a.name === account);
@@ -57,45 +62,79 @@ export function ProfileForm({ session, accounts, initial, onSaved, onClose }: {
     }
   };
 
-  const localProblems = () => {
-    const lines: string[] = [];
-    if (!NAME_PATTERN.test(name)) lines.push('name: use letters, digits, ".", "_" and "-" (at most 64), starting with a letter or digit');
-    if (!account) lines.push('account: choose an account');
-    if (!folders.length) lines.push('folders: choose at least one folder');
-    if (!output.trim()) lines.push('output: choose the calendar file');
-    return lines;
+  const localProblems = (): FieldProblems['fields'] => {
+    const f: FieldProblems['fields'] = {};
+    if (!NAME_PATTERN.test(name)) f.name = 'Use letters, digits, ".", "_" and "-" (at most 64), starting with a letter or digit.';
+    if (!account) f.account = 'Choose the account that holds the folders.';
+    if (!folders.length) f.folders = 'Choose at least one folder.';
+    if (!output.trim()) f.output = 'Choose where the calendar file is saved.';
+    const n = Number(interval);
+    if (scheduleOn && !(Number.isInteger(n) && n >= 1 && n <= 1440)) f.schedule = 'Type a whole number of minutes from 1 to 1440 (a day).';
+    return f;
   };
 
   const save = async (e: FormEvent) => {
     e.preventDefault();
     setSaved(false);
     const local = localProblems();
-    if (local.length) return setProblems({ headline: 'The profile is not complete:', lines: local });
+    if (Object.keys(local).length) return setProblems({ fields: local, other: [] });
     setProblems(null);
-    // Fields this form does not edit (schedule, maxPartBytes) are kept; a new profile gets main's defaults.
-    const profile = { ...p, account, folders, output, filters, cancelled, include };
+    // Fields this form does not edit (maxPartBytes, notifyChanges) are kept; a new profile gets main's defaults.
+    const schedule = { ...p?.schedule, enabled: scheduleOn, intervalMinutes: scheduleOn ? Number(interval) : p?.schedule.intervalMinutes ?? 10 };
+    const profile = { ...p, account, folders, output, filters, cancelled, include, schedule };
     try {
       const r = await call(api().saveProfile({ name, profile, ...(savedName ? { previousName: savedName } : {}), ...(outputChoice ? { outputChoice } : {}) }));
       setSavedName(r.name);
       setSaved(true);
       onSaved();
+      onDone?.(r.name);
     } catch (err) {
       const ui = asUiError(err);
-      if (ui.error.code === 'CONFIG') setProblems(splitConfigMessage(ui.error.message));
-      else session.report(ui);
+      if (ui.error.code === 'CONFIG') {
+        const found = fieldProblems(ui.error.message);
+        if (found.fields.filters) setAdvanced(true);
+        setProblems(found);
+      } else session.report(ui);
     }
   };
+  const at = (k: keyof FieldProblems['fields']) => problems?.fields[k];
+  const errorText = (k: keyof FieldProblems['fields'], id: string) =>
+    at(k) ? (
+      <span id={id} className="field-error">
+        {at(k)}
+      </span>
+    ) : null;
 
   return (
-    <form className="panel" aria-label={initial ? `Edit profile ${initial.name}` : 'New profile'} onSubmit={save} noValidate>
-      <h3>{initial ? `Edit ${initial.name}` : 'New profile'}</h3>
+    <form className="panel profile-form" aria-label={initial ? `Edit profile ${initial.name}` : 'New profile'} onSubmit={save} noValidate>
+      <div className="form-head">
+        <h3>{initial ? `Edit ${initial.name}` : 'New profile'}</h3>
+        <div className="actions">
+          <button type="submit">Save profile</button>
+          <button type="button" onClick={onClose}>
+            Close
+          </button>
+        </div>
+      </div>
+      {saved && (
+        <p className="ok" role="status">
+          Profile saved.
+        </p>
+      )}
+      {problems && (
+        <p className="banner error" role="alert">
+          The profile was not saved: {Object.keys(problems.fields).length ? 'see the fields marked below.' : ''} {problems.other.join(' ')}
+        </p>
+      )}
       <div className="grid">
-        <TextField label="Profile name" value={name} onChange={(e) => setName(e.target.value)} placeholder="team" autoComplete="off" />
+        <TextField label="Profile name" value={name} onChange={(e) => setName(e.target.value)} placeholder="team" autoComplete="off" error={at('name')} hint="Names the calendar in the app and the feed." />
         <div className="field">
           <label htmlFor="profile-account">Account</label>
           <select
             id="profile-account"
             value={account}
+            aria-invalid={at('account') ? true : undefined}
+            aria-describedby={at('account') ? 'profile-account-error' : undefined}
             onChange={(e) => {
               setAccount(e.target.value);
               setTree(null);
@@ -108,18 +147,10 @@ export function ProfileForm({ session, accounts, initial, onSaved, onClose }: {
               </option>
             ))}
           </select>
+          {errorText('account', 'profile-account-error')}
         </div>
-        <FileChooser
-          className="wide"
-          label="Calendar file (.ics)"
-          path={output}
-          placeholder="not chosen yet"
-          chooseLabel="Choose calendar file…"
-          onChoose={() => void chooseOutput()}
-          hint="Picked in the system's save dialog. mailbox2ics replaces only a file that is already a calendar."
-        />
       </div>
-      <fieldset>
+      <fieldset aria-describedby={at('folders') ? 'profile-folders-error' : undefined}>
         <legend>Folders</legend>
         {tree ? (
           <FolderPicker folders={tree} selected={folders} onChange={setFolders} />
@@ -131,32 +162,44 @@ export function ProfileForm({ session, accounts, initial, onSaved, onClose }: {
             </button>
           </p>
         )}
+        {errorText('folders', 'profile-folders-error')}
       </fieldset>
-      <FiltersEditor value={filters} onChange={setFilters} />
-      <ContentOptions cancelled={cancelled} onCancelled={setCancelled} include={include} onInclude={setInclude} />
-      {problems && (
-        <div className="banner error" role="alert">
-          <strong>{problems.headline}</strong>
-          {problems.lines.length > 0 && (
-            <ul aria-label="Problems">
-              {problems.lines.map((l) => (
-                <li key={l}>{l}</li>
-              ))}
-            </ul>
-          )}
-        </div>
-      )}
-      {saved && (
-        <p className="ok" role="status">
-          Profile saved.
-        </p>
-      )}
-      <div className="actions">
-        <button type="submit">Save profile</button>
-        <button type="button" onClick={onClose}>
-          Close
-        </button>
+      <div className="grid">
+        <FileChooser
+          className="wide"
+          label="Calendar file (.ics)"
+          path={output}
+          placeholder="not chosen yet"
+          chooseLabel="Choose calendar file…"
+          onChoose={() => void chooseOutput()}
+          hint="Picked in the system's save dialog. Every sync replaces this file; mailbox2ics replaces only a file that is already a calendar."
+          error={at('output')}
+        />
       </div>
+      <fieldset>
+        <legend>Schedule</legend>
+        <div className="schedule-row">
+          <label className="inline">
+            <input type="checkbox" checked={scheduleOn} onChange={(e) => setScheduleOn(e.target.checked)} />
+            Sync on a schedule while the app runs (also from the tray)
+          </label>
+          <TextField
+            label="Every (minutes)"
+            className="minutes"
+            inputMode="numeric"
+            value={interval}
+            disabled={!scheduleOn}
+            onChange={(e) => setIntervalText(e.target.value)}
+            error={at('schedule')}
+          />
+        </div>
+      </fieldset>
+      <details className="advanced" open={advanced} onToggle={(e) => setAdvanced((e.target as HTMLDetailsElement).open)}>
+        <summary>Advanced: filters and calendar content</summary>
+        {at('filters') && <p className="field-error">{at('filters')}</p>}
+        <FiltersEditor value={filters} onChange={setFilters} />
+        <ContentOptions cancelled={cancelled} onCancelled={setCancelled} include={include} onInclude={setInclude} />
+      </details>
     </form>
   );
 }

@@ -11,8 +11,8 @@ export interface ScanState {
   result: ScanResult | null;
   notice: string | null;
   clearNotice(): void;
-  /** Resolves true when a new result arrived. */
-  start(profile: string, password?: string): Promise<boolean>;
+  /** Resolves with the new result, or null when the sync was cancelled or failed. */
+  start(profile: string, password?: string): Promise<ScanResult | null>;
   cancel(): void;
 }
 
@@ -33,13 +33,14 @@ export function useScan(report: (err: unknown) => void): ScanState {
       setProgress(null);
       setNotice(null);
       try {
-        setResult(await call(api().runScan({ scanId, profile, ...(password ? { password } : {}) })));
-        return true;
+        const r = await call(api().runScan({ scanId, profile, ...(password ? { password } : {}) }));
+        setResult(r);
+        return r;
       } catch (err) {
         const e = asUiError(err);
-        if (e.error.code === 'CANCELLED') setNotice('Scan cancelled; nothing was changed.');
+        if (e.error.code === 'CANCELLED') setNotice('Sync cancelled; nothing was changed.');
         else report(e);
-        return false;
+        return null;
       } finally {
         current.current = null;
         setRunning(null);
