@@ -110,7 +110,7 @@ describe('event list', () => {
     expect(rendered.length).toBeGreaterThan(0);
     expect(rendered.length).toBeLessThan(200);
     expect(document.querySelectorAll('[role="row"]').length).toBeLessThan(200);
-    rowGroup().focus();
+    screen.getByRole('grid', { name: 'Events' }).focus();
     await user.keyboard('{End}');
     await waitFor(() => expect(within(rowGroup()).getByText('Event 19999')).toBeTruthy());
     expect(within(rowGroup()).getAllByRole('row').length).toBeLessThan(200);
@@ -136,8 +136,8 @@ describe('month and week view', () => {
     expect(new Date(req.from).getTime()).toBeLessThanOrEqual(new Date(now.getFullYear(), now.getMonth(), 1).getTime());
     expect(new Date(req.to).getTime()).toBeGreaterThan(new Date(now.getFullYear(), now.getMonth() + 1, 0).getTime());
     const cellOf = (text: string) => screen.getByText(text, { exact: false }).closest('[role="gridcell"]')!;
-    expect(cellOf(XSS).getAttribute('aria-label')).toContain(at.toLocaleDateString(undefined, { dateStyle: 'full' }));
-    expect(cellOf('Holiday').getAttribute('aria-label')).toContain(new Date(now.getFullYear(), now.getMonth(), 20).toLocaleDateString(undefined, { dateStyle: 'full' }));
+    expect(cellOf(XSS).textContent).toContain(at.toLocaleDateString(undefined, { dateStyle: 'full' }));
+    expect(cellOf('Holiday').textContent).toContain(new Date(now.getFullYear(), now.getMonth(), 20).toLocaleDateString(undefined, { dateStyle: 'full' }));
     expect(document.querySelector('img')).toBeNull();
 
     await user.click(screen.getByRole('button', { name: 'Next month' }));

@@ -3,6 +3,8 @@
 // of that occurrence (its own date). Long agendas show a first page and "Show more". Text only.
 import { useState, type KeyboardEvent } from 'react';
 import type { Occurrence } from '../../../../electron/shared/ipc-contract.ts';
+import type { PreviewEvent } from '../../../../electron/shared/ipc-contract.ts';
+import { ChangeBadge } from '../preview/ChangeBadge.tsx';
 import { formatTime } from '../preview/format.ts';
 import { groupByDay, type DayGroup } from './agenda.ts';
 
@@ -15,6 +17,8 @@ export interface AgendaProps {
   occurrences: Occurrence[];
   today: Date;
   colourOf: (key: string) => number | undefined;
+  /** The event's change since the last sync; undefined after a first sync (no badges then). */
+  changeOf?: (key: string) => PreviewEvent['change'] | undefined;
   selected?: { key: string; start?: string };
   onSelect: (key: string, start: string) => void;
 }
@@ -47,7 +51,8 @@ function DayList({ groups, label, limit, ...p }: Omit<AgendaProps, 'occurrences'
     const o = flat[Math.max(0, Math.min(flat.length - 1, next))];
     if (!o) return;
     setActive(optionId(o));
-    e.currentTarget.querySelector<HTMLElement>(`#${CSS.escape(optionId(o))}`)?.focus();
+    const id = optionId(o);
+    [...e.currentTarget.querySelectorAll<HTMLElement>('[role="option"]')].find((el) => el.id === id)?.focus();
   };
   return (
     <div role="listbox" aria-label={label} className="agenda-list" onKeyDown={onKeyDown}>
@@ -76,6 +81,7 @@ function DayList({ groups, label, limit, ...p }: Omit<AgendaProps, 'occurrences'
               >
                 <span className="time">{o.allDay ? 'All day' : `${formatTime(o.start, false)} – ${formatTime(o.end, false)}`}</span>
                 <span className="title">
+                  {p.changeOf?.(o.key) && <ChangeBadge change={p.changeOf(o.key)!} />}
                   {o.summary || '(no title)'}
                   {o.cancelled ? ' (cancelled)' : ''}
                 </span>

@@ -146,13 +146,14 @@ export function CalendarGrid({ scanId, mode, onSelect, report, initial, colourOf
                   role="gridcell"
                   tabIndex={isFocus ? 0 : -1}
                   aria-current={dayKey(d) === today ? 'date' : undefined}
-                  aria-label={`${fullDate.format(d)}: ${items.length ? `${items.length} event${items.length === 1 ? '' : 's'}` : 'no events'}`}
                   onFocus={() => !isFocus && setFocusDay(d)}
                   className={`day${outside ? ' outside' : ''}${dayKey(d) === today ? ' today' : ''}`}
                 >
                   <div className="date" aria-hidden="true">
                     {d.getDate()}
                   </div>
+                  {/* The cell's name comes from its content: the full date for screen readers, then the events. */}
+                  <span className="sr-only">{`${fullDate.format(d)}: ${items.length ? `${items.length} event${items.length === 1 ? '' : 's'}` : 'no events'}`}</span>
                   {items.map((o) => {
                     const colour = colourOf?.(o.key);
                     const isSel = selected?.key === o.key && selected.start === o.start;

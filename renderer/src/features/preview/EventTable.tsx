@@ -30,6 +30,8 @@ export function EventTable({ events, selected, onSelect, sortAsc, onSort, showCh
     virtual.scrollToIndex(next, { align: 'auto' });
   };
   const onKeyDown = (e: KeyboardEvent) => {
+    // Keys on the header's sort button are the button's own.
+    if (e.target !== e.currentTarget) return;
     const at = index < 0 ? -1 : index;
     const target: Record<string, number> = {
       ArrowDown: at + 1, ArrowUp: Math.max(at - 1, 0), PageDown: at + PAGE, PageUp: Math.max(at - PAGE, 0), Home: 0, End: events.length - 1, Enter: Math.max(at, 0), ' ': Math.max(at, 0),
@@ -42,7 +44,22 @@ export function EventTable({ events, selected, onSelect, sortAsc, onSort, showCh
 
   return (
     <>
-    <div className="table" role="grid" aria-label="Events" aria-rowcount={events.length + 1}>
+    <div
+      ref={scroller}
+      // The grid is the scroll box too, so the focusable element is the one that scrolls (axe: scrollable-region-focusable).
+      className="table rows"
+      role="grid"
+      aria-label="Events"
+      aria-rowcount={events.length + 1}
+      // The grid holds the focus and points at the selected row (a row group may not).
+      tabIndex={events.length ? 0 : undefined}
+      aria-activedescendant={activeRendered ? `ev-row-${index}` : undefined}
+      onKeyDown={onKeyDown}
+      aria-describedby="ev-keys"
+    >
+      <span id="ev-keys" className="sr-only">
+        Arrow keys move, Home and End jump, Enter opens the details.
+      </span>
       <div className="row head" role="row" aria-rowindex={1}>
         <div role="columnheader" className="cell when" aria-sort={sortAsc ? 'ascending' : 'descending'}>
           <button type="button" className="sort" onClick={onSort} title={`Sorted by start, ${sortAsc ? 'earliest' : 'latest'} first: activate to reverse`}>
@@ -56,15 +73,7 @@ export function EventTable({ events, selected, onSelect, sortAsc, onSort, showCh
       </div>
       {/* An empty row group is not allowed: without rows there is none. */}
       {events.length > 0 && (
-      <div
-        ref={scroller}
-        className="rows"
-        role="rowgroup"
-        tabIndex={0}
-        aria-label="Event rows: arrow keys move, Home and End jump, Enter opens"
-        aria-activedescendant={activeRendered ? `ev-row-${index}` : undefined}
-        onKeyDown={onKeyDown}
-      >
+      <div role="rowgroup">
         <div className="sizer" style={{ height: virtual.getTotalSize() }}>
           {items.map((v) => {
             const ev = events[v.index];

@@ -157,7 +157,7 @@ export function PreviewView({ session, result, profile, sync, today: fixedToday,
       </div>
       <div className={`split${detail ? ' with-details' : ''}`}>
         <div className="main-view">
-          {mode === 'agenda' && <Agenda occurrences={upcoming} today={today} colourOf={colourOfKey} selected={selected} onSelect={(key, start) => setSelected({ key, start })} />}
+          {mode === 'agenda' && <Agenda occurrences={upcoming} today={today} colourOf={colourOfKey} changeOf={showChange ? (k) => byKey.get(k)?.change : undefined} selected={selected} onSelect={(key, start) => setSelected({ key, start })} />}
           {mode === 'list' && (
             <EventTable events={events} selected={selected?.key} onSelect={(key) => setSelected({ key })} sortAsc={sortAsc} onSort={() => setSortAsc(!sortAsc)} showChange={showChange} colourOf={(f) => colours.get(f)} />
           )}

@@ -63,41 +63,44 @@ export function FolderPicker({ folders, selected, onChange }: { folders: Folder[
     if (path !== undefined) setActive(path);
   };
 
-  const render = (nodes: TreeNode[]) =>
-    nodes.map((n) => {
-      const f = n.folder;
-      const open = isExpanded(n);
-      const name = `${n.path}${f?.messages !== undefined ? `, ${f.messages} messages` : ''}`;
-      return (
-        <li
-          key={n.path}
-          role="treeitem"
-          data-path={n.path}
-          tabIndex={n === current ? 0 : -1}
-          aria-level={n.depth + 1}
-          aria-label={checkable(n) ? name : `${name} (container, cannot be selected)`}
-          aria-checked={checkable(n) ? isOn(n.path) : undefined}
-          aria-expanded={n.children.length ? open : undefined}
-        >
-          <div className={`tree-row${checkable(n) ? '' : ' muted'}`}>
-            {n.children.length > 0 ? (
-              <span className="expander" aria-hidden="true" onClick={() => setOpen(n, !open)}>
-                {open ? '▾' : '▸'}
-              </span>
-            ) : (
-              <span className="expander" aria-hidden="true" />
-            )}
-            <label>
-              <input type="checkbox" tabIndex={-1} disabled={!checkable(n)} checked={isOn(n.path)} onChange={() => toggle(n)} aria-label={name} />
-              <span className="folder-name">{n.label}</span>
-            </label>
-            {f?.messages !== undefined && <span className="count" aria-hidden="true">{f.messages}</span>}
-            {f?.specialUse && <span className="tag">{f.specialUse.replace('\\', '')}</span>}
-          </div>
-          {n.children.length > 0 && open && <ul role="group">{render(n.children)}</ul>}
-        </li>
-      );
-    });
+  // A flat list of treeitems with aria-level (allowed by ARIA): an item's name then matches its
+  // visible row, which nested children would otherwise become part of.
+  const items = order.map((n) => {
+    const f = n.folder;
+    const open = isExpanded(n);
+    const name = `${n.path}${f?.messages !== undefined ? `, ${f.messages} messages` : ''}`;
+    // In the row's visible order (label, tag, count), so the name contains what is seen.
+    const own = `${n.label}${f?.specialUse ? `, ${f.specialUse.replace('\\', '')}` : ''}${f?.messages !== undefined ? `, ${f.messages} messages` : ''}`;
+    const where = n.depth ? ` (in ${n.path.slice(0, n.path.length - n.label.length - 1)})` : '';
+    return (
+      <li
+        key={n.path}
+        role="treeitem"
+        data-path={n.path}
+        tabIndex={n === current ? 0 : -1}
+        aria-level={n.depth + 1}
+        aria-label={checkable(n) ? `${own}${where}` : `${own}${where} (container, cannot be selected)`}
+        aria-checked={checkable(n) ? isOn(n.path) : undefined}
+        aria-expanded={n.children.length ? open : undefined}
+        className={`depth-${Math.min(n.depth, 8)}`}
+      >
+        <div className={`tree-row${checkable(n) ? '' : ' muted'}`}>
+          {n.children.length > 0 ? (
+            // The arrow is drawn by CSS, so it is no part of the row's text.
+            <span className={`expander ${open ? 'open' : 'closed'}`} aria-hidden="true" onClick={() => setOpen(n, !open)} />
+          ) : (
+            <span className="expander" aria-hidden="true" />
+          )}
+          <label>
+            <input type="checkbox" tabIndex={-1} disabled={!checkable(n)} checked={isOn(n.path)} onChange={() => toggle(n)} aria-label={name} />
+            <span className="folder-name">{n.label}</span>
+          </label>{' '}
+          {f?.specialUse && <span className="tag">{f.specialUse.replace('\\', '')}</span>}{' '}
+          {f?.messages !== undefined && <span className="count" aria-hidden="true">{f.messages}</span>}
+        </div>
+      </li>
+    );
+  });
 
   return (
     <div className="folder-picker">
@@ -107,7 +110,7 @@ export function FolderPicker({ folders, selected, onChange }: { folders: Folder[
       </label>
       {order.length ? (
         <ul ref={treeRef} role="tree" aria-label="Folders" aria-multiselectable="true" className="tree" onKeyDown={onKeyDown} onFocus={onFocus}>
-          {render(tree)}
+          {items}
         </ul>
       ) : (
         <p className="muted">{folders.length ? 'No folder matches the filter.' : 'The server lists no folders.'}</p>

@@ -32,7 +32,9 @@ export function ProfileForm({ session, accounts, initial, onSaved, onClose, onDo
   const [tree, setTree] = useState<Folder[] | null>(null);
   const [loading, setLoading] = useState(false);
   const [saved, setSaved] = useState(false);
+  /** Main's answer to the last save; local checks are re-run as the user types once a save showed them. */
   const [problems, setProblems] = useState<FieldProblems | null>(null);
+  const [checkLocal, setCheckLocal] = useState(false);
   const [scheduleOn, setScheduleOn] = useState(p?.schedule.enabled ?? true);
   const [interval, setIntervalText] = useState(String(p?.schedule.intervalMinutes ?? 10));
   const [advanced, setAdvanced] = useState(false);
@@ -77,7 +79,8 @@ export function ProfileForm({ session, accounts, initial, onSaved, onClose, onDo
     e.preventDefault();
     setSaved(false);
     const local = localProblems();
-    if (Object.keys(local).length) return setProblems({ fields: local, other: [] });
+    setCheckLocal(true);
+    if (Object.keys(local).length) return setProblems({ fields: {}, other: [] });
     setProblems(null);
     // Fields this form does not edit (maxPartBytes, notifyChanges) are kept; a new profile gets main's defaults.
     const schedule = { ...p?.schedule, enabled: scheduleOn, intervalMinutes: scheduleOn ? Number(interval) : p?.schedule.intervalMinutes ?? 10 };
@@ -97,7 +100,8 @@ export function ProfileForm({ session, accounts, initial, onSaved, onClose, onDo
       } else session.report(ui);
     }
   };
-  const at = (k: keyof FieldProblems['fields']) => problems?.fields[k];
+  const fields = { ...problems?.fields, ...(checkLocal ? localProblems() : {}) };
+  const at = (k: keyof FieldProblems['fields']) => fields[k];
   const errorText = (k: keyof FieldProblems['fields'], id: string) =>
     at(k) ? (
       <span id={id} className="field-error">
@@ -121,9 +125,9 @@ export function ProfileForm({ session, accounts, initial, onSaved, onClose, onDo
           Profile saved.
         </p>
       )}
-      {problems && (
+      {problems && (Object.keys(fields).length > 0 || problems.other.length > 0) && (
         <p className="banner error" role="alert">
-          The profile was not saved: {Object.keys(problems.fields).length ? 'see the fields marked below.' : ''} {problems.other.join(' ')}
+          The profile was not saved: {Object.keys(fields).length ? 'see the fields marked below.' : ''} {problems.other.join(' ')}
         </p>
       )}
       <div className="grid">

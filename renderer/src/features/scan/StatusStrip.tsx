@@ -1,6 +1,7 @@
 // One profile's sync state under the calendar's title: last sync, next run, event count, the last
 // failure with its reason, the schedule switch and "Copy feed link" (main copies; the link's token
 // never reaches the window). Text from main is shown as text.
+import { useEffect, useState } from 'react';
 import type { SyncStatus } from '../../../../electron/shared/ipc-contract.ts';
 
 const time = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
@@ -16,6 +17,9 @@ export function StatusStrip({ status, onToggleSchedule, onCopyFeedLink, copied, 
   status: SyncStatus; onToggleSchedule: (on: boolean) => void; onCopyFeedLink: () => void; copied?: boolean; now?: Date;
 }) {
   const s = status;
+  // The switch follows a click at once; main's next status confirms it (or puts it back).
+  const [on, setOn] = useState(s.scheduleEnabled);
+  useEffect(() => setOn(s.scheduleEnabled), [s.scheduleEnabled]);
   return (
     <section className="status-strip" aria-label={`Sync status of ${s.profile}`}>
       <dl className="facts">
@@ -29,11 +33,18 @@ export function StatusStrip({ status, onToggleSchedule, onCopyFeedLink, copied, 
         </div>
         <div>
           <dt>Next run</dt>
-          <dd>{!s.scheduleEnabled ? 'schedule off' : s.nextAt ? when(s.nextAt, now) : `every ${s.intervalMinutes} min`}</dd>
+          <dd>{!on ? 'schedule off' : s.nextAt ? when(s.nextAt, now) : `every ${s.intervalMinutes} min`}</dd>
         </div>
       </dl>
       <label className="inline switch">
-        <input type="checkbox" checked={s.scheduleEnabled} onChange={(e) => onToggleSchedule(e.target.checked)} />
+        <input
+          type="checkbox"
+          checked={on}
+          onChange={(e) => {
+            setOn(e.target.checked);
+            onToggleSchedule(e.target.checked);
+          }}
+        />
         Sync every {s.intervalMinutes} minutes
       </label>
       {s.feedLink && (
