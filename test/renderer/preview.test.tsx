@@ -118,6 +118,26 @@ describe('event list', () => {
   });
 });
 
+describe('list semantics with virtualization', () => {
+  it('points aria-activedescendant only at a row that exists', async () => {
+    const events = Array.from({ length: 2_000 }, (_, i) => makeEvent(i));
+    const { user } = show(makeResult(events));
+    const grid = screen.getByRole('grid', { name: 'Events' });
+    await user.click(within(rowGroup()).getByText('Event 00000'));
+    expect(document.getElementById(grid.getAttribute('aria-activedescendant')!)).toBeTruthy();
+    // Scrolled far away by the wheel: the selected row is gone from the DOM, and so is the pointer to it.
+    act(() => {
+      grid.scrollTop = 34 * 1_500;
+      grid.dispatchEvent(new Event('scroll'));
+    });
+    await waitFor(() => expect(within(rowGroup()).queryByText('Event 00000')).toBeNull());
+    expect(grid.getAttribute('aria-activedescendant')).toBeNull();
+    // The empty list has no row group at all (an empty one is invalid).
+    await user.type(screen.getByLabelText('Search'), 'no such event');
+    await waitFor(() => expect(screen.queryByRole('rowgroup')).toBeNull());
+  });
+});
+
 describe('month and week view', () => {
   it('asks previewOccurrences for the visible range and places occurrences on their days', async () => {
     const fake = createFakeApi();

@@ -100,6 +100,11 @@ describe('profile form', () => {
     expect(screen.getByRole('alert').textContent).toContain('see the fields marked below');
     expect(document.body.textContent).not.toMatch(/folders: |output: /);
     expect(fake.requests('saveProfile')).toHaveLength(0);
+    // Fixed → the message at the field goes at once, before the next save.
+    await user.click(screen.getByRole('button', { name: 'Choose folders' }));
+    await user.click(await screen.findByRole('checkbox', { name: 'INBOX, 12 messages' }));
+    expect(screen.queryByText('Choose at least one folder.')).toBeNull();
+    expect(screen.queryByRole('alert')).toBeNull();
   });
 
   it('sends the filters and options, and lists the "path: problem" lines main returns', async () => {
