@@ -59,8 +59,11 @@ describe('WorkerEngine', () => {
       expect(progress.length).toBeGreaterThan(0);
       const p1 = await engine.preview({ scope: 'profile:team', result: viaWorker, commit: true });
       expect(p1.events.map((e) => e.change)).toEqual(Array(5).fill('new'));
+      expect(p1.firstSync).toBe(true); // no snapshot yet: the window shows no badges
+      expect(p1.events[0].attendees).toBeDefined(); // the detail fields cross the worker boundary
       const p2 = await engine.preview({ scope: 'profile:team', result: viaWorker, commit: true });
       expect(p2.events.map((e) => e.change)).toEqual(Array(5).fill('unchanged'));
+      expect(p2.firstSync).toBe(false);
       const from = new Date('2026-01-01T00:00:00Z');
       const to = new Date('2026-12-31T00:00:00Z');
       expect(await engine.occurrences(viaWorker.ics, from, to)).toEqual(await local.occurrences(viaWorker.ics, from, to));
