@@ -32,6 +32,8 @@ export interface OAuthServer {
   /** The RS256 signing key (PEM) and its kid: what Dovecot's local validation needs. */
   signingKey: { kid: string; publicPem: string };
   provider: Provider;
+  /** Every access, refresh and ID token the server issued: tests look for them where they must not be. */
+  issued: string[];
   /** Revokes every grant of a user (as an admin would), so refresh tokens stop working. */
   revokeGrants(user: string): Promise<void>;
   stop(): Promise<void>;
@@ -106,7 +108,11 @@ export async function startOAuthServer(opts: OAuthServerOptions = {}): Promise<O
     },
     cookies: { keys: [randomBytes(16).toString('hex')] },
   });
-  provider.on('grant.saved', () => {});
+  const issued: string[] = [];
+  provider.on('grant.success', (ctx) => {
+    const body = (ctx as { body?: Record<string, unknown> }).body ?? {};
+    for (const k of ['access_token', 'refresh_token', 'id_token']) if (typeof body[k] === 'string') issued.push(body[k] as string);
+  });
 
   const callback = provider.callback();
   server.on('request', async (req, res) => {
@@ -150,7 +156,7 @@ export async function startOAuthServer(opts: OAuthServerOptions = {}): Promise<O
   });
 
   return {
-    issuer, pki, dovecotClientSecret, provider,
+    issuer, pki, dovecotClientSecret, provider, issued,
     signingKey: { kid, publicPem: publicKey.export({ format: 'pem', type: 'spki' }).toString() },
     async revokeGrants(user) {
       for (const id of grants.get(user) ?? []) {

@@ -25,6 +25,9 @@ import { AppConfig } from './app-config.ts';
 import type { NativeDialogs } from './native-dialogs.ts';
 import { checkChosenCalendar } from './chosen-calendar.ts';
 import { typedPathRefused, WindowChoices } from './window-choices.ts';
+import { withAccountCredential, type Credential } from '../auth/account-auth.ts';
+import { oauthOf, TokenManagers } from '../auth/token-managers.ts';
+import { keychainTokenStore } from '../auth/token-store.ts';
 
 export interface AppServiceDeps {
   configFile: string;
@@ -43,6 +46,8 @@ export interface AppServiceDeps {
   onConfigChanged?: () => void;
   /** Where scans, merges and expansions run (a worker thread in the app); this thread by default. */
   engine?: Engine;
+  /** OAuth2 sign-ins, shared with the schedule in the app; one over openSecrets by default. */
+  tokens?: TokenManagers;
 }
 
 interface HeldScan {
@@ -65,11 +70,18 @@ export class AppService implements Methods {
   private readonly scans = new Map<string, HeldScan>();
   private readonly written = new Set<string>();
   private readonly engine: Engine;
+  readonly tokens: TokenManagers;
 
   constructor(private readonly deps: AppServiceDeps) {
     this.config = new AppConfig(deps.configFile, deps.onConfigChanged);
     this.credentials = new AccountCredentials(deps.configFile, deps.openSecrets, deps.dialogs);
     this.engine = deps.engine ?? new InProcessEngine({ cache: deps.cache, pool: deps.pool, connect: deps.connect });
+    this.tokens = deps.tokens ?? new TokenManagers(keychainTokenStore(deps.openSecrets));
+  }
+
+  /** A saved account's credential: the typed or saved password, or its OAuth2 sign-in (never prompts). */
+  private withCredential<T>(name: string, account: Account, conn: Connection, typed: string | undefined, fn: (c: Credential) => Promise<T>): Promise<T> {
+    return withAccountCredential({ accountName: name, account, tokens: this.tokens, configFile: this.deps.configFile, password: () => this.passwordFor(conn, typed) }, fn);
   }
 
   private async secrets(): Promise<SecretStore> {
@@ -82,9 +94,9 @@ export class AppService implements Methods {
     return pw;
   }
 
-  private async withClient<T>(conn: Connection, password: string, fn: (c: ImapFlow) => Promise<T>): Promise<T> {
+  private async withClient<T>(conn: Connection, credential: string | Credential, fn: (c: ImapFlow) => Promise<T>): Promise<T> {
     const connect = this.deps.connect ?? connectImap;
-    const client = await connect({ ...conn, password });
+    const client = await connect({ ...conn, ...(typeof credential === 'string' ? { password: credential } : credential) });
     try {
       return await fn(client);
     } finally {
@@ -146,7 +158,17 @@ export class AppService implements Methods {
 
   async testConnection(req: Request<'connection:test'>): Promise<Response<'connection:test'>> {
     const saved = req.name === undefined ? undefined : (await this.config.read()).accounts[req.name];
-    const conn = await this.credentials.connection(this.accountFrom(req.account, saved, req.caFileChoice));
+    const account = this.accountFrom(req.account, saved, req.caFileChoice);
+    const conn = await this.credentials.connection(account);
+    const server = `${conn.host}:${conn.port ?? defaultPort(conn.security)}`;
+    if (oauthOf(account)) {
+      // Only a saved account has a sign-in, and only its own settings get its token.
+      if (req.name === undefined || !saved || JSON.stringify(saved) !== JSON.stringify(account)) {
+        throw new AppError('REFUSED', 'Save the account first: a sign-in is used only with the settings it was saved with.', { account: req.name });
+      }
+      const count = await this.withCredential(req.name, account, conn, undefined, (c) => this.withClient(conn, c, (cl) => listFolders(cl, false)));
+      return { folders: count.length, server };
+    }
     let password = req.password;
     if (!password) {
       // Without a typed password only the saved account's own settings are tested: a request with
@@ -159,13 +181,13 @@ export class AppService implements Methods {
     }
     password = await this.passwordFor(conn, password);
     const folders = await this.withClient(conn, password, (c) => listFolders(c, false));
-    return { folders: folders.length, server: `${conn.host}:${conn.port ?? defaultPort(conn.security)}` };
+    return { folders: folders.length, server };
   }
 
   async listFolders(req: Request<'folders:list'>): Promise<Response<'folders:list'>> {
-    const conn = await this.credentials.connection(await this.config.account(req.name));
-    const password = await this.passwordFor(conn, req.password);
-    return this.withClient(conn, password, (c) => listFolders(c, true));
+    const account = await this.config.account(req.name);
+    const conn = await this.credentials.connection(account);
+    return this.withCredential(req.name, account, conn, req.password, (c) => this.withClient(conn, c, (cl) => listFolders(cl, true)));
   }
 
   async listProfiles(): Promise<Response<'profiles:list'>> {
@@ -199,20 +221,20 @@ export class AppService implements Methods {
     if (!cfg.profiles[req.profile]) throw new AppError('CONFIG', `There is no profile named "${req.profile}".`, { profile: req.profile });
     const plan = planProfile(cfg, req.profile, this.deps.configFile);
     plan.connect = await this.credentials.connection(cfg.accounts[plan.accountName]);
-    const password = await this.passwordFor(plan.connect, req.password);
+    const account = cfg.accounts[plan.accountName];
     const abort = new AbortController();
     this.running.set(req.scanId, abort);
     const seen: string[] = [];
     try {
       // caPem: the connection trusts exactly the CA bytes the password was found for.
-      const result = await this.engine.sync({ config: cfg, configFile: this.deps.configFile, profile: req.profile, password, caPem: plan.connect.caPem, full: req.full }, {
+      const result = await this.withCredential(plan.accountName, account, plan.connect, req.password, (c) => this.engine.sync({ config: cfg, configFile: this.deps.configFile, profile: req.profile, ...c, caPem: plan.connect.caPem, full: req.full }, {
         signal: abort.signal,
         onProgress: (p) => {
           if (!seen.includes(p.folder)) seen.push(p.folder);
           const listed = plan.folders.findIndex((f) => f.toLowerCase() === p.folder.toLowerCase());
           this.deps.emitProgress({ scanId: req.scanId, folder: p.folder, folderIndex: listed >= 0 ? listed : seen.indexOf(p.folder), folderCount: plan.folders.length, done: p.done, total: p.total, calendarParts: p.calendarParts });
         },
-      });
+      }));
       // Only a finished scan moves "since the last sync" forward; a cancelled or failed one changes nothing.
       const { events, removed } = await this.engine.preview({ scope: `profile:${req.profile}`, result: { items: result.items, ics: result.ics }, commit: true });
       this.scans.set(req.scanId, { profile: req.profile, ics: result.ics, output: plan.output });

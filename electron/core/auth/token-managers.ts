@@ -1,13 +1,17 @@
 // One TokenManager per OAuth2 account in this process, made on first use and replaced when the
 // account's sign-in settings change. Shared by every connect path (scan, folders, test, schedule).
 import type { Account, OAuthSettings } from '../../shared/config-schema.ts';
+import { resolveConfigPath } from '../config/config-file.ts';
 import { openOAuthClient } from './oidc-client.ts';
 import { TokenManager } from './token-manager.ts';
 import { fileTokenLock, type TokenLock } from './token-lock.ts';
 import type { TokenStore } from './token-store.ts';
 
-export function oauthOf(account: Account | undefined): OAuthSettings | undefined {
-  return account?.auth?.kind === 'oauth2' ? account.auth : undefined;
+/** The account's OAuth2 settings, with a relative issuer CA file resolved against the configuration file. */
+export function oauthOf(account: Account | undefined, configFile?: string): OAuthSettings | undefined {
+  const a = account?.auth?.kind === 'oauth2' ? account.auth : undefined;
+  if (!a?.issuerCaFile || !configFile) return a;
+  return { ...a, issuerCaFile: resolveConfigPath(a.issuerCaFile, configFile) };
 }
 
 export class TokenManagers {
