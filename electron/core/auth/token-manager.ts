@@ -22,7 +22,7 @@ export interface TokenManagerDeps {
 }
 
 export class TokenManager {
-  private access?: { token: string; expiresAt: number };
+  private access?: { token: string; expiresAt: number; ahead: number };
   private inflight?: Promise<string>;
   private client?: Promise<OAuthClient>;
   private readonly now: () => number;
@@ -57,10 +57,15 @@ export class TokenManager {
     return r;
   }
 
-  /** A token valid for at least REFRESH_AHEAD_MS more, refreshing when needed. */
+  /** A token valid for a while yet (REFRESH_AHEAD_MS, or half its lifetime if that is shorter), refreshing when needed. */
   async accessToken(): Promise<string> {
-    if (this.access && this.access.expiresAt - REFRESH_AHEAD_MS > this.now()) return this.access.token;
+    if (this.access && this.access.expiresAt - this.access.ahead > this.now()) return this.access.token;
     return this.refresh();
+  }
+
+  /** Keeps an access token; a lifetime shorter than the margin must not mean "refresh on every use". */
+  private keep(token: string, expiresAt: number): void {
+    this.access = { token, expiresAt, ahead: Math.min(REFRESH_AHEAD_MS, Math.max(0, (expiresAt - this.now()) / 2)) };
   }
 
   /**
@@ -93,7 +98,7 @@ export class TokenManager {
         // Saved before the access token is used: losing the rotated token would lose the grant.
         await this.deps.store.set(this.account, { ...record, refreshToken: next.refreshToken, obtainedAt: new Date(this.now()).toISOString() });
       }
-      this.access = { token: next.accessToken, expiresAt: next.expiresAt };
+      this.keep(next.accessToken, next.expiresAt);
       return next.accessToken;
     } finally {
       release();
@@ -135,7 +140,7 @@ export class TokenManager {
     } finally {
       release();
     }
-    this.access = { token: tokens.accessToken, expiresAt: tokens.expiresAt };
+    this.keep(tokens.accessToken, tokens.expiresAt);
   }
 
   /** The signed-in user, or undefined when there is no usable saved sign-in. */

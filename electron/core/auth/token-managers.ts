@@ -22,6 +22,7 @@ export class TokenManagers {
     private readonly lock: TokenLock = fileTokenLock(),
     /** Trusted CA for every issuer (tests); accounts name their own with issuerCaFile. */
     private readonly caPem?: string,
+    private readonly now?: () => number,
   ) {}
 
   for(accountName: string, settings: OAuthSettings): TokenManager {
@@ -31,6 +32,7 @@ export class TokenManagers {
     const manager = new TokenManager({
       accountName, settings, store: this.store, lock: this.lock,
       openClient: () => openOAuthClient(settings, { caPem: this.caPem }),
+      now: this.now,
     });
     this.managers.set(accountName, { key, manager });
     return manager;
