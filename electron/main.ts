@@ -153,6 +153,8 @@ if (cliArgs) {
         configFile,
         engine,
         openSecrets: () => keytarStore(),
+        // One sign-in per account for the window and the schedule: one refresh in flight, one memory fallback.
+        tokens: appService.tokens,
         env: process.env,
         log: (line) => console.error(line),
         watchConfig: true,

@@ -7,6 +7,11 @@ export function reauthMessage(label: string, account: string): string {
   return `sign in to ${label} again (mailbox2ics login --account ${account})`;
 }
 
+/** True for a REAUTH_REQUIRED message (the schedule passes errors on as text). */
+export function isReauthMessage(message: string): boolean {
+  return /^sign in to .+ again \(mailbox2ics login --account [^)]+\)/.test(message);
+}
+
 export function reauthRequired(label: string, account: string, why?: string): AppError {
   return new AppError('REAUTH_REQUIRED', `${reauthMessage(label, account)}${why ? `: ${why}` : ''}`, { account, provider: label });
 }
