@@ -28,6 +28,8 @@ import { typedPathRefused, WindowChoices } from './window-choices.ts';
 import { withAccountCredential, type Credential } from '../auth/account-auth.ts';
 import { oauthOf, TokenManagers } from '../auth/token-managers.ts';
 import { keychainTokenStore } from '../auth/token-store.ts';
+import { signIn } from '../auth/sign-in.ts';
+import { resolvePreset } from '../auth/provider-presets.ts';
 
 export interface AppServiceDeps {
   configFile: string;
@@ -48,6 +50,8 @@ export interface AppServiceDeps {
   engine?: Engine;
   /** OAuth2 sign-ins, shared with the schedule in the app; one over openSecrets by default. */
   tokens?: TokenManagers;
+  /** Opens the system browser (shell.openExternal in the app) for a sign-in; never a webview. */
+  openExternal?: (url: string) => Promise<void>;
 }
 
 interface HeldScan {
@@ -71,12 +75,20 @@ export class AppService implements Methods {
   private readonly written = new Set<string>();
   private readonly engine: Engine;
   readonly tokens: TokenManagers;
+  private readonly signIns = new Map<string, AbortController>();
 
   constructor(private readonly deps: AppServiceDeps) {
     this.config = new AppConfig(deps.configFile, deps.onConfigChanged);
     this.credentials = new AccountCredentials(deps.configFile, deps.openSecrets, deps.dialogs);
     this.engine = deps.engine ?? new InProcessEngine({ cache: deps.cache, pool: deps.pool, connect: deps.connect });
     this.tokens = deps.tokens ?? new TokenManagers(keychainTokenStore(deps.openSecrets));
+  }
+
+  /** A password in the keychain, or for an OAuth2 account a kept sign-in: then nothing needs asking. */
+  private async hasCredential(name: string, account: Account): Promise<boolean> {
+    const oauth = oauthOf(account, this.deps.configFile);
+    if (!oauth) return this.credentials.has(account);
+    return !!(await this.tokens.for(name, oauth).signedInUser());
   }
 
   /** A saved account's credential: the typed or saved password, or its OAuth2 sign-in (never prompts). */
@@ -128,7 +140,7 @@ export class AppService implements Methods {
   async listAccounts(): Promise<Response<'accounts:list'>> {
     const cfg = await this.config.read();
     const out = [];
-    for (const [name, account] of Object.entries(cfg.accounts)) out.push({ name, account, hasPassword: await this.credentials.has(account) });
+    for (const [name, account] of Object.entries(cfg.accounts)) out.push({ name, account, hasPassword: await this.hasCredential(name, account) });
     return out;
   }
 
@@ -137,7 +149,7 @@ export class AppService implements Methods {
     if (req.caFileChoice) await readCaFile(this.choices.path('ca-file', req.caFileChoice));
     const { before, saved, others } = await this.config.saveAccount(req.name, req.account as Account, req.previousName, (previous) => this.accountFrom(req.account, previous, req.caFileChoice));
     if (before) await this.credentials.carryOver(req.name, before, saved, others);
-    return { name: req.name, account: saved, hasPassword: await this.credentials.has(saved) };
+    return { name: req.name, account: saved, hasPassword: await this.hasCredential(req.name, saved) };
   }
 
   async removeAccount(req: Request<'accounts:remove'>): Promise<null> {
@@ -251,6 +263,57 @@ export class AppService implements Methods {
     } finally {
       this.running.delete(req.scanId);
     }
+  }
+
+  /**
+   * Signs an account in through the system browser. The window names the provider settings; a CA
+   * file for the issuer is only ever the saved account's own. The answer holds who signed in, never a token.
+   */
+  async startSignIn(req: Request<'signin:start'>): Promise<Response<'signin:start'>> {
+    const saved = (await this.config.read()).accounts[req.name];
+    const own = oauthOf(saved, this.deps.configFile);
+    if (req.settings.issuerCaFile !== undefined && req.settings.issuerCaFile !== oauthOf(saved)?.issuerCaFile) throw typedPathRefused('ca-file', req.settings.issuerCaFile);
+    const settings = req.settings.issuerCaFile !== undefined ? { ...req.settings, issuerCaFile: own!.issuerCaFile } : req.settings;
+    if (this.signIns.has(req.name)) throw new AppError('USAGE', `A sign-in for "${req.name}" is already waiting for the browser.`, { account: req.name });
+    const open = this.deps.openExternal;
+    if (!open) throw new AppError('INTERNAL', 'No browser to sign in with.');
+    const abort = new AbortController();
+    this.signIns.set(req.name, abort);
+    try {
+      const r = await signIn(this.tokens, {
+        accountName: req.name, settings, expectedUser: req.username || undefined, signal: abort.signal,
+        method: {
+          kind: 'browser',
+          open: (url) => {
+            // Only an https authorization endpoint is opened: the URL comes from the issuer's discovery document.
+            if (new URL(url).protocol !== 'https:') throw new AppError('REFUSED', `The provider's sign-in page is not https (${new URL(url).protocol}); not opened.`);
+            return open(url);
+          },
+        },
+      });
+      return { user: r.user, where: r.where, ...(resolvePreset(settings).imap ? { imap: resolvePreset(settings).imap } : {}) };
+    } finally {
+      this.signIns.delete(req.name);
+    }
+  }
+
+  async cancelSignIn(req: Request<'signin:cancel'>): Promise<null> {
+    this.signIns.get(req.name)?.abort();
+    return null;
+  }
+
+  /** Whether the saved account has a usable sign-in, and as whom. */
+  async signInStatus(req: Request<'signin:status'>): Promise<Response<'signin:status'>> {
+    const settings = oauthOf((await this.config.read()).accounts[req.name], this.deps.configFile);
+    if (!settings) return { signedIn: false };
+    const user = await this.tokens.for(req.name, settings).signedInUser();
+    return user ? { signedIn: true, user } : { signedIn: false };
+  }
+
+  async signOut(req: Request<'signin:sign-out'>): Promise<Response<'signin:sign-out'>> {
+    const settings = oauthOf((await this.config.read()).accounts[req.name], this.deps.configFile);
+    if (!settings) return { revoked: false };
+    return { revoked: (await this.tokens.for(req.name, settings).signOut()).revoked };
   }
 
   async cancelScan(req: Request<'scan:cancel'>): Promise<null> {

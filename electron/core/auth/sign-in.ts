@@ -36,7 +36,7 @@ async function obtain(client: OAuthClient, req: SignInRequest): Promise<TokenSet
 }
 
 export async function signIn(managers: TokenManagers, req: SignInRequest): Promise<SignInResult> {
-  const client = await openOAuthClient(req.settings, { caPem: req.caPem });
+  const client = await openOAuthClient(req.settings, { caPem: req.caPem ?? managers.caPem });
   const tokens = await obtain(client, req);
   const user = tokens.user;
   const wrong = !user || (req.expectedUser && user.toLowerCase() !== req.expectedUser.toLowerCase());

@@ -21,7 +21,7 @@ export class TokenManagers {
     readonly store: TokenStore,
     private readonly lock: TokenLock = fileTokenLock(),
     /** Trusted CA for every issuer (tests); accounts name their own with issuerCaFile. */
-    private readonly caPem?: string,
+    readonly caPem?: string,
     private readonly now?: () => number,
   ) {}
 
