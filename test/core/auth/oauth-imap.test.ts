@@ -16,7 +16,7 @@ import { startOAuthDovecot } from '../../helpers/dovecot-oauth.ts';
 import type { DovecotServer } from '../../helpers/dovecot.ts';
 import { chromiumAvailable } from '../../helpers/renderer-harness.ts';
 import { launchBrowserUser, type BrowserUser } from '../../helpers/browser-user.ts';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -160,6 +160,33 @@ describe.skipIf(!chromiumAvailable())('OAuth2 sign-in with a real authorization 
     const saved = JSON.parse(secrets.items.get('oauth2:work')!).refreshToken;
     expect(saved).not.toBe(first);
     expect(await listWith(manager)).toContain('Calendar');
+  });
+
+  it('two processes sharing one keychain item never refresh it at once (the lock), so rotation never looks like reuse', async () => {
+    const { secrets, managers } = setup();
+    await browserSignIn(managers);
+    const lockDir = mkdtempSync(path.join(os.tmpdir(), 'm2i-lock-shared-'));
+    // Two TokenManagers over the same item, as the app and a `sync` process would have.
+    const app = new TokenManagers(keychainTokenStore(async () => secrets.store), fileTokenLock(lockDir), as.pki.caPem).for('work', settings);
+    const cli = new TokenManagers(keychainTokenStore(async () => secrets.store), fileTokenLock(lockDir), as.pki.caPem).for('work', settings);
+    const [a, b] = await Promise.all([app.refresh(), cli.refresh()]);
+    expect(a).not.toBe(b);
+    // Both refreshed one after the other with the then-current refresh token: the grant is alive.
+    expect(await listWith(app)).toContain('Calendar');
+    expect(await cli.refresh()).toBeTruthy();
+  });
+
+  it('takes over a lock whose owner is gone (a crashed process)', async () => {
+    const lockDir = mkdtempSync(path.join(os.tmpdir(), 'm2i-lock-stale-'));
+    const lock = fileTokenLock(lockDir, 2_000);
+    const release = await lock('oauth2:x');
+    const [file] = readdirSync(lockDir);
+    release();
+    // A lock file left by a process id that cannot be running.
+    writeFileSync(path.join(lockDir, file), `999999999 ${Date.now()}`);
+    const again = await lock('oauth2:x');
+    again();
+    expect(readdirSync(lockDir)).toEqual([]);
   });
 
   const readLog = () => readFileSync(dovecot.logFile, 'utf8');
