@@ -129,4 +129,13 @@ describe.skipIf(skip)('signing in from the window', () => {
     }
     expect(app.pageErrors).toEqual([]);
   });
+
+  it('a revoked sign-in makes the next scan say "sign in … again", naming the login command', async () => {
+    const { page } = app;
+    await as.revokeGrants('alice@example.test');
+    await page.getByRole('button', { name: 'Profiles and folders' }).click();
+    await page.getByRole('button', { name: 'Scan team now' }).click();
+    await expect.poll(() => page.getByRole('alert').first().textContent(), { timeout: 30_000 }).toMatch(/sign in to 127\.0\.0\.1:\d+ again \(mailbox2ics login --account work\)/);
+    expect(items.has('oauth2:work')).toBe(false);
+  });
 });

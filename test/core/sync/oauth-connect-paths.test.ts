@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProfileService } from '../../../electron/core/sync/profile-service.ts';
 import { AppService } from '../../../electron/core/app/app-service.ts';
 import { ConnectionPool } from '../../../electron/core/imap/connection-pool.ts';
+import { WorkerEngine } from '../../../electron/core/engine/worker-engine.ts';
 import { signIn } from '../../../electron/core/auth/sign-in.ts';
 import { TokenManagers } from '../../../electron/core/auth/token-managers.ts';
 import { keychainTokenStore } from '../../../electron/core/auth/token-store.ts';
@@ -115,6 +116,31 @@ describe.skipIf(!chromiumAvailable())('OAuth2 accounts on every connect path', (
     } finally {
       await svc.stop();
       await pool.closeAll();
+    }
+  });
+
+  it('serve\'s worker-thread engine carries the token refusal across the thread: refresh, retry, then REAUTH_REQUIRED', async () => {
+    let page: Promise<string> | undefined;
+    await signIn(tokens, {
+      accountName: 'work', settings: { ...settings, issuerCaFile: path.join(dir, 'issuer-ca.pem') }, expectedUser: 'alice@example.test',
+      method: { kind: 'browser', open: (url) => void (page = user.signIn(url, 'alice@example.test', 'alice-pw')) },
+    });
+    await page;
+    const engine = new WorkerEngine({});
+    const logs: string[] = [];
+    const svc = await startProfileService({ configFile: file, openSecrets: async () => store, tokens, engine, env: {}, log: (l) => logs.push(l) });
+    try {
+      expect(await svc.scheduler.runNow('work')).toMatchObject({ ok: true });
+      // A newer access token (as after a refresh ahead of expiry): the worker's kept session is for
+      // the old one, so the next run logs in again, with a token that is revoked by then.
+      await tokens.for('work', { ...settings, issuerCaFile: path.join(dir, 'issuer-ca.pem') }).refresh();
+      await as.revokeGrants('alice@example.test');
+      const failed = await svc.scheduler.runNow('work');
+      expect((failed as { error?: string }).error).toMatch(/^sign in to 127\.0\.0\.1:\d+ again \(mailbox2ics login --account work\)/);
+      expect(logs.join('\n')).toMatch(/work: FAILED \(keeping the last good file; retrying with backoff\): sign in to 127\.0\.0\.1:\d+ again/);
+    } finally {
+      await svc.stop();
+      await engine.close();
     }
   });
 });
