@@ -162,6 +162,23 @@ describe.skipIf(!chromiumAvailable())('OAuth2 sign-in with a real authorization 
     expect(await listWith(manager)).toContain('Calendar');
   });
 
+  it('a token for another mailbox user is refused twice (one refresh between), then REAUTH_REQUIRED: no loop', async () => {
+    const { managers } = setup();
+    await browserSignIn(managers);
+    const manager = managers.for('work', settings);
+    const attempts: string[] = [];
+    const e = await rejects(manager.withToken(async (t) => {
+      attempts.push(t);
+      // Alice's token, but the IMAP user name is Bob's: Dovecot's username_attribute check refuses it.
+      const c = await connectImap({ host: dovecot.host, port: dovecot.imapsPort, security: 'tls', username: 'bob@example.test', password: '', accessToken: t, caPem: dovecot.pki.caPem });
+      await disconnect(c);
+    }));
+    expect(e.code).toBe('REAUTH_REQUIRED');
+    expect(e.message).toContain('the mail server refused the sign-in of "bob@example.test"');
+    expect(attempts).toHaveLength(2);
+    expect(attempts[0]).not.toBe(attempts[1]);
+  });
+
   it('two processes sharing one keychain item never refresh it at once (the lock), so rotation never looks like reuse', async () => {
     const { secrets, managers } = setup();
     await browserSignIn(managers);
