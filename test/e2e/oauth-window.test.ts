@@ -122,7 +122,7 @@ describe.skipIf(skip)('signing in from the window', () => {
 
     // Nothing the page ever saw or holds is a token.
     const html = await page.content();
-    const storage = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
+    const storage = await page.evaluate(() => { const g = globalThis as unknown as { localStorage: object; sessionStorage: object }; return JSON.stringify({ ...g.localStorage }) + JSON.stringify({ ...g.sessionStorage }); });
     for (const t of as.issued) {
       expect(html.includes(t)).toBe(false);
       expect(storage.includes(t)).toBe(false);
