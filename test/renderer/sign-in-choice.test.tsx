@@ -73,4 +73,16 @@ describe('sign-in choice', () => {
       settings: { kind: 'oauth2', provider: 'generic', clientId: 'mailbox2ics', issuer: 'https://id.corp.example', scopes: ['openid', 'email', 'offline_access', 'imap'] },
     });
   });
+
+  it("shows the saved account's sign-in and signs it out on request", async () => {
+    const fake = createFakeApi();
+    fake.state.accounts.set('work', { host: 'outlook.office365.com', security: 'tls', username: 'alice@contoso.com', auth: { kind: 'oauth2', provider: 'microsoft', clientId: 'app-id' } });
+    fake.script('signInStatus', { ok: true, value: { signedIn: true, user: 'alice@contoso.com' } });
+    const { user } = setup(<App />, fake);
+    await user.click(await screen.findByRole('button', { name: /Edit work/ }));
+    await screen.findByText(/Signed in as alice@contoso\.com/);
+    await user.click(screen.getByRole('button', { name: 'Sign out' }));
+    expect(fake.requests('signOut')).toEqual([{ name: 'work' }]);
+    await waitFor(() => expect(screen.queryByText(/Signed in as/)).toBeNull());
+  });
 });

@@ -84,6 +84,25 @@ export class AppService implements Methods {
     this.tokens = deps.tokens ?? new TokenManagers(keychainTokenStore(deps.openSecrets));
   }
 
+  /**
+   * After an edit: a renamed account keeps its sign-in (unless one was already made under the new
+   * name), and an account that no longer signs in with OAuth2 leaves none behind.
+   */
+  private async followSignIn(from: string, to: string, before: Account | undefined, after: Account): Promise<void> {
+    const old = oauthOf(before, this.deps.configFile);
+    if (!old) return;
+    if (!oauthOf(after)) {
+      await this.tokens.for(from, old).signOut();
+    } else if (from !== to) {
+      const store = this.tokens.store;
+      const record = await store.get(from);
+      if (record && !(await store.get(to))) await store.set(to, record);
+      await store.delete(from);
+    }
+    this.tokens.forget(from);
+    this.tokens.forget(to);
+  }
+
   /** A password in the keychain, or for an OAuth2 account a kept sign-in: then nothing needs asking. */
   private async hasCredential(name: string, account: Account): Promise<boolean> {
     const oauth = oauthOf(account, this.deps.configFile);
@@ -149,11 +168,16 @@ export class AppService implements Methods {
     if (req.caFileChoice) await readCaFile(this.choices.path('ca-file', req.caFileChoice));
     const { before, saved, others } = await this.config.saveAccount(req.name, req.account as Account, req.previousName, (previous) => this.accountFrom(req.account, previous, req.caFileChoice));
     if (before) await this.credentials.carryOver(req.name, before, saved, others);
+    if (req.previousName !== undefined) await this.followSignIn(req.previousName, req.name, before, saved);
     return { name: req.name, account: saved, hasPassword: await this.hasCredential(req.name, saved) };
   }
 
   async removeAccount(req: Request<'accounts:remove'>): Promise<null> {
     const removed = await this.config.removeAccount(req.name);
+    // No sign-in stays behind for an account that is gone: revoked at the provider where it can be, and forgotten.
+    const oauth = oauthOf(removed, this.deps.configFile);
+    if (oauth) await this.tokens.for(req.name, oauth).signOut();
+    this.tokens.forget(req.name);
     await this.credentials.release(removed, Object.values((await this.config.read()).accounts));
     return null;
   }

@@ -1,6 +1,7 @@
 // Every connect path with an OAuth2 account, against the real authorization server and Dovecot:
 // the schedule/serve service (synced, then a revoked grant: REAUTH_REQUIRED said once, the last
-// good calendar kept, no further logins), and the window's folder list, connection test and scan.
+// good calendar kept, no further logins), the window's folder list, connection test and scan, and
+// what renaming or removing an account does to its sign-in.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +11,7 @@ import { AppService } from '../../../electron/core/app/app-service.ts';
 import { ConnectionPool } from '../../../electron/core/imap/connection-pool.ts';
 import { WorkerEngine } from '../../../electron/core/engine/worker-engine.ts';
 import { signIn } from '../../../electron/core/auth/sign-in.ts';
+import { openOAuthClient, refreshTokens } from '../../../electron/core/auth/oidc-client.ts';
 import { TokenManagers } from '../../../electron/core/auth/token-managers.ts';
 import { keychainTokenStore } from '../../../electron/core/auth/token-store.ts';
 import { fileTokenLock } from '../../../electron/core/auth/token-lock.ts';
@@ -142,5 +144,30 @@ describe.skipIf(!chromiumAvailable())('OAuth2 accounts on every connect path', (
       await svc.stop();
       await engine.close();
     }
+  });
+
+  it('a renamed account keeps its sign-in; a removed one leaves none behind (revoked at the provider)', async () => {
+    let page: Promise<string> | undefined;
+    await signIn(tokens, {
+      accountName: 'work', settings: { ...settings, issuerCaFile: path.join(dir, 'issuer-ca.pem') }, expectedUser: 'alice@example.test',
+      method: { kind: 'browser', open: (url) => void (page = user.signIn(url, 'alice@example.test', 'alice-pw')) },
+    });
+    await page;
+    const app = new AppService({
+      configFile: file, version: '0.0.0-test', openSecrets: async () => store, tokens,
+      dialogs: scriptedDialogs().dialogs, showItemInFolder: () => {}, emitProgress: () => {},
+    });
+    const account = JSON.parse(readFileSync(file, 'utf8')).accounts.work;
+    const refreshToken = JSON.parse(items.get('oauth2:work')!).refreshToken;
+    expect(await app.saveAccount({ name: 'job', previousName: 'work', account })).toMatchObject({ name: 'job', hasPassword: true });
+    expect([...items.keys()]).toEqual(['oauth2:job']);
+    expect(await app.signInStatus({ name: 'job' })).toEqual({ signedIn: true, user: 'alice@example.test' });
+    expect((await app.listFolders({ name: 'job' })).map((f: { path: string }) => f.path)).toContain('Calendar');
+    await app.removeProfile({ name: 'work' });
+    await app.removeAccount({ name: 'job' });
+    expect(items.size).toBe(0);
+    // Revoked at the provider: the refresh token no longer works there either.
+    const client = await openOAuthClient({ ...settings, issuerCaFile: path.join(dir, 'issuer-ca.pem') });
+    await expect(refreshTokens(client, refreshToken)).rejects.toMatchObject({ error: 'invalid_grant' });
   });
 });

@@ -55,6 +55,15 @@ export function SignInChoice({ accountName, username, savedName, draft, onDraft,
     }
   };
   const cancel = () => void call(api().cancelSignIn({ name: accountName })).catch(() => {});
+  const signOut = async () => {
+    setFailure(null);
+    try {
+      await call(api().signOut({ name: savedName ?? accountName }));
+      setPhase({ kind: 'idle' });
+    } catch (err) {
+      setFailure(asUiError(err).error);
+    }
+  };
 
   return (
     <fieldset className="wide sign-in-choice">
@@ -94,7 +103,12 @@ export function SignInChoice({ accountName, username, savedName, draft, onDraft,
       {phase.kind === 'signed-in' && draft.kind !== 'password' && (
         <p role="status" className="ok">
           Signed in as {phase.user}
-          {phase.where === 'memory' ? ' (no system keychain: only until the app closes)' : ''}
+          {phase.where === 'memory' ? ' (no system keychain: only until the app closes)' : ''}{' '}
+          {savedName && (
+            <button type="button" onClick={() => void signOut()}>
+              Sign out
+            </button>
+          )}
         </p>
       )}
       {failure && <ErrorAlert error={failure} onDismiss={() => setFailure(null)} />}
