@@ -7,6 +7,8 @@ import { authorizationRequest, openOAuthClient, startDeviceGrant } from '../../.
 import { microsoftIssuer, resolvePreset } from '../../../electron/core/auth/provider-presets.ts';
 import type { OAuthSettings } from '../../../electron/shared/config-schema.ts';
 import type { CustomFetch } from 'openid-client';
+import { generateKeyPairSync, sign } from 'node:crypto';
+import { exchangeCode } from '../../../electron/core/auth/oidc-client.ts';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../fixtures/oauth');
 const doc = (name: string) => readFileSync(path.join(FIXTURES, name), 'utf8');
@@ -51,6 +53,45 @@ describe('Microsoft preset', () => {
 
   it('offers the device grant (Microsoft allows it for public clients)', () => {
     expect(resolvePreset(settings).deviceGrant).toBe(true);
+  });
+});
+
+describe('Microsoft ID tokens and the {tenantid} issuer', () => {
+  const settings: OAuthSettings = { kind: 'oauth2', provider: 'microsoft', clientId: '11111111-2222-3333-4444-555555555555' };
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const jwks = JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'k1', alg: 'RS256', use: 'sig' }] });
+  const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const idToken = (claims: Record<string, unknown>) => {
+    const head = `${b64({ alg: 'RS256', kid: 'k1', typ: 'JWT' })}.${b64(claims)}`;
+    return `${head}.${sign('sha256', Buffer.from(head), privateKey).toString('base64url')}`;
+  };
+  /** The recorded discovery document, our keys at its jwks_uri, and a token endpoint answering with `claims`. */
+  const entra = (claims: Record<string, unknown>): CustomFetch => (async (u: string) => {
+    if (u === 'https://login.microsoftonline.com/organizations/v2.0/.well-known/openid-configuration') return new Response(doc('microsoft-organizations-v2.0.json'), { headers: { 'content-type': 'application/json' } });
+    if (u === 'https://login.microsoftonline.com/organizations/discovery/v2.0/keys') return new Response(jwks, { headers: { 'content-type': 'application/json' } });
+    if (u === 'https://login.microsoftonline.com/organizations/oauth2/v2.0/token') {
+      return new Response(JSON.stringify({ token_type: 'Bearer', access_token: 'at', refresh_token: 'rt', expires_in: 3600, scope: 'https://outlook.office.com/IMAP.AccessAsUser.All', id_token: idToken(claims) }), { headers: { 'content-type': 'application/json' } });
+    }
+    return new Response('not recorded', { status: 404 });
+  }) as unknown as CustomFetch;
+  const tid = '9188040d-6c67-4c5b-b112-36a304b66dad';
+  const now = Math.floor(Date.now() / 1000);
+  const base = { aud: settings.clientId, sub: 'abc', tid, iat: now, exp: now + 3600, preferred_username: 'alice@contoso.com', email: 'alice.other@contoso.com' };
+
+  const exchange = async (claims: Record<string, unknown>) => {
+    const c = await openOAuthClient(settings, { fetchImpl: entra(claims) });
+    const req = await authorizationRequest(c, 'http://localhost:49152/');
+    return exchangeCode(c, req, new URL(`http://localhost:49152/?code=the-code&state=${req.state}`));
+  };
+
+  it('accepts an ID token whose issuer is the {tenantid} template filled with its own tid, and takes preferred_username as the user', async () => {
+    const t = await exchange({ ...base, iss: `https://login.microsoftonline.com/${tid}/v2.0` });
+    expect(t.user).toBe('alice@contoso.com');
+    expect(t.refreshToken).toBe('rt');
+  });
+
+  it('refuses an ID token from another tenant than the one it names (only "iss" differs from the accepted one)', async () => {
+    await expect(exchange({ ...base, iss: 'https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/v2.0' })).rejects.toThrow(/Signing in to Microsoft failed: unexpected JWT claim value/);
   });
 });
 
