@@ -25,7 +25,7 @@ export const MAX_ISSUER_RESPONSE_BYTES = 512 * 1024;
  * refresh with a clear message instead of freezing a sync. */
 export const ISSUER_TIMEOUT_MS = 30_000;
 
-/** Windows Credential Manager caps one item at 2,560 bytes: the stored record must fit on every OS. */
+/** Windows Credential Manager caps one item at 2,560 bytes: there, a larger record cannot be kept. */
 export const MAX_TOKEN_RECORD_BYTES = 2_560;
 
 /** A lock older than this whose owner is gone is taken over: a crashed CLI must not block the app

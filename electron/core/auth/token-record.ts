@@ -1,6 +1,7 @@
 // The one keychain item per OAuth2 account: refresh token, issuer, client id, user, scopes and
 // when it was obtained. Validated on the way in and out; never holds an access token.
 import { z } from 'zod';
+import { AppError } from '../errors.ts';
 import { MAX_TOKEN_RECORD_BYTES } from './auth-limits.ts';
 
 export const TOKEN_ITEM_PREFIX = 'oauth2:';
@@ -23,9 +24,13 @@ export const TokenRecordSchema = z.strictObject({
 
 export type TokenRecord = z.infer<typeof TokenRecordSchema>;
 
-export function encodeRecord(r: TokenRecord): string {
+/** The record as stored; on Windows, whose Credential Manager caps an item, a larger one is refused with the reason. */
+export function encodeRecord(r: TokenRecord, platform: NodeJS.Platform = process.platform): string {
   const text = JSON.stringify(TokenRecordSchema.parse(r));
-  if (Buffer.byteLength(text) > MAX_TOKEN_RECORD_BYTES) throw new Error(`the sign-in record is ${Buffer.byteLength(text)} bytes, more than the ${MAX_TOKEN_RECORD_BYTES} every keychain accepts`);
+  const size = Buffer.byteLength(text);
+  if (platform === 'win32' && size > MAX_TOKEN_RECORD_BYTES) {
+    throw new AppError('KEYCHAIN_UNAVAILABLE', `The sign-in is ${size} bytes, more than the ${MAX_TOKEN_RECORD_BYTES} the Windows Credential Manager keeps in one item; it was not saved.`);
+  }
   return text;
 }
 
