@@ -80,6 +80,8 @@ if (cliArgs) {
       // Files and consent come only from these system dialogs, never from what the window sends.
       dialogs: electronDialogs(dialog, () => win),
       showItemInFolder: (file) => shell.showItemInFolder(file),
+      // OAuth2 sign-in happens in the system browser (RFC 8252), never in a webview.
+      openExternal: (url) => shell.openExternal(url),
       emitProgress: (p) => win?.webContents.send('scan:progress', p),
       // The schedule and the feed follow what the window saves, at once.
       onConfigChanged: () => void service?.reload().then(refreshTray),
@@ -156,6 +158,8 @@ if (cliArgs) {
         configFile,
         engine,
         openSecrets: () => keytarStore(),
+        // One sign-in per account for the window and the schedule: one refresh in flight, one memory fallback.
+        tokens: appService.tokens,
         env: process.env,
         log: (line) => console.error(line),
         watchConfig: true,

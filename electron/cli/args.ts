@@ -13,9 +13,13 @@ import { DEFAULT_MAX_PART_BYTES } from '../core/limits.ts';
 import { buildServerFilter, parseHeaderFilter, type ServerFilter } from '../core/filters/server-filter.ts';
 import { buildEventFilter, type EventFilter } from '../core/filters/event-filter.ts';
 import { NAME_PATTERN, type ProfileFilters } from '../shared/config-schema.ts';
+import { defaultConfigPath } from '../core/config/config-file.ts';
 
 export interface CliPlan {
-  mode: 'imap' | 'local' | 'list-folders' | 'profiles' | 'serve' | 'help' | 'version';
+  mode: 'imap' | 'local' | 'list-folders' | 'profiles' | 'serve' | 'login' | 'logout' | 'help' | 'version';
+  /** login / logout: the configured account, and how to sign in. */
+  account?: string;
+  loginMethod?: 'browser' | 'device' | 'no-browser';
   /** --config FILE: run its profiles (mode 'profiles'), or with --save-profile store this run as one. */
   configFile?: string;
   profile?: string;
@@ -54,6 +58,8 @@ export interface CliPlan {
 export const USAGE = `Usage: mailbox2ics [options] hostname username mailbox [mailbox...]
        mailbox2ics sync --config FILE [--profile NAME] [--full] [-v|-q]
        mailbox2ics serve --config FILE
+       mailbox2ics login --account NAME [--config FILE] [--device | --no-browser]
+       mailbox2ics logout --account NAME [--config FILE]
        mailbox2ics --list-folders [options] hostname username
        mailbox2ics [options] --maildir DIR | --mbox FILE | FILE.eml...
 
@@ -110,6 +116,13 @@ Configuration (accounts and sync profiles; never a password):
 Service (no window; for servers and machines without a desktop):
   serve --config FILE    sync every profile on its schedule and serve the local feed if
                          the file enables it; logs to stderr; stops cleanly on SIGTERM
+OAuth2 sign-in (accounts with "auth": {"kind": "oauth2", ...}; sync and serve never prompt):
+  login --account NAME   sign in through the system browser (default config file unless
+                         --config FILE); only the refresh token is kept, in the keychain
+  --device               sign in on another device: prints a URL and a code
+  --no-browser           print the sign-in URL instead of opening it; the answer comes back
+                         to 127.0.0.1 on the printed port (usable through ssh -L)
+  logout --account NAME  revoke the sign-in at the provider and forget it
 Other:
   -v, --verbose          progress on stderr
   -q, --quiet            only errors on stderr
@@ -189,6 +202,9 @@ export function parseCliArgs(argv: string[]): CliPlan {
         mbox: { type: 'string', multiple: true },
         config: { type: 'string' },
         profile: { type: 'string' },
+        account: { type: 'string' },
+        device: { type: 'boolean' },
+        'no-browser': { type: 'boolean' },
         'save-profile': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
@@ -265,6 +281,19 @@ export function parseCliArgs(argv: string[]): CliPlan {
     if (!v.config) throw usage(`--${flag} needs --config FILE`);
     if (!NAME_PATTERN.test(name)) throw usage(`--${flag} "${name}": names use letters, digits, ".", "_" and "-", starting with a letter or digit`);
   }
+  if (pos[0] === 'login' || pos[0] === 'logout') {
+    const mode = pos[0];
+    if (pos.length > 1) throw usage(`unexpected "${pos[1]}" after ${mode}`);
+    if (!v.account) throw usage(`${mode} needs --account NAME (an OAuth2 account of the configuration)`);
+    if (!NAME_PATTERN.test(v.account)) throw usage(`--account "${v.account}": names use letters, digits, ".", "_" and "-", starting with a letter or digit`);
+    if (v.device && v['no-browser']) throw usage('--device and --no-browser are two ways to sign in: choose one');
+    if (mode === 'logout' && (v.device || v['no-browser'])) throw usage('--device and --no-browser are for login');
+    const allowed = new Set(['config', 'account', 'device', 'no-browser', 'verbose', 'quiet', 'cache-dir', 'no-cache']);
+    const clash = Object.keys(v).find((k) => !allowed.has(k) && v[k as keyof typeof v] !== undefined);
+    if (clash) throw usage(`--${clash} cannot be combined with ${mode}`);
+    return { ...base, mode, configFile: v.config ?? defaultConfigPath(), account: v.account, loginMethod: v.device ? 'device' : v['no-browser'] ? 'no-browser' : 'browser' };
+  }
+  if (v.account !== undefined || v.device || v['no-browser']) throw usage('--account, --device and --no-browser are for: mailbox2ics login --account NAME');
   if (pos[0] === 'serve') {
     if (!v.config) throw usage('serve needs --config FILE');
     if (pos.length > 1) throw usage(`unexpected "${pos[1]}" after serve`);

@@ -23,6 +23,10 @@ import { WorkerEngine } from '../core/engine/worker-engine.ts';
 import { formatSkipped, formatSummary, formatWarning } from '../core/sync/report.ts';
 import { syncFromImap, syncFromLocal, type SyncResult } from '../core/sync/run-sync.ts';
 import { parseCliArgs, USAGE, type CliPlan } from './args.ts';
+import { withAccountCredential } from '../core/auth/account-auth.ts';
+import { login, logout } from './login.ts';
+import { TokenManagers } from '../core/auth/token-managers.ts';
+import { keychainTokenStore } from '../core/auth/token-store.ts';
 import { promptHidden, resolvePassword } from './password.ts';
 
 export interface CliIo {
@@ -37,7 +41,7 @@ export interface CliIo {
 
 const EXIT: Partial<Record<ErrorCode, number>> = {
   USAGE: 2, CONFIG: 2, REFUSED: 2, NO_PASSWORD: 2, KEYCHAIN_UNAVAILABLE: 2, OUTPUT_FAILED: 2, SETTINGS_WRITE_FAILED: 2, SOURCE_UNREADABLE: 2,
-  TLS_UNTRUSTED: 3, TLS_HOSTNAME: 3, TLS_FAILED: 3, LOGIN_REJECTED: 3, CONNECTION_REFUSED: 3, CONNECTION_TIMEOUT: 3,
+  TLS_UNTRUSTED: 3, TLS_HOSTNAME: 3, TLS_FAILED: 3, LOGIN_REJECTED: 3, TOKEN_REJECTED: 3, OAUTH_FAILED: 3, REAUTH_REQUIRED: 5, CONNECTION_REFUSED: 3, CONNECTION_TIMEOUT: 3,
   CONNECTION_LOST: 3, HOST_NOT_FOUND: 3, SERVER_TIMEOUT: 3, SERVER_PROTOCOL: 3, FOLDER_NOT_FOUND: 4,
 };
 
@@ -98,6 +102,8 @@ async function run(plan: CliPlan, io: CliIo): Promise<number> {
   }
   if (plan.mode === 'profiles') return runProfiles(plan, io, { err, info, verbose });
   if (plan.mode === 'serve') return serve(plan, io, info);
+  if (plan.mode === 'login') return login(plan, io);
+  if (plan.mode === 'logout') return logout(plan, io);
   // Everything that would fail after the run fails now, before a password is asked or a server contacted.
   if (plan.output) await assertWritableOutput(plan.output);
   if (plan.reportJson) await assertWritableOutput(plan.reportJson, 'the report');
@@ -218,21 +224,26 @@ async function runProfiles(plan: CliPlan, io: CliIo, log: { err: (m: string) => 
   const plans = names.map((n) => planProfile(cfg, n, file));
   let worst = 0;
   const cache = plan.cacheFile ? new SyncCache(plan.cacheFile) : undefined;
+  const tokens = new TokenManagers(keychainTokenStore(io.openStore, log.info));
   try {
     for (const p of plans) {
       try {
         await assertWritableOutput(p.output, `the calendar of profile ${p.name}`);
         p.connect = await withCaPem(p.connect);
         const query = { accountName: p.accountName, accountNames: Object.keys(cfg.accounts), identity: p.connect, env: io.env, openStore: io.openStore, note: log.info };
-        let password = (await findAccountPassword(query))?.password;
-        if (!password && io.stdin.isTTY) password = await promptHidden(`Password for ${p.connect.username}@${p.connect.host} (account ${p.accountName}): `, io.stdin, io.stderr as NodeJS.WriteStream) || undefined;
-        if (!password) throw noAccountPassword(query, ', or run in a terminal to be asked');
+        const findPassword = async () => {
+          let password = (await findAccountPassword(query))?.password;
+          if (!password && io.stdin.isTTY) password = await promptHidden(`Password for ${p.connect.username}@${p.connect.host} (account ${p.accountName}): `, io.stdin, io.stderr as NodeJS.WriteStream) || undefined;
+          if (!password) throw noAccountPassword(query, ', or run in a terminal to be asked');
+          return password;
+        };
         if (p.connect.security === 'plaintext') log.info(`WARNING: profile ${p.name}: account ${p.accountName} uses no encryption; the password and mail cross the network in clear text.`);
         log.verbose(`Profile ${p.name}: ${p.connect.username}@${p.connect.host}, ${p.folders.join(', ')} → ${p.output}`);
-        const { report } = await runProfile(p, {
-          password, cache, full: plan.full,
+        // An OAuth2 account never prompts here: a dead sign-in is REAUTH_REQUIRED, naming the login command.
+        const { report } = await withAccountCredential({ accountName: p.accountName, account: cfg.accounts[p.accountName], tokens, configFile: file, password: findPassword }, (c) => runProfile(p, {
+          ...c, cache, full: plan.full,
           onProgress: (x) => log.verbose(`${p.name}: ${x.folder}: ${x.done}/${x.total} messages`),
-        });
+        }));
         for (const s of report.skipped) log.info(`${p.name}: ${formatSkipped(s)}`);
         for (const w of report.warnings) log.verbose(`${p.name}: ${formatWarning(w)}`);
         if (plan.verbose) log.err(`${p.name}: ${formatSummary(report)}`);

@@ -3,6 +3,7 @@
 // passed in, so tests run it with electron mocked.
 import type { MenuItemConstructorOptions } from 'electron';
 import type { ProfileStatus, Transition } from '../core/schedule/scheduler.ts';
+import { isReauthMessage } from '../core/auth/oauth-errors.ts';
 
 export interface TrayState {
   statuses: ProfileStatus[];
@@ -69,6 +70,8 @@ export function tooltip(state: TrayState): string {
 
 /** What a transition should tell the user, if anything: failing and recovered once; changes only on request. */
 export function notificationFor(t: Transition, notifyChanges: boolean): { title: string; body: string } | undefined {
+  // A dead sign-in does not heal by retrying: say what to do, once.
+  if (t.kind === 'failing' && isReauthMessage(t.error)) return { title: `mailbox2ics: ${t.profile} needs a new sign-in`, body: `${t.error}\nThe last good calendar is kept.` };
   if (t.kind === 'failing') return { title: `mailbox2ics: ${t.profile} is failing`, body: `${t.error}\nThe last good calendar is kept; it will retry.` };
   if (t.kind === 'recovered') return { title: `mailbox2ics: ${t.profile} works again`, body: t.summary };
   if (t.kind === 'synced' && notifyChanges && t.changes) {

@@ -20,6 +20,38 @@ export const FingerprintSchema = z
   .string()
   .regex(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/, 'a SHA-256 fingerprint is 32 upper-case hex bytes separated by colons (AB:CD:…)');
 
+/** https only: an issuer reached over plain http would hand tokens to anyone on the path. */
+const HttpsUrl = z.string().refine((u) => {
+  try {
+    return new URL(u).protocol === 'https:';
+  } catch {
+    return false;
+  }
+}, 'an issuer is an https:// URL');
+
+/** OAuth2 sign-in (XOAUTH2 / OAUTHBEARER): the refresh token lives in the OS keychain, never here. */
+export const OAuthSettingsSchema = z.strictObject({
+  kind: z.literal('oauth2'),
+  provider: z.enum(['microsoft', 'google', 'generic']),
+  /** Required for "generic"; overrides the preset's issuer otherwise. */
+  issuer: HttpsUrl.optional(),
+  /** Microsoft only: a tenant id or domain instead of "organizations". */
+  tenant: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.-]{0,99}$/, 'a tenant is a GUID or a domain name').optional(),
+  /** The registration of whoever distributes or runs the app (public native client). */
+  clientId: z.string().min(1, 'the client id is empty').max(200),
+  /** Only for providers that issue one to installed apps (Google's "Desktop" clients), where it is documented as not confidential. */
+  clientSecret: z.string().min(1).max(200).optional(),
+  /** Replace the preset's scopes. */
+  scopes: z.array(z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'a scope is printable ASCII without spaces, quotes or backslashes')).min(1).optional(),
+  /** PEM file with the CA that signed a private issuer's certificate. */
+  issuerCaFile: z.string().min(1).optional(),
+}).superRefine((a, ctx) => {
+  if (a.provider === 'generic' && !a.issuer) ctx.addIssue({ code: 'custom', path: ['issuer'], message: 'required for provider "generic"' });
+  if (a.tenant && a.provider !== 'microsoft') ctx.addIssue({ code: 'custom', path: ['tenant'], message: 'only for provider "microsoft"' });
+});
+
+export const AuthSchema = z.discriminatedUnion('kind', [z.strictObject({ kind: z.literal('password') }), OAuthSettingsSchema]);
+
 export const AccountSchema = z.strictObject({
   host: z.string().min(1, 'the server host name is empty'),
   port: z.number().int().min(1).max(65535).optional(),
@@ -29,6 +61,8 @@ export const AccountSchema = z.strictObject({
   caFile: z.string().min(1).optional(),
   /** The one server certificate the user chose to trust. */
   pinnedFingerprint: FingerprintSchema.optional(),
+  /** How the account signs in; absent means a password. */
+  auth: AuthSchema.optional(),
   /** Present only to give a precise error: passwords live in the OS keychain. */
   password: z
     .undefined({ error: 'passwords are never stored in the configuration: use the OS keychain (mailbox2ics --save-password, or the app) or MAILBOX2ICS_PASSWORD' })
@@ -110,6 +144,7 @@ export const ConfigSchema = z
   });
 
 export type Account = z.infer<typeof AccountSchema>;
+export type OAuthSettings = z.infer<typeof OAuthSettingsSchema>;
 export type Profile = z.infer<typeof ProfileSchema>;
 export type ProfileFilters = z.infer<typeof FiltersSchema>;
 export type Config = z.infer<typeof ConfigSchema>;

@@ -10,6 +10,12 @@ export const ERROR_CODES = [
   'TLS_HOSTNAME',
   'TLS_FAILED',
   'LOGIN_REJECTED',
+  /** The IMAP server refused an OAuth2 access token (the caller refreshes once and retries once). */
+  'TOKEN_REJECTED',
+  /** The OAuth2 grant is gone (revoked, expired, reused, never made): only a new sign-in helps. */
+  'REAUTH_REQUIRED',
+  /** The OAuth2 provider could not be reached or answered with an error. */
+  'OAUTH_FAILED',
   'CONNECTION_REFUSED',
   'CONNECTION_TIMEOUT',
   'CONNECTION_LOST',
@@ -38,6 +44,9 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   TLS_HOSTNAME: 'The server certificate does not match the host name',
   TLS_FAILED: 'The secure connection failed',
   LOGIN_REJECTED: 'The server rejected the login',
+  TOKEN_REJECTED: 'The server rejected the sign-in token',
+  REAUTH_REQUIRED: 'Sign in again',
+  OAUTH_FAILED: 'The sign-in provider failed',
   CONNECTION_REFUSED: 'The connection was refused',
   CONNECTION_TIMEOUT: 'The connection timed out',
   CONNECTION_LOST: 'The connection to the server was lost',

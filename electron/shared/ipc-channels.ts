@@ -24,6 +24,10 @@ export const INVOKE_CHANNELS = {
   'dialog:choose-output': 'chooseOutput',
   'dialog:choose-ca-file': 'chooseCaFile',
   'shell:show-in-folder': 'showInFolder',
+  'signin:start': 'startSignIn',
+  'signin:cancel': 'cancelSignIn',
+  'signin:status': 'signInStatus',
+  'signin:sign-out': 'signOut',
 } as const;
 
 export const EVENT_CHANNELS = {

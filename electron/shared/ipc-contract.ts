@@ -2,7 +2,7 @@
 // response schema (zod), the push events, and the window API type derived from them. Main validates
 // every request and response against this table; the renderer and preload import only types/names.
 import { z } from 'zod';
-import { AccountSchema, NAME_PATTERN, ProfileSchema } from './config-schema.ts';
+import { AccountSchema, NAME_PATTERN, OAuthSettingsSchema, ProfileSchema } from './config-schema.ts';
 import { ERROR_CODES } from './errors.ts';
 import { EVENT_CHANNELS, INVOKE_CHANNELS, type EventChannel, type InvokeChannel } from './ipc-channels.ts';
 
@@ -42,7 +42,7 @@ export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: IpcError
 export const AccountViewSchema = z.object({
   name: Name,
   account: AccountSchema.omit({ password: true }),
-  /** A password for it is in the keychain. Never the password itself. */
+  /** A password for it is in the keychain (OAuth2 accounts: a sign-in is kept). Never the secret itself. */
   hasPassword: z.boolean(),
 });
 
@@ -232,6 +232,14 @@ export const CONTRACT = {
   'dialog:choose-ca-file': { request: Empty, response: FileChoiceSchema },
   // Only a calendar file this process wrote, or a profile's calendar file.
   'shell:show-in-folder': { request: z.object({ path: z.string().min(1) }).strict(), response: Null },
+  // OAuth2: main opens the system browser and keeps the tokens; the window learns only who signed in.
+  'signin:start': {
+    request: z.object({ name: Name, settings: OAuthSettingsSchema, username: z.string().max(320).optional() }).strict(),
+    response: z.object({ user: z.string(), where: z.enum(['keychain', 'memory']), imap: z.object({ host: z.string(), port: z.number().int() }).optional() }),
+  },
+  'signin:cancel': { request: z.object({ name: Name }).strict(), response: Null },
+  'signin:status': { request: z.object({ name: Name }).strict(), response: z.object({ signedIn: z.boolean(), user: z.string().optional() }) },
+  'signin:sign-out': { request: z.object({ name: Name }).strict(), response: z.object({ revoked: z.boolean() }) },
 } as const satisfies Record<InvokeChannel, { request: z.ZodType; response: z.ZodType }>;
 
 export const EVENTS = {

@@ -72,3 +72,24 @@ describe('parseCliArgs', () => {
     expect(() => parseSize('ten')).toThrow(/not a size/);
   });
 });
+
+describe('login / logout arguments', () => {
+  it('parses login with its sign-in method and the default or given configuration', () => {
+    expect(parseCliArgs(['login', '--account', 'work', '--config', 'c.json'])).toMatchObject({ mode: 'login', account: 'work', loginMethod: 'browser', configFile: 'c.json' });
+    expect(parseCliArgs(['login', '--account', 'work', '--device'])).toMatchObject({ mode: 'login', loginMethod: 'device' });
+    expect(parseCliArgs(['login', '--account', 'work', '--no-browser']).configFile).toMatch(/mailbox2ics[\\/]config\.json$/);
+    expect(parseCliArgs(['logout', '--account', 'work'])).toMatchObject({ mode: 'logout', account: 'work' });
+  });
+
+  it.each([
+    [['login'], /login needs --account NAME/],
+    [['login', '--account', 'a b'], /--account "a b": names use/],
+    [['login', '--account', 'w', '--device', '--no-browser'], /choose one/],
+    [['logout', '--account', 'w', '--device'], /are for login/],
+    [['login', '--account', 'w', '--output', 'x.ics'], /--output cannot be combined with login/],
+    [['login', '--account', 'w', 'extra'], /unexpected "extra" after login/],
+    [['sync', '--config', 'c.json', '--device'], /are for: mailbox2ics login --account NAME/],
+  ])('%j is a usage error', (argv, re) => {
+    expect(() => parseCliArgs(argv as string[])).toThrow(re);
+  });
+});

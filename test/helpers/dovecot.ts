@@ -1,7 +1,7 @@
 // Starts a private, throwaway Dovecot (own temp dir, config, ports, CA, user) for one test file, and stops it.
 // Test-only: never uses /etc/dovecot or systemd, never listens beyond loopback, never outlives the test process.
 import { execFileSync } from 'node:child_process';
-import { accessSync, chmodSync, closeSync, constants, openSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, chmodSync, closeSync, constants, mkdirSync, openSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,6 +19,11 @@ export interface StartDovecotOptions {
   password?: string;
   /** 'ca' (default): leaf signed by a test CA (pki.caFile = the CA). 'self-signed': pki.caFile = the leaf itself. */
   tls?: 'ca' | 'self-signed';
+  /**
+   * An oauth2 passdb instead of passwords: `settings` is the oauth2.conf.ext text ("{ROOT}" becomes
+   * the instance's folder) and `files` are written under that folder first (keys for local validation).
+   */
+  oauth2?: { mechanisms: string; settings: string; files?: Record<string, string> };
 }
 
 export interface SessionStats {
@@ -204,6 +209,16 @@ export async function startDovecot(opts: StartDovecotOptions = {}): Promise<Dove
     const mismatchHost = (await canListen('127.0.0.2')) ? '127.0.0.2' : undefined;
     const logFile = path.join(rootDir, 'dovecot.log');
     const configFile = path.join(rootDir, 'dovecot.conf');
+    let oauth2: { confFile: string; mechanisms: string } | undefined;
+    if (opts.oauth2) {
+      for (const [rel, text] of Object.entries(opts.oauth2.files ?? {})) {
+        const f = path.join(rootDir, rel);
+        mkdirSync(path.dirname(f), { recursive: true, mode: 0o755 });
+        writeFileSync(f, text, { mode: 0o644 });
+      }
+      oauth2 = { confFile: path.join(rootDir, 'oauth2.conf.ext'), mechanisms: opts.oauth2.mechanisms };
+      writeFileSync(oauth2.confFile, opts.oauth2.settings.replaceAll('{ROOT}', rootDir), { mode: 0o644 });
+    }
 
     let ports: { imapPort: number; imapsPort: number } | undefined;
     for (let attempt = 1; !ports; attempt++) {
@@ -212,7 +227,7 @@ export async function startDovecot(opts: StartDovecotOptions = {}): Promise<Dove
       writeFileSync(configFile, renderDovecotConfig({
         rootDir, instanceName: `m2i-${path.basename(rootDir)}`, listen: mismatchHost ? ['127.0.0.1', mismatchHost] : ['127.0.0.1'],
         ...candidate, certFile: pki.certFile, keyFile: pki.keyFile, passwdFile, logFile, ...ids, homeDir,
-        publicDir: path.join(rootDir, 'public'), layout, runAsUser: root ? undefined : os.userInfo().username,
+        publicDir: path.join(rootDir, 'public'), layout, runAsUser: root ? undefined : os.userInfo().username, oauth2,
       }));
       // The daemon inherits stdio: with pipes, execFileSync would wait for them to close, i.e. forever.
       const errFile = path.join(rootDir, 'start.err');

@@ -1,6 +1,6 @@
 // Runs a command inside a private D-Bus session with an unlocked gnome-keyring (a real Secret
 // Service), with HOME in a temp dir so the user's own keyring is never touched. Test-only.
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -24,4 +24,12 @@ export function inKeyringSession(argv: string[], env: Record<string, string> = {
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });
+}
+
+/** Like inKeyringSession, but running: stdin, stdout and stderr are pipes the test reads and writes as it goes. */
+export function spawnInKeyringSession(argv: string[], env: Record<string, string> = {}): ChildProcess {
+  const home = mkdtempSync(path.join(tmpdir(), 'keyring-home-'));
+  const quoted = argv.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  const script = `printf %s throwaway-keyring-pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; exec ${quoted}`;
+  return spawn('dbus-run-session', ['--', 'sh', '-c', script], { env: { PATH: process.env.PATH ?? '', HOME: home, XDG_RUNTIME_DIR: home, TZ: 'UTC', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
 }

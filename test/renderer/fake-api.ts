@@ -114,6 +114,10 @@ export function createFakeApi(init: { keychain?: { available: boolean; reason?: 
     chooseOutput: () => ok(state.chosenOutput === undefined ? { chosen: false as const } : { chosen: true as const, token: token(), path: state.chosenOutput }),
     chooseCaFile: () => ok(state.chosenCaFile === undefined ? { chosen: false as const } : { chosen: true as const, token: token(), path: state.chosenCaFile }),
     showInFolder: () => ok(null),
+    startSignIn: (r) => ok({ user: r.username || 'alice@example.com', where: 'keychain' as const }),
+    cancelSignIn: () => ok(null),
+    signInStatus: () => ok({ signedIn: false }),
+    signOut: () => ok({ revoked: true }),
   };
 
   const invoke = async <F extends Fn>(fn: F, request: Req<F>): Promise<IpcResult<Value<F>>> => {

@@ -27,6 +27,11 @@ import { AppConfig } from './app-config.ts';
 import type { NativeDialogs } from './native-dialogs.ts';
 import { checkChosenCalendar } from './chosen-calendar.ts';
 import { typedPathRefused, WindowChoices } from './window-choices.ts';
+import { withAccountCredential, type Credential } from '../auth/account-auth.ts';
+import { oauthOf, TokenManagers } from '../auth/token-managers.ts';
+import { keychainTokenStore } from '../auth/token-store.ts';
+import { signIn } from '../auth/sign-in.ts';
+import { resolvePreset } from '../auth/provider-presets.ts';
 
 export interface AppServiceDeps {
   configFile: string;
@@ -50,6 +55,10 @@ export interface AppServiceDeps {
   /** Main's clipboard: the feed link goes there without passing through the window. */
   writeClipboard?: (text: string) => void;
   now?: () => number;
+  /** OAuth2 sign-ins, shared with the schedule in the app; one over openSecrets by default. */
+  tokens?: TokenManagers;
+  /** Opens the system browser (shell.openExternal in the app) for a sign-in; never a webview. */
+  openExternal?: (url: string) => Promise<void>;
 }
 
 interface HeldScan {
@@ -75,11 +84,45 @@ export class AppService implements Methods {
   private readonly engine: Engine;
   /** The window's own syncs, per profile: the status strip shows them with the schedule's. */
   private readonly windowRuns = new Map<string, WindowRun>();
+  readonly tokens: TokenManagers;
+  private readonly signIns = new Map<string, AbortController>();
 
   constructor(private readonly deps: AppServiceDeps) {
     this.config = new AppConfig(deps.configFile, deps.onConfigChanged);
     this.credentials = new AccountCredentials(deps.configFile, deps.openSecrets, deps.dialogs);
     this.engine = deps.engine ?? new InProcessEngine({ cache: deps.cache, pool: deps.pool, connect: deps.connect });
+    this.tokens = deps.tokens ?? new TokenManagers(keychainTokenStore(deps.openSecrets));
+  }
+
+  /**
+   * After an edit: a renamed account keeps its sign-in (unless one was already made under the new
+   * name), and an account that no longer signs in with OAuth2 leaves none behind.
+   */
+  private async followSignIn(from: string, to: string, before: Account | undefined, after: Account): Promise<void> {
+    const old = oauthOf(before, this.deps.configFile);
+    if (!old) return;
+    if (!oauthOf(after)) {
+      await this.tokens.for(from, old).signOut();
+    } else if (from !== to) {
+      const store = this.tokens.store;
+      const record = await store.get(from);
+      if (record && !(await store.get(to))) await store.set(to, record);
+      await store.delete(from);
+    }
+    this.tokens.forget(from);
+    this.tokens.forget(to);
+  }
+
+  /** A password in the keychain, or for an OAuth2 account a kept sign-in: then nothing needs asking. */
+  private async hasCredential(name: string, account: Account): Promise<boolean> {
+    const oauth = oauthOf(account, this.deps.configFile);
+    if (!oauth) return this.credentials.has(account);
+    return !!(await this.tokens.for(name, oauth).signedInUser());
+  }
+
+  /** A saved account's credential: the typed or saved password, or its OAuth2 sign-in (never prompts). */
+  private withCredential<T>(name: string, account: Account, conn: Connection, typed: string | undefined, fn: (c: Credential) => Promise<T>): Promise<T> {
+    return withAccountCredential({ accountName: name, account, tokens: this.tokens, configFile: this.deps.configFile, password: () => this.passwordFor(conn, typed) }, fn);
   }
 
   private async secrets(): Promise<SecretStore> {
@@ -92,9 +135,9 @@ export class AppService implements Methods {
     return pw;
   }
 
-  private async withClient<T>(conn: Connection, password: string, fn: (c: ImapFlow) => Promise<T>): Promise<T> {
+  private async withClient<T>(conn: Connection, credential: string | Credential, fn: (c: ImapFlow) => Promise<T>): Promise<T> {
     const connect = this.deps.connect ?? connectImap;
-    const client = await connect({ ...conn, password });
+    const client = await connect({ ...conn, ...(typeof credential === 'string' ? { password: credential } : credential) });
     try {
       return await fn(client);
     } finally {
@@ -126,7 +169,7 @@ export class AppService implements Methods {
   async listAccounts(): Promise<Response<'accounts:list'>> {
     const cfg = await this.config.read();
     const out = [];
-    for (const [name, account] of Object.entries(cfg.accounts)) out.push({ name, account, hasPassword: await this.credentials.has(account) });
+    for (const [name, account] of Object.entries(cfg.accounts)) out.push({ name, account, hasPassword: await this.hasCredential(name, account) });
     return out;
   }
 
@@ -135,11 +178,16 @@ export class AppService implements Methods {
     if (req.caFileChoice) await readCaFile(this.choices.path('ca-file', req.caFileChoice));
     const { before, saved, others } = await this.config.saveAccount(req.name, req.account as Account, req.previousName, (previous) => this.accountFrom(req.account, previous, req.caFileChoice));
     if (before) await this.credentials.carryOver(req.name, before, saved, others);
-    return { name: req.name, account: saved, hasPassword: await this.credentials.has(saved) };
+    if (req.previousName !== undefined) await this.followSignIn(req.previousName, req.name, before, saved);
+    return { name: req.name, account: saved, hasPassword: await this.hasCredential(req.name, saved) };
   }
 
   async removeAccount(req: Request<'accounts:remove'>): Promise<null> {
     const removed = await this.config.removeAccount(req.name);
+    // No sign-in stays behind for an account that is gone: revoked at the provider where it can be, and forgotten.
+    const oauth = oauthOf(removed, this.deps.configFile);
+    if (oauth) await this.tokens.for(req.name, oauth).signOut();
+    this.tokens.forget(req.name);
     await this.credentials.release(removed, Object.values((await this.config.read()).accounts));
     return null;
   }
@@ -156,7 +204,17 @@ export class AppService implements Methods {
 
   async testConnection(req: Request<'connection:test'>): Promise<Response<'connection:test'>> {
     const saved = req.name === undefined ? undefined : (await this.config.read()).accounts[req.name];
-    const conn = await this.credentials.connection(this.accountFrom(req.account, saved, req.caFileChoice));
+    const account = this.accountFrom(req.account, saved, req.caFileChoice);
+    const conn = await this.credentials.connection(account);
+    const server = `${conn.host}:${conn.port ?? defaultPort(conn.security)}`;
+    if (oauthOf(account)) {
+      // Only a saved account has a sign-in, and only its own settings get its token.
+      if (req.name === undefined || !saved || JSON.stringify(saved) !== JSON.stringify(account)) {
+        throw new AppError('REFUSED', 'Save the account first: a sign-in is used only with the settings it was saved with.', { account: req.name });
+      }
+      const count = await this.withCredential(req.name, account, conn, undefined, (c) => this.withClient(conn, c, (cl) => listFolders(cl, false)));
+      return { folders: count.length, server };
+    }
     let password = req.password;
     if (!password) {
       // Without a typed password only the saved account's own settings are tested: a request with
@@ -169,13 +227,13 @@ export class AppService implements Methods {
     }
     password = await this.passwordFor(conn, password);
     const folders = await this.withClient(conn, password, (c) => listFolders(c, false));
-    return { folders: folders.length, server: `${conn.host}:${conn.port ?? defaultPort(conn.security)}` };
+    return { folders: folders.length, server };
   }
 
   async listFolders(req: Request<'folders:list'>): Promise<Response<'folders:list'>> {
-    const conn = await this.credentials.connection(await this.config.account(req.name));
-    const password = await this.passwordFor(conn, req.password);
-    return this.withClient(conn, password, (c) => listFolders(c, true));
+    const account = await this.config.account(req.name);
+    const conn = await this.credentials.connection(account);
+    return this.withCredential(req.name, account, conn, req.password, (c) => this.withClient(conn, c, (cl) => listFolders(cl, true)));
   }
 
   async listProfiles(): Promise<Response<'profiles:list'>> {
@@ -209,21 +267,21 @@ export class AppService implements Methods {
     if (!cfg.profiles[req.profile]) throw new AppError('CONFIG', `There is no profile named "${req.profile}".`, { profile: req.profile });
     const plan = planProfile(cfg, req.profile, this.deps.configFile);
     plan.connect = await this.credentials.connection(cfg.accounts[plan.accountName]);
-    const password = await this.passwordFor(plan.connect, req.password);
+    const account = cfg.accounts[plan.accountName];
     const abort = new AbortController();
     this.running.set(req.scanId, abort);
     this.runningProfile.set(req.scanId, req.profile);
     const seen: string[] = [];
     try {
       // caPem: the connection trusts exactly the CA bytes the password was found for.
-      const result = await this.engine.sync({ config: cfg, configFile: this.deps.configFile, profile: req.profile, password, caPem: plan.connect.caPem, full: req.full }, {
+      const result = await this.withCredential(plan.accountName, account, plan.connect, req.password, (c) => this.engine.sync({ config: cfg, configFile: this.deps.configFile, profile: req.profile, ...c, caPem: plan.connect.caPem, full: req.full }, {
         signal: abort.signal,
         onProgress: (p) => {
           if (!seen.includes(p.folder)) seen.push(p.folder);
           const listed = plan.folders.findIndex((f) => f.toLowerCase() === p.folder.toLowerCase());
           this.deps.emitProgress({ scanId: req.scanId, folder: p.folder, folderIndex: listed >= 0 ? listed : seen.indexOf(p.folder), folderCount: plan.folders.length, done: p.done, total: p.total, calendarParts: p.calendarParts });
         },
-      });
+      }));
       // "Sync now": the profile's calendar file is replaced atomically, as a scheduled run does; a failed
       // write keeps the last good file and moves nothing forward.
       await writeFileAtomic(plan.output, result.ics);
@@ -280,6 +338,57 @@ export class AppService implements Methods {
     if (!link || !this.deps.writeClipboard) throw new AppError('CONFIG', `The local feed does not serve "${req.profile}": turn the feed on in the configuration first.`, { profile: req.profile });
     this.deps.writeClipboard(link);
     return null;
+  }
+
+  /**
+   * Signs an account in through the system browser. The window names the provider settings; a CA
+   * file for the issuer is only ever the saved account's own. The answer holds who signed in, never a token.
+   */
+  async startSignIn(req: Request<'signin:start'>): Promise<Response<'signin:start'>> {
+    const saved = (await this.config.read()).accounts[req.name];
+    const own = oauthOf(saved, this.deps.configFile);
+    if (req.settings.issuerCaFile !== undefined && req.settings.issuerCaFile !== oauthOf(saved)?.issuerCaFile) throw typedPathRefused('ca-file', req.settings.issuerCaFile);
+    const settings = req.settings.issuerCaFile !== undefined ? { ...req.settings, issuerCaFile: own!.issuerCaFile } : req.settings;
+    if (this.signIns.has(req.name)) throw new AppError('USAGE', `A sign-in for "${req.name}" is already waiting for the browser.`, { account: req.name });
+    const open = this.deps.openExternal;
+    if (!open) throw new AppError('INTERNAL', 'No browser to sign in with.');
+    const abort = new AbortController();
+    this.signIns.set(req.name, abort);
+    try {
+      const r = await signIn(this.tokens, {
+        accountName: req.name, settings, expectedUser: req.username || undefined, signal: abort.signal,
+        method: {
+          kind: 'browser',
+          open: (url) => {
+            // Only an https authorization endpoint is opened: the URL comes from the issuer's discovery document.
+            if (new URL(url).protocol !== 'https:') throw new AppError('REFUSED', `The provider's sign-in page is not https (${new URL(url).protocol}); not opened.`);
+            return open(url);
+          },
+        },
+      });
+      return { user: r.user, where: r.where, ...(resolvePreset(settings).imap ? { imap: resolvePreset(settings).imap } : {}) };
+    } finally {
+      this.signIns.delete(req.name);
+    }
+  }
+
+  async cancelSignIn(req: Request<'signin:cancel'>): Promise<null> {
+    this.signIns.get(req.name)?.abort();
+    return null;
+  }
+
+  /** Whether the saved account has a usable sign-in, and as whom. */
+  async signInStatus(req: Request<'signin:status'>): Promise<Response<'signin:status'>> {
+    const settings = oauthOf((await this.config.read()).accounts[req.name], this.deps.configFile);
+    if (!settings) return { signedIn: false };
+    const user = await this.tokens.for(req.name, settings).signedInUser();
+    return user ? { signedIn: true, user } : { signedIn: false };
+  }
+
+  async signOut(req: Request<'signin:sign-out'>): Promise<Response<'signin:sign-out'>> {
+    const settings = oauthOf((await this.config.read()).accounts[req.name], this.deps.configFile);
+    if (!settings) return { revoked: false };
+    return { revoked: (await this.tokens.for(req.name, settings).signOut()).revoked };
   }
 
   async cancelScan(req: Request<'scan:cancel'>): Promise<null> {

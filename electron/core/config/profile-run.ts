@@ -66,6 +66,8 @@ export function planProfile(cfg: Config, name: string, configFile: string, now =
 
 export interface RunProfileOptions {
   password: string;
+  /** OAuth2 accounts: the access token to log in with instead of the password. */
+  accessToken?: string;
   /** Keep the connection open for the next run (tray, serve). */
   pool?: ConnectionPool;
   cache?: SyncCache;
@@ -77,7 +79,7 @@ export interface RunProfileOptions {
 /** Syncs one profile from its plan (the cache makes it incremental); writes nothing. */
 export function syncProfile(plan: ProfilePlan, opts: RunProfileOptions, connect?: (o: ConnectOptions) => Promise<ImapFlow>): Promise<SyncResult> {
   return syncFromImap({
-    connect: { ...plan.connect, password: opts.password },
+    connect: { ...plan.connect, password: opts.password, ...(opts.accessToken ? { accessToken: opts.accessToken } : {}) },
     folders: plan.folders,
     serverFilter: plan.serverFilter,
     eventFilter: plan.eventFilter,

@@ -24,6 +24,8 @@ export interface SyncJob {
   configFile: string;
   profile: string;
   password: string;
+  /** OAuth2 accounts: the access token the caller's TokenManager handed out (the password is then unused). */
+  accessToken?: string;
   /**
    * The CA file's certificates the caller read to find the password (its keychain entry is bound to
    * them): the connection trusts exactly these bytes, not whatever the file holds a moment later.
@@ -50,7 +52,7 @@ export interface PreviewOutcome {
 export function runSyncJob(ctx: EngineContext, job: SyncJob, signal?: AbortSignal, onProgress?: (p: ScanProgress) => void): Promise<SyncResult> {
   const plan = planProfile(job.config, job.profile, job.configFile);
   if (job.caPem !== undefined) plan.connect = { ...plan.connect, caPem: job.caPem };
-  return syncProfile(plan, { password: job.password, cache: ctx.cache, pool: ctx.pool, full: job.full, signal, onProgress }, ctx.connect);
+  return syncProfile(plan, { password: job.password, accessToken: job.accessToken, cache: ctx.cache, pool: ctx.pool, full: job.full, signal, onProgress }, ctx.connect);
 }
 
 export function runPreviewJob(ctx: EngineContext, job: PreviewJob): PreviewOutcome {

@@ -16,6 +16,8 @@ export interface ConnectOptions extends TrustOptions {
   security: Security;
   username: string;
   password: string;
+  /** OAuth2 access token (XOAUTH2 / OAUTHBEARER) instead of the password, which is then unused. */
+  accessToken?: string;
   /** Connection and greeting timeout, ms. */
   timeoutMs?: number;
   /** The whole login (greeting to authenticated) must finish within this, ms. */
@@ -60,6 +62,10 @@ export async function explainConnectError(err: unknown, opts: ConnectOptions, po
   const server = `${opts.host}:${port}`;
   const code = findCode(err) ?? '';
   const e = err as { authenticationFailed?: boolean; responseText?: string; message?: string };
+  if (e?.authenticationFailed && opts.accessToken) {
+    // The reason (expired, revoked, wrong user) is only in the server's log; the caller refreshes once.
+    return new AppError('TOKEN_REJECTED', `${server} refused the sign-in token of "${opts.username}".`, { server, username: opts.username });
+  }
   if (e?.authenticationFailed) {
     const why = e.responseText ? ` (server said: ${e.responseText})` : '';
     return new AppError('LOGIN_REJECTED', `Login as "${opts.username}" was rejected by ${server}${why}. Check the user name and password.`, { server, username: opts.username });
@@ -111,7 +117,7 @@ export async function connectImap(given: ConnectOptions): Promise<ImapFlow> {
     secure: opts.security === 'tls',
     // STARTTLS is required, not opportunistic: a server that does not offer it is an error.
     doSTARTTLS: opts.security === 'starttls' ? true : opts.security === 'plaintext' ? false : undefined,
-    auth: { user: opts.username, pass: opts.password },
+    auth: opts.accessToken ? { user: opts.username, accessToken: opts.accessToken } : { user: opts.username, pass: opts.password },
     tls: tlsOptions(opts),
     // A pinned certificate needs its own transport: Node only exposes the verification verdict
     // to code that sees the handshake, before imapflow sends anything.

@@ -22,9 +22,10 @@ export class ConnectionPool {
     private readonly idleMs = 10 * 60_000,
   ) {}
 
-  /** Same server, user, trust (the CA file's content when loaded) and password → same connection. */
+  /** Same server, user, trust (the CA file's content when loaded) and password or token → same
+   * connection: after a refresh the next acquire logs in afresh with the new token. */
   private key(o: ConnectOptions): string {
-    return createHash('sha256').update(JSON.stringify([o.host, o.port, o.security, o.username, o.caPem ?? o.caFile, o.pinnedFingerprint, o.password, o.maxPartBytes])).digest('hex');
+    return createHash('sha256').update(JSON.stringify([o.host, o.port, o.security, o.username, o.caPem ?? o.caFile, o.pinnedFingerprint, o.password, o.accessToken ?? null, o.maxPartBytes])).digest('hex');
   }
 
   /** An open connection for these options: a kept one if it is still usable, else a new one. */

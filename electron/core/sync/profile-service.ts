@@ -20,6 +20,9 @@ import type { SecretStore } from '../secrets/secret-store.ts';
 import type { SyncCache } from '../store/cache.ts';
 import { writeFileAtomic } from '../store/atomic-write.ts';
 import type { SyncResult } from './run-sync.ts';
+import { withAccountCredential } from '../auth/account-auth.ts';
+import { TokenManagers } from '../auth/token-managers.ts';
+import { keychainTokenStore } from '../auth/token-store.ts';
 
 export interface ProfileServiceOptions {
   configFile: string;
@@ -39,6 +42,8 @@ export interface ProfileServiceOptions {
   countChanges?: (profile: string, result: SyncResult) => Changes | Promise<Changes>;
   /** Where scans and merges run: a worker thread in the app and serve; this thread by default. */
   engine?: Engine;
+  /** OAuth2 sign-ins (shared with the window in the app); one over openSecrets by default. Never prompts. */
+  tokens?: TokenManagers;
 }
 
 export type Changes = { added: number; updated: number; cancelled: number; removed: number };
@@ -92,6 +97,7 @@ export async function startProfileService(opts: ProfileServiceOptions): Promise<
   const pool = opts.pool ?? new ConnectionPool();
   const engine = opts.engine ?? new InProcessEngine({ cache: opts.cache, pool });
   const countChanges = opts.countChanges ?? defaultCountChanges(engine);
+  const tokens = opts.tokens ?? new TokenManagers(keychainTokenStore(opts.openSecrets, opts.log));
   const stamp = () => new Date().toISOString();
   let cfg: Config = emptyConfig();
   let lastProblem: string | undefined;
@@ -108,9 +114,15 @@ export async function startProfileService(opts: ProfileServiceOptions): Promise<
         // The CA file is read once: the same bytes decide the trust and which keychain entry applies.
         plan.connect = await withCaPem(plan.connect);
         const query = { accountName: plan.accountName, accountNames: Object.keys(cfg.accounts), identity: plan.connect, env: opts.env, openStore: opts.openSecrets, note: opts.log };
-        const password = (await findAccountPassword(query))?.password;
-        if (!password) throw noAccountPassword(query);
-        const result = await engine.sync({ config: cfg, configFile: file, profile: name, password, caPem: plan.connect.caPem });
+        const runCfg = cfg;
+        const result = await withAccountCredential({
+          accountName: plan.accountName, account: runCfg.accounts[plan.accountName], tokens, configFile: file,
+          password: async () => {
+            const password = (await findAccountPassword(query))?.password;
+            if (!password) throw noAccountPassword(query);
+            return password;
+          },
+        }, (c) => engine.sync({ config: runCfg, configFile: file, profile: name, ...c, caPem: plan.connect.caPem }));
         // Settings changed while this run was under way: its result is for settings that no longer
         // exist, so it is not written; the run starts again with the new ones.
         if (planKey(cfg, name) !== key) {

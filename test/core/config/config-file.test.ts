@@ -166,3 +166,32 @@ describe('configuration file', () => {
     expect(parseConfig('{"version":1}', 'min.json')).toEqual({ version: 1, accounts: {}, profiles: {} });
   });
 });
+
+describe('account sign-in settings (auth)', () => {
+  const withAuth = (auth: unknown) => JSON.stringify({ version: 1, accounts: { work: { host: 'outlook.office365.com', username: 'alice@contoso.com', auth } } });
+
+  it('accepts password and the three OAuth2 kinds', () => {
+    expect(parseConfig(withAuth({ kind: 'password' }), 'c.json').accounts.work.auth).toEqual({ kind: 'password' });
+    expect(parseConfig(withAuth({ kind: 'oauth2', provider: 'microsoft', clientId: 'id', tenant: 'contoso.onmicrosoft.com' }), 'c.json').accounts.work.auth).toMatchObject({ provider: 'microsoft' });
+    expect(parseConfig(withAuth({ kind: 'oauth2', provider: 'google', clientId: 'id', clientSecret: 'not-confidential' }), 'c.json').accounts.work.auth).toMatchObject({ provider: 'google' });
+    expect(parseConfig(withAuth({ kind: 'oauth2', provider: 'generic', issuer: 'https://id.example', clientId: 'id', scopes: ['openid', 'imap'] }), 'c.json').accounts.work.auth).toMatchObject({ provider: 'generic' });
+  });
+
+  it('reports every problem with its path', () => {
+    const problems = (auth: unknown) => {
+      try {
+        parseConfig(withAuth(auth), 'c.json');
+        return '';
+      } catch (e) {
+        return (e as Error).message;
+      }
+    };
+    expect(problems({ kind: 'oauth2', provider: 'generic', clientId: 'id' })).toContain('accounts.work.auth.issuer: required for provider "generic"');
+    expect(problems({ kind: 'oauth2', provider: 'generic', issuer: 'http://id.example', clientId: 'id' })).toContain('accounts.work.auth.issuer: an issuer is an https:// URL');
+    expect(problems({ kind: 'oauth2', provider: 'google', clientId: 'id', tenant: 'x' })).toContain('accounts.work.auth.tenant: only for provider "microsoft"');
+    expect(problems({ kind: 'oauth2', provider: 'microsoft', clientId: '' })).toContain('accounts.work.auth.clientId: the client id is empty');
+    expect(problems({ kind: 'oauth2', provider: 'microsoft', clientId: 'id', scopes: ['a b'] })).toContain('accounts.work.auth.scopes.0: a scope is printable ASCII');
+    expect(problems({ kind: 'oauth2', provider: 'microsoft', clientId: 'id', refreshToken: 'x' })).toContain('accounts.work.auth.refreshToken: unknown field');
+    expect(problems({ kind: 'token' })).toContain('accounts.work.auth.kind');
+  });
+});

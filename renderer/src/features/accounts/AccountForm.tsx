@@ -12,12 +12,16 @@ import type { AccountView, Security } from '../../types.ts';
 import { draftFrom, toAccount, validateDraft, type AccountDraft, type DraftField } from './account-draft.ts';
 import { CertificateCard } from './CertificateCard.tsx';
 import { PasswordField } from './PasswordField.tsx';
+import { SignInChoice } from './SignInChoice.tsx';
+import { oauthDraftFrom, toAuth } from './oauth-draft.ts';
 
 const ORDER: DraftField[] = ['name', 'host', 'port', 'username'];
 
 export function AccountForm({ session, initial, onSaved, onClose }: { session: Session; initial?: AccountView; onSaved: () => void; onClose: () => void }) {
   const [draft, setDraft] = useState<AccountDraft>(() => draftFrom(initial));
   const [pinned, setPinned] = useState(initial?.account.pinnedFingerprint);
+  const [oauth, setOauth] = useState(() => oauthDraftFrom(initial?.account.auth));
+  const account = (pin?: string) => ({ ...toAccount(draft, pin), ...(toAuth(oauth) ? { auth: toAuth(oauth) } : {}) });
   /** Main's token for a CA file picked in its dialog; main refuses a CA path the window typed. */
   const [caFileChoice, setCaFileChoice] = useState<string>();
   /** The name this account has in the configuration, once saved (renames send it as previousName). */
@@ -43,7 +47,7 @@ export function AccountForm({ session, initial, onSaved, onClose }: { session: S
   };
 
   const save = async (pin = pinned) => {
-    const saved = await call(api().saveAccount({ name: draft.name, account: toAccount(draft, pin), ...(savedName ? { previousName: savedName } : {}), ...(caFileChoice ? { caFileChoice } : {}) }));
+    const saved = await call(api().saveAccount({ name: draft.name, account: account(pin), ...(savedName ? { previousName: savedName } : {}), ...(caFileChoice ? { caFileChoice } : {}) }));
     setSavedName(saved.name);
     if (password && keychain) {
       await call(api().setPassword({ name: saved.name, password }));
@@ -61,8 +65,8 @@ export function AccountForm({ session, initial, onSaved, onClose }: { session: S
     setFailure(null);
     setStatus({ kind: 'busy', text: 'Connecting…' });
     try {
-      const typed = password || (keychain && hasPassword ? undefined : await session.passwordFor(savedName ?? draft.name, false));
-      const r = await call(api().testConnection({ account: toAccount(draft, pin), ...(savedName ? { name: savedName } : {}), ...(typed ? { password: typed } : {}), ...(caFileChoice ? { caFileChoice } : {}) }));
+      const typed = oauth.kind !== 'password' ? undefined : password || (keychain && hasPassword ? undefined : await session.passwordFor(savedName ?? draft.name, false));
+      const r = await call(api().testConnection({ account: account(pin), ...(savedName ? { name: savedName } : {}), ...(typed ? { password: typed } : {}), ...(caFileChoice ? { caFileChoice } : {}) }));
       setStatus({ kind: 'ok', text: `Connected to ${r.server}: ${r.folders} folder${r.folders === 1 ? '' : 's'}.` });
     } catch (err) {
       setStatus(null);
@@ -134,7 +138,9 @@ export function AccountForm({ session, initial, onSaved, onClose }: { session: S
           </select>
         </div>
         {field('username', 'User name', { autoComplete: 'username' })}
-        <PasswordField value={password} onChange={setPassword} keychain={keychain} hasPassword={hasPassword} onForget={savedName ? forget : undefined} />
+        <SignInChoice accountName={draft.name} username={draft.username} savedName={savedName} draft={oauth} onDraft={setOauth}
+          onSignedIn={(user, imap) => setDraft((d) => ({ ...d, username: d.username || user, ...(imap && !d.host ? { host: imap.host, port: String(imap.port) } : {}) }))} />
+        {oauth.kind === 'password' && <PasswordField value={password} onChange={setPassword} keychain={keychain} hasPassword={hasPassword} onForget={savedName ? forget : undefined} />}
         <FileChooser
           className="wide"
           label="Trusted CA file (optional)"

@@ -67,7 +67,7 @@ export function AccountsView({ session, onChanged }: { session: Session; onChang
                 {a.account.username}@{a.account.host}
                 {a.account.port ? `:${a.account.port}` : ''} · {SECURITY[a.account.security]}
                 {a.account.pinnedFingerprint ? ' · pinned certificate' : ''}
-                {session.keychainAvailable ? (a.hasPassword ? ' · password in keychain' : ' · no saved password') : ' · password asked each session'}
+                {a.account.auth?.kind === 'oauth2' ? (a.hasPassword ? ' · signed in' : ' · needs sign-in') : session.keychainAvailable ? (a.hasPassword ? ' · password in keychain' : ' · no saved password') : ' · password asked each session'}
               </div>
             </div>
             <div className="actions">
