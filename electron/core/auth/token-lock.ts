@@ -3,7 +3,7 @@
 // A lock file created exclusively; a stale one (owner gone, or too old) is taken over. Never
 // holds a lock past its holder's release.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { AppError } from '../errors.ts';
@@ -35,9 +35,28 @@ function stale(file: string, now: number): boolean {
 
 export type TokenLock = (item: string) => Promise<() => void>;
 
+/**
+ * The lock folder, created private, and refused unless it is a real folder of this user that nobody
+ * else can write: in a shared temp dir someone could create it first (or link it elsewhere) and so
+ * block or forge the locks.
+ */
+function privateDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const st = lstatSync(dir);
+  const uid = process.getuid?.();
+  const why = !st.isDirectory()
+    ? 'is not a folder'
+    : uid !== undefined && st.uid !== uid
+      ? `belongs to another user (uid ${st.uid})`
+      : (st.mode & 0o022) !== 0
+        ? `can be written by other users (mode ${(st.mode & 0o777).toString(8)})`
+        : undefined;
+  if (why) throw new AppError('OAUTH_FAILED', `The sign-in lock folder ${dir} ${why}; remove it, or set XDG_RUNTIME_DIR to a private folder.`, { file: dir });
+}
+
 export function fileTokenLock(dir = defaultLockDir(), waitMs = TOKEN_LOCK_WAIT_MS): TokenLock {
   return async (item) => {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    privateDir(dir);
     const file = path.join(dir, `token-${createHash('sha256').update(item).digest('hex').slice(0, 32)}.lock`);
     const end = Date.now() + waitMs;
     for (;;) {
