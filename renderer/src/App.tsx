@@ -85,6 +85,8 @@ export function App() {
       return report(err);
     }
     setCurrent(profile);
+    // A sync from anywhere (a profile made in "Profiles and folders" too) ends the first-run guide.
+    setSetup(false);
     setView('calendar');
     const r = await scan.start(profile, password);
     if (r) setResults((all) => ({ ...all, [profile]: r }));

@@ -64,6 +64,7 @@ describe.skipIf(skip)('signing in from the window', () => {
 
   it('fills the provider settings, waits for the browser, shows "Signed in as", then lists folders and scans', async () => {
     const { page } = app;
+    await page.getByRole('button', { name: 'Accounts' }).click();
     await page.getByRole('button', { name: 'Add account' }).click();
     await page.getByLabel('Name', { exact: true }).fill('work');
     await page.getByLabel('Server', { exact: true }).fill(dovecot.host);
@@ -116,9 +117,9 @@ describe.skipIf(skip)('signing in from the window', () => {
     await page.getByRole('button', { name: 'Save profile' }).click();
     await expect.poll(() => page.getByText('Profile saved.').count()).toBe(1);
     await page.getByRole('button', { name: 'Close' }).click();
-    await page.getByRole('button', { name: 'Scan team now' }).click();
-    await expect.poll(() => page.getByRole('heading', { name: 'Preview: team' }).count(), { timeout: 30_000 }).toBe(1);
-    expect(await page.content()).toContain('Sprint review');
+    await page.getByRole('button', { name: 'Sync now: team' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'Calendar: team' }).count(), { timeout: 30_000 }).toBe(1);
+    await expect.poll(() => page.content(), { timeout: 30_000 }).toContain('Sprint review');
 
     // Nothing the page ever saw or holds is a token.
     const html = await page.content();
@@ -134,7 +135,7 @@ describe.skipIf(skip)('signing in from the window', () => {
     const { page } = app;
     await as.revokeGrants('alice@example.test');
     await page.getByRole('button', { name: 'Profiles and folders' }).click();
-    await page.getByRole('button', { name: 'Scan team now' }).click();
+    await page.getByRole('button', { name: 'Sync now: team' }).click();
     await expect.poll(() => page.getByRole('alert').first().textContent(), { timeout: 30_000 }).toMatch(/sign in to 127\.0\.0\.1:\d+ again \(mailbox2ics login --account work\)/);
     expect(items.has('oauth2:work')).toBe(false);
   });

@@ -12,6 +12,7 @@ afterEach(cleanup);
 
 async function openNewAccount() {
   const ctx = setup(<App />, createFakeApi());
+  await ctx.user.click(await screen.findByRole('button', { name: 'Accounts' }));
   await ctx.user.click(await screen.findByRole('button', { name: 'Add account' }));
   return ctx;
 }
@@ -79,6 +80,7 @@ describe('sign-in choice', () => {
     fake.state.accounts.set('work', { host: 'outlook.office365.com', security: 'tls', username: 'alice@contoso.com', auth: { kind: 'oauth2', provider: 'microsoft', clientId: 'app-id' } });
     fake.script('signInStatus', { ok: true, value: { signedIn: true, user: 'alice@contoso.com' } });
     const { user } = setup(<App />, fake);
+    await user.click(await screen.findByRole('button', { name: 'Accounts' }));
     await user.click(await screen.findByRole('button', { name: /Edit work/ }));
     await screen.findByText(/Signed in as alice@contoso\.com/);
     await user.click(screen.getByRole('button', { name: 'Sign out' }));
