@@ -1,6 +1,6 @@
 // The parsed form of one feed the preview asks about again and again (every week or month the window
 // shows): its VTIMEZONEs, its VEVENTs grouped by UID, single events' instants worked out once. Keyed by
-// the feed's text; never changes the feed, and never answers for a text it was not built from.
+// the feed's text, dropped after minutes unused; never changes the feed, never answers for another text.
 import ICAL from 'ical.js';
 
 /** One VEVENT that stands alone (no rule): its instants and what an occurrence of it shows. */
@@ -107,11 +107,27 @@ function build(ics: string): FeedIndex {
 // One feed at a time: the window shows one profile's preview; a second profile's replaces it.
 let last: { ics: string; index: FeedIndex } | undefined;
 
+/** How long an index unused is kept: it holds the parsed feed (about 36 MB for 10,000 events), and the
+ * window asks again within seconds while someone looks at the preview, not after minutes. */
+export const FEED_INDEX_IDLE_MS = 5 * 60_000;
+let idle: ReturnType<typeof setTimeout> | undefined;
+
+function keepAWhile(): void {
+  if (idle) clearTimeout(idle);
+  idle = setTimeout(() => {
+    last = undefined;
+    idle = undefined;
+  }, FEED_INDEX_IDLE_MS);
+  // Never keeps a process (the CLI, a test) alive on its own.
+  (idle as { unref?: () => void }).unref?.();
+}
+
 /**
  * The index of this feed text: built on first use (a single event whose dates cannot be read throws,
  * as the parse it replaces did), then reused while the same text is asked about.
  */
 export function feedIndex(ics: string): FeedIndex {
+  keepAWhile();
   if (last && last.ics === ics) {
     registerZones(last.index.zones);
     return last.index;

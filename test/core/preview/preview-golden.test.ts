@@ -4,8 +4,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { forgetFeedIndex } from '../../../electron/core/preview/feed-index.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { FEED_INDEX_IDLE_MS, feedIndex, forgetFeedIndex } from '../../../electron/core/preview/feed-index.ts';
 import { expandOccurrences } from '../../../electron/core/preview/preview-events.ts';
 import { GOLDEN_FILE, RANGES, goldenCalendars } from '../../helpers/preview-golden-cases.ts';
 import { REAL_DIR } from '../../helpers/real-fixtures.ts';
@@ -82,5 +82,29 @@ describe('preview occurrences against the recorded answers', () => {
     expect(answer(ics, ...week)).toEqual(fresh);
     // 100 series repeat weekly with an override each in 2024 and one in 2026 (week 120 after 2024-01-01).
     expect((fresh as { occurrences: unknown[] }).occurrences.length).toBeGreaterThan(900);
+  });
+});
+
+describe('the feed index', () => {
+  it('is reused for the same text, rebuilt for another, and dropped after FEED_INDEX_IDLE_MS unused', () => {
+    vi.useFakeTimers();
+    try {
+      forgetFeedIndex();
+      const a = weeklySeries(3);
+      const first = feedIndex(a);
+      expect(feedIndex(a)).toBe(first);
+      vi.advanceTimersByTime(FEED_INDEX_IDLE_MS - 1_000);
+      // Used again just before the end: kept for another FEED_INDEX_IDLE_MS.
+      expect(feedIndex(a)).toBe(first);
+      vi.advanceTimersByTime(FEED_INDEX_IDLE_MS - 1_000);
+      expect(feedIndex(a)).toBe(first);
+      vi.advanceTimersByTime(FEED_INDEX_IDLE_MS + 1);
+      const again = feedIndex(a);
+      expect(again).not.toBe(first);
+      expect(again.groups.map((g) => g.uid)).toEqual(first.groups.map((g) => g.uid));
+      expect(feedIndex(weeklySeries(4))).not.toBe(again);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
