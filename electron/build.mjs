@@ -1,8 +1,10 @@
 // Builds the Electron main process, the engine worker and the sandboxed preload into dist-electron/
 // with esbuild. Main keeps node_modules external (native keytar/better-sqlite3 load at run time); the
 // preload is one self-contained CommonJS file, as a sandboxed preload must be. The headless command is
-// bundled into main.js too: the packaged app runs it with --mailbox2ics-cli (electron/main/cli-mode.ts).
+// bundled into main.js too: the packaged app runs it with --mailbox2ics-cli (electron/main/cli-mode.ts);
+// the npm package's bin runs its own bundle of it from dist-cli/ (buildCli).
 import { build } from 'esbuild';
+import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -48,4 +50,39 @@ export async function buildElectron(out = path.join(root, 'dist-electron'), logL
   });
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) await buildElectron();
+/**
+ * The headless command for the bin (electron/cli/bin.mjs): dist-cli/mailbox2ics.mjs, with what a run
+ * does not need in chunks loaded on demand (`--version` loads none), and the engine worker next to them
+ * under the name WorkerEngine looks for. Written to a fresh folder, then moved into place whole, so a
+ * run that starts meanwhile sees the old bundle or the new one, never half of one.
+ */
+export async function buildCli(out = path.join(root, 'dist-cli'), logLevel = 'info') {
+  const tmp = `${out}.tmp-${process.pid}`;
+  await rm(tmp, { recursive: true, force: true });
+  await build({
+    entryPoints: {
+      mailbox2ics: path.join(root, 'electron', 'cli', 'cli-entry.ts'),
+      'engine-worker': path.join(root, 'electron', 'core', 'engine', 'engine-worker.ts'),
+    },
+    outdir: tmp,
+    outExtension: { '.js': '.mjs' },
+    chunkNames: '[name]-[hash]',
+    bundle: true,
+    splitting: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: true,
+    logLevel,
+  });
+  const old = `${out}.old-${process.pid}`;
+  await rename(out, old).catch(() => {});
+  await rename(tmp, out);
+  await rm(old, { recursive: true, force: true });
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
+  await buildElectron();
+  await buildCli();
+}

@@ -10,6 +10,8 @@ export default defineConfig({
     // ical.js silently falls back to the process zone for unknown TZIDs: pin it so tests cannot pass by luck.
     env: { TZ: 'America/New_York' },
     pool: 'forks',
+    // The bin runs the prebuilt CLI bundle: built fresh before any test runs it.
+    globalSetup: ['./test/global-setup.ts'],
     reporters: ['default', './test/plain-summary-reporter.ts'],
   },
 });

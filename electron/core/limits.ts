@@ -24,8 +24,9 @@ export const MAX_RECURRENCE_MS_PER_SERIES = 250;
  * more than this cannot be read in a month or week grid anyway. */
 export const MAX_PREVIEW_OCCURRENCES_PER_SERIES = 1_000;
 
-/** Occurrences in one preview answer (all series together): what a month grid can usefully show. */
-export const MAX_PREVIEW_OCCURRENCES = 5_000;
+/** Occurrences in one preview answer (all series together): a year of 100 weekly series (5,214) and
+ * more fit; a month grid cannot usefully show more, and the answer crosses IPC (about 150 bytes each). */
+export const MAX_PREVIEW_OCCURRENCES = 20_000;
 
 /** Iterator steps and processor time for all series of one preview answer together: the window
  * asks again for every month it shows, and must never wait seconds for hostile rules. */

@@ -3,42 +3,20 @@
 // Then incremental sync with the persistent cache: a cache-filling full scan, a re-sync with no
 // change, after 1% new messages and after 1% expunged ones, checked against a fresh full scan.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { startDovecot } from '../helpers/dovecot.ts';
-import { buildMail, vcal, vevent } from '../helpers/mail-builder.ts';
+import { mail } from './mail-profile.ts';
 
-const { values } = parseArgs({ options: { messages: { type: 'string', default: '10000' } } });
+const { values } = parseArgs({ options: { messages: { type: 'string', default: '10000' }, summary: { type: 'string' }, 'rss-only': { type: 'boolean' } } });
 const N = Number(values.messages);
 const FOLDER = 'Bench';
 /** Untimed syncs a kept-open process runs (one new message before each) before the timed ones. */
 const WARM_ROUNDS = 5;
 /** Timed repetitions of each incremental case (the folder changes again before each); the median counts. */
 const TIMED_ROUNDS = 5;
-
-const BERLIN = 'BEGIN:VTIMEZONE\r\nTZID:Europe/Berlin\r\nBEGIN:DAYLIGHT\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nTZNAME:CEST\r\nDTSTART:19700329T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\nEND:DAYLIGHT\r\nBEGIN:STANDARD\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nTZNAME:CET\r\nDTSTART:19701025T030000\r\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\nEND:STANDARD\r\nEND:VTIMEZONE';
-const prose = (n: number) => Array.from({ length: n }, (_, i) => `Line ${i} of a perfectly ordinary message body, nothing to see.`).join('\r\n');
-
-function mail(i: number): Buffer {
-  const date = new Date(Date.UTC(2026, 0, 1) + i * 60_000);
-  if (i % 20 === 7) {
-    // 5%: a multi-megabyte non-calendar attachment (every other one carries an invitation too).
-    const big = Buffer.alloc((2 + (i % 3)) * 1024 * 1024, i % 251);
-    return buildMail({ subject: `Report ${i}`, date, text: prose(20), attachments: [{ contentType: 'application/pdf', filename: `report-${i}.pdf`, data: big }],
-      calendars: i % 40 === 7 ? [{ method: 'REQUEST', ics: vcal('REQUEST', vevent({ uid: `big-${i}@example.com`, summary: `Review of report ${i}` })) }] : [] });
-  }
-  if (i % 5 === 0) {
-    // 20%: invitations, a quarter of them updates of an earlier one.
-    const uid = `ev-${i % 20 === 0 ? i - 5 : i}@example.com`;
-    const day = String(1 + (i % 28)).padStart(2, '0');
-    const ics = vcal('REQUEST', BERLIN, vevent({ uid, summary: `Meeting ${i}`, sequence: i % 20 === 0 ? 1 : 0, start: `TZID=Europe/Berlin:202603${day}T100000`, end: `TZID=Europe/Berlin:202603${day}T110000`,
-      extra: ['ORGANIZER;CN=Organizer:mailto:organizer@example.com', 'ATTENDEE;CN=Alice;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:alice@example.com', `DESCRIPTION:${'Agenda item. '.repeat(30)}`] }));
-    return buildMail({ subject: `Invitation: Meeting ${i}`, date, text: prose(40), calendars: [{ method: 'REQUEST', ics, encoding: 'base64' }] });
-  }
-  return buildMail({ subject: `Message ${i}`, date, text: prose(30 + (i % 50)) });
-}
 
 /** What scan-child.ts prints. wallMs is timed inside the child, so it excludes Node/tsx startup. */
 interface ChildResult {
@@ -87,6 +65,12 @@ try {
     return { ...r, serverBytes: after.bytesOut - before.bytesOut };
   }
 
+  if (values['rss-only']) {
+    // Peak RSS of one stateless full scan of this (larger) folder, for the "flat" check.
+    const one = await runScan();
+    if (values.summary) writeFileSync(values.summary, JSON.stringify({ messages: one.messages, maxRssKb: one.maxRssKb, wallMs: one.wallMs }));
+    console.log(`peak RSS, ${one.messages} messages: ${(one.maxRssKb / 1024).toFixed(0)} MB (full scan ${(one.wallMs / 1000).toFixed(1)} s)`);
+  } else {
   /**
    * As the tray and `serve` run it: one process keeps its connection open and syncs again and again.
    * Before each of WARM_ROUNDS untimed syncs one new message arrives; before the timed sync,
@@ -125,7 +109,37 @@ try {
     return { ...r, serverBytes: r.clientBytes };
   }
 
-  const r = await runScan();
+  /** A floor script (floor-raw.ts, floor-imapflow.ts) in its own process, with the bytes the server sent for its session. */
+  async function runFloor(script: string, plan: string): Promise<{ wallMs: number; serverBytes: number; maxRssKb: number }> {
+    const before = server.readSessionStats();
+    const args = [server.host, String(server.imapsPort), server.user, server.pki.caFile, FOLDER, plan];
+    const out = execFileSync(process.execPath, ['--import', 'tsx', path.resolve(import.meta.dirname, script), ...args], {
+      env: { ...process.env, MAILBOX2ICS_PASSWORD: server.password },
+      maxBuffer: 1 << 26,
+    }).toString();
+    const f = JSON.parse(out.trim().split('\n').pop()!) as { wallMs: number; maxRssKb: number };
+    const after = await server.waitForSessions(before.sessions + 1);
+    return { ...f, serverBytes: after.bytesOut - before.bytesOut };
+  }
+
+
+  // The full scan and its two floors, interleaved (each round: raw, imapflow, ours) so all see the same
+  // machine; the median of FLOOR_ROUNDS counts. The imapflow floor writes the sections the raw one asks for.
+  const FLOOR_ROUNDS = 3;
+  const planFile = path.join(cacheDir, 'floor-plan.json');
+  const floors = { raw: [] as Array<{ wallMs: number; serverBytes: number }>, imapflow: [] as Array<{ wallMs: number; serverBytes: number }>, ours: [] as Array<ChildResult & { serverBytes: number }> };
+  await runFloor('floor-imapflow.ts', planFile); // warms Dovecot's indexes for every contender alike
+  for (let i = 0; i < FLOOR_ROUNDS; i++) {
+    floors.imapflow.push(await runFloor('floor-imapflow.ts', planFile));
+    floors.raw.push(await runFloor('floor-raw.ts', planFile));
+    floors.ours.push(await runScan());
+  }
+  const mid = <T extends { wallMs: number }>(xs: T[]): T => [...xs].sort((a, b) => a.wallMs - b.wallMs)[Math.floor(xs.length / 2)];
+  const r = mid(floors.ours);
+  const rawFloor = mid(floors.raw);
+  const flowFloor = mid(floors.imapflow);
+  console.log(`full scan --no-cache: ours ${(r.wallMs / 1000).toFixed(2)} s, imapflow floor ${(flowFloor.wallMs / 1000).toFixed(2)} s, raw floor ${(rawFloor.wallMs / 1000).toFixed(2)} s`);
+  console.log(`bytes sent by the server: ours ${r.serverBytes}, imapflow floor ${flowFloor.serverBytes}, raw floor ${rawFloor.serverBytes}`);
   const serverBytes = r.serverBytes;
   const pct = (100 * serverBytes) / folderBytes;
   const rssMb = r.maxRssKb / 1024;
@@ -219,6 +233,18 @@ try {
     `incremental == full scan: ${same ? 'yes' : 'no'} (cached: ${last.eventsOut} events, ${last.icsBytes} bytes, sha256 ${last.icsSha256.slice(0, 12)}; ` +
       `full: ${fresh.eventsOut} events, ${fresh.icsBytes} bytes, sha256 ${fresh.icsSha256.slice(0, 12)})`,
   );
+  if (values.summary) {
+    writeFileSync(values.summary, JSON.stringify({
+      messages: r.messages,
+      full: { ours: r.wallMs, imapflow: flowFloor.wallMs, raw: rawFloor.wallMs, rounds: { ours: floors.ours.map((x) => x.wallMs), imapflow: floors.imapflow.map((x) => x.wallMs), raw: floors.raw.map((x) => x.wallMs) } },
+      bytes: { ours: r.serverBytes, imapflow: flowFloor.serverBytes, raw: rawFloor.serverBytes },
+      maxRssKb: r.maxRssKb,
+      base,
+      resync: { unchanged: unchanged.wallMs, added: added.wallMs, expunged: expunged.wallMs, addedPooled: addedPooled.wallMs, unchangedPooled: unchangedPooled.wallMs, expungedPooled: expungedPooled.wallMs, addedRuns: added.walls, addedPooledRuns: addedPooled.walls },
+      same,
+    }));
+  }
+  }
 } finally {
   rmSync(cacheDir, { recursive: true, force: true });
   await server.stop();

@@ -25,6 +25,8 @@ export interface FeedLimits {
   maxHeaderBytes: number;
   /** Number of header lines kept; more are dropped by Node before the request reaches the feed. */
   maxHeadersCount: number;
+  /** How long a file's revision in memory is served before its metadata is checked again, if no folder watch said it changed. */
+  revisionRecheckMs: number;
 }
 
 export const FEED_LIMITS: Readonly<FeedLimits> = Object.freeze({
@@ -60,6 +62,10 @@ export const FEED_LIMITS: Readonly<FeedLimits> = Object.freeze({
   maxHeaderBytes: 8 * 1024,
   // Calendar clients send about ten header lines.
   maxHeadersCount: 64,
+  // The folder watch drops a changed revision at once; this only bounds how stale it can be where a watch
+  // missed a change (a replaced folder, a network file system): a poller asks every few minutes, so a
+  // second is invisible, and one metadata check a second per file costs nothing under any load.
+  revisionRecheckMs: 1_000,
 });
 
 /** The defaults with the given overrides (tests shorten the timeouts); refuses a combination that cannot work. */

@@ -1,14 +1,15 @@
 // The local subscription feed: serves each profile's .ics at /<token>/<profile>.ics with correct
-// HTTP (ETag, Last-Modified, 304, HEAD). Loopback by default; on the LAN only with Basic auth.
+// HTTP (ETag, Last-Modified, 304, HEAD), each file's revision held in memory (feed-revisions.ts).
+// Loopback by default; on the LAN only with Basic auth.
 // Serves nothing but the profiles' own files: no listing, no paths from the request reach the disk.
 // Never lets idle or half-sent connections lock subscribers out (limits in feed-limits.ts).
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { promises as fs } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AppError } from '../errors.ts';
 import { FRESH_CEILING_FACTOR, guardConnections } from './connection-guard.ts';
 import { resolveFeedLimits, type FeedLimits } from './feed-limits.ts';
+import { FeedRevisions, type FeedRevision } from './feed-revisions.ts';
 
 export interface FeedProfile {
   /** Profile name: the file name in the URL. */
@@ -30,6 +31,8 @@ export interface FeedServerOptions {
   /** Overrides of FEED_LIMITS (tests shorten the timeouts). */
   limits?: Partial<FeedLimits>;
   log?: (line: string) => void;
+  /** Tests count the file reads, or turn the folder watch off to check the metadata fallback. */
+  revisions?: ConstructorParameters<typeof FeedRevisions>[1];
 }
 
 export interface RunningFeed {
@@ -102,6 +105,7 @@ export async function startFeedServer(opts: FeedServerOptions): Promise<RunningF
   // burst bigger than one listen backlog arriving between two of its passes.
   server.maxConnections = limits.maxConnections * FRESH_CEILING_FACTOR + LISTEN_BACKLOG;
   guardConnections(server, limits, shedLogger(limits, log));
+  const revisions = new FeedRevisions(limits.revisionRecheckMs, opts.revisions);
   server.on('request', async (req, res) => {
     const head = req.method === 'HEAD';
     try {
@@ -112,16 +116,17 @@ export async function startFeedServer(opts: FeedServerOptions): Promise<RunningF
       const m = /^\/([A-Za-z0-9_-]{16,})\/([A-Za-z0-9][A-Za-z0-9._-]{0,63})\.ics$/.exec(new URL(req.url ?? '/', 'http://feed').pathname);
       const profile = m && opts.profiles().find((p) => p.name === m[2] && safeEqual(p.token, m[1]));
       if (!profile) return plain(res, 404, 'Not found', {}, head);
-      let data: Buffer;
-      let mtime: Date;
+      const served = opts.profiles();
+      if (revisions.size > served.length) revisions.retain(new Set(served.map((p) => p.file)));
+      let rev: FeedRevision;
       try {
-        [data, mtime] = await Promise.all([fs.readFile(profile.file), fs.stat(profile.file).then((s) => s.mtime)]);
+        // In memory once read: a 304 or 200 for an unchanged revision does not touch the disk.
+        rev = await revisions.get(profile.file);
       } catch {
         return plain(res, 404, `The calendar for "${profile.name}" has not been written yet.`, {}, head);
       }
-      const etag = `"${createHash('sha256').update(data).digest('base64url').slice(0, 27)}"`;
-      const lastModified = new Date(Math.floor(mtime.getTime() / 1000) * 1000);
-      const headers = { ETag: etag, 'Last-Modified': lastModified.toUTCString(), 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' };
+      const { etag, lastModified, data } = rev;
+      const headers = { ETag: etag, 'Last-Modified': rev.lastModifiedText, 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' };
       const inm = req.headers['if-none-match'];
       const ims = req.headers['if-modified-since'];
       const notModified = inm !== undefined ? inm.split(',').map((s) => s.trim()).some((t) => t === etag || t === `W/${etag}` || t === '*') : ims !== undefined && Date.parse(ims) >= lastModified.getTime();
@@ -151,6 +156,7 @@ export async function startFeedServer(opts: FeedServerOptions): Promise<RunningF
     url: (p) => `http://${shown}:${port}/${p.token}/${p.name}.ics`,
     close: () =>
       new Promise<void>((resolve) => {
+        revisions.close();
         server.close(() => resolve());
         server.closeAllConnections();
       }),

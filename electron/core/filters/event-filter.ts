@@ -109,7 +109,9 @@ function matches(comp: ICAL.Component, t: FieldTest): boolean {
 /** Whether any occurrence overlaps the window, or why that could not be worked out. */
 function overlaps(master: ICAL.Component, all: ICAL.Component[], w: { start: number; end: number }, budget: BudgetSpec): true | false | { unknown: string } {
   if (!master.hasProperty('dtstart')) return true; // a task without dates is not date-bound
-  const event = new ICAL.Event(master);
+  // No exceptions: only its own dates are read here (walkOccurrences relates the overrides), and
+  // ical.js would otherwise scan the whole calendar for them, for every event.
+  const event = new ICAL.Event(master, { exceptions: [] });
   const toMs = (t: ICAL.Time) => t.toJSDate().getTime();
   const hit = (s: number, e: number) => s < w.end && Math.max(e, s + 1) > w.start;
   if (!event.isRecurring()) return hit(toMs(event.startDate), event.endDate ? toMs(event.endDate) : toMs(event.startDate));

@@ -209,16 +209,10 @@ export function buildCalendar(parts: Iterable<CalendarPart>, folderOrder: string
   }
 
   const ctx: MergeContext = { policy: opts.cancelled, trusted: (a) => senderMatches(trusted, a), lookup: tz.lookup };
-  for (const [uid, list] of groupByUid(entries)) {
-    const before = prev?.groups.get(uid);
-    const same = before && before.entries.length === list.length && before.entries.every((e, i) => e === list[i]);
-    next.groups.set(uid, same ? before : safeFinishGroup(uid, list, opts, ctx));
-    counts[same ? 'uidsReused' : 'uidsMerged'] += 1;
-  }
-  if (memo) Object.assign(memo, { key, lastBuild: counts }, next);
-
   const all: Finished[] = [];
-  for (const g of next.groups.values()) {
+  // Each UID's result is taken into the output as soon as it is merged; only a memo keeps it whole
+  // (a one-shot build would otherwise hold every UID's merge record, about 1 KB each, to the end).
+  const take = (g: GroupResult) => {
     for (const [folder, n] of g.outcome.updates) folders.get(folderNames[folder])!.updatesApplied += n;
     for (const folder of g.outcome.cancels) folders.get(folderNames[folder])!.cancellationsApplied += 1;
     for (const m of g.dropped) folders.get(folderNames[m.decidedBy.folder])!.filteredOut += 1;
@@ -228,7 +222,17 @@ export function buildCalendar(parts: Iterable<CalendarPart>, folderOrder: string
       folders.get(folderNames[f.m.decidedBy.folder])!.eventsOut += 1;
       all.push(f);
     }
+  };
+  for (const [uid, list] of groupByUid(entries)) {
+    const before = prev?.groups.get(uid);
+    const same = before && before.entries.length === list.length && before.entries.every((e, i) => e === list[i]);
+    const g = same ? before : safeFinishGroup(uid, list, opts, ctx);
+    if (memo) next.groups.set(uid, g);
+    take(g);
+    counts[same ? 'uidsReused' : 'uidsMerged'] += 1;
   }
+  if (memo) Object.assign(memo, { key, lastBuild: counts }, next);
+
   const sorted = all.sort((a, b) => cmp(a.key, b.key));
   const used = new Set<string>();
   for (const f of sorted) for (const t of f.tzids) used.add(t);

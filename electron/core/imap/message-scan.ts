@@ -1,6 +1,7 @@
-// Scans one batch of messages of the open folder by UID: BODYSTRUCTURE + ENVELOPE first, then only the
-// calendar sections (BODY.PEEK, each bounded by its announced size), decoded. Takes only answers for
-// UIDs it asked for; never issues a command inside a fetch loop; a message the server breaks is reported.
+// Scans one batch of messages of the open folder by UID: BODYSTRUCTURE first, then only the calendar
+// sections (BODY.PEEK, each bounded by its announced size) with their message's ENVELOPE, decoded.
+// Takes only answers for UIDs it asked for; never issues a command inside a fetch loop; a message the
+// server breaks is reported.
 import type { FetchMessageObject, FetchQueryObject } from 'imapflow';
 import type { CalendarPart, SkippedItem, Warning } from '../model.ts';
 import { decodePart } from '../mime/decode.ts';
@@ -38,6 +39,11 @@ interface Pending {
   sections: CalendarSection[];
   /** BODYSTRUCTURE came back unreadable (NIL): the whole message is read instead, if small enough. */
   whole?: number;
+  /** What the structure says cannot be taken: reported once the message's subject is known. */
+  notes: Array<{ section?: string; reason: string }>;
+  /** Subject, sender and date still to fetch (with the parts, or on their own): only for messages that have something to report. */
+  needsHeaders: boolean;
+  internalDate?: FetchMessageObject['internalDate'];
 }
 
 /** What may be asked for a part: its announced size with room for servers that count a little
@@ -93,40 +99,77 @@ async function fetchEach(
   return new Map([...got].map(([uid, v]) => [uid, v.m]));
 }
 
-function examine(msg: FetchMessageObject, folder: string, opts: BatchOptions): Pending {
-  const env = msg.envelope;
+/** Subject, sender and date from the ENVELOPE (date: its Date header, else INTERNALDATE). */
+function applyHeaders(result: MessageResult, env: FetchMessageObject['envelope'], internalDate: FetchMessageObject['internalDate']): void {
   const envDate = env?.date ? new Date(env.date) : undefined;
-  const internal = msg.internalDate ? new Date(msg.internalDate) : undefined;
+  const internal = internalDate ? new Date(internalDate) : undefined;
   const date = envDate && !Number.isNaN(envDate.getTime()) ? envDate : internal && !Number.isNaN(internal.getTime()) ? internal : undefined;
-  const result: MessageResult = {
-    uid: msg.uid, subject: env?.subject, from: env?.from?.[0]?.address, date: date?.toISOString(),
-    hasCalendar: false, filteredOut: false, parts: [], skipped: [], warnings: [],
-  };
-  if (opts.filter && !opts.filter.senderAllowed(result.from)) {
-    result.filteredOut = true;
-    return { result, sections: [] };
-  }
-  const where = (section?: string) => ({ folder, uid: msg.uid, subject: result.subject, section });
-  if (!msg.bodyStructure) {
-    const size = msg.size ?? 0;
-    if (size > 0 && size <= opts.maxPartBytes) return { result, sections: [], whole: size };
-    const why = size > 0 ? `the message is ${size} bytes, over the limit of ${opts.maxPartBytes} bytes (--max-part-size) for reading it whole` : 'the server gave no size for the message, so it was not read whole';
-    result.skipped.push({ ...where(), reason: `the server's description of this message's structure could not be read (nested too deeply, or missing), and ${why}; not searched` });
-    return { result, sections: [] };
-  }
-  const found = findCalendarSections(msg.bodyStructure);
-  for (const u of found.unreachable) result.skipped.push({ ...where(u.section), reason: u.reason });
-  for (const section of found.tnef) result.skipped.push({ ...where(section), reason: 'calendar data in TNEF (winmail.dat), not extracted' });
-  result.hasCalendar = found.calendar.length > 0;
-  const sections: CalendarSection[] = [];
-  for (const s of found.calendar) {
-    if (s.size > opts.maxPartBytes) {
-      result.skipped.push({ ...where(s.section), reason: `calendar part is ${s.size} bytes, over the limit of ${opts.maxPartBytes} bytes (--max-part-size); not downloaded` });
-    } else {
-      sections.push(s);
+  result.subject = env?.subject;
+  result.from = env?.from?.[0]?.address;
+  result.date = date?.toISOString();
+}
+
+/**
+ * Whether the ENVELOPE is needed before the parts: only the sender allow-list must see the sender
+ * before anything is downloaded. Otherwise it comes with the calendar parts, for the messages that
+ * have some (ENVELOPE for every message cost a third more bytes than the calendar parts themselves).
+ */
+const envelopeFirst = (opts: BatchOptions) => !!opts.filter?.allowList.length;
+
+function examine(msg: FetchMessageObject, opts: BatchOptions): Pending {
+  const result: MessageResult = { uid: msg.uid, hasCalendar: false, filteredOut: false, parts: [], skipped: [], warnings: [] };
+  const p: Pending = { result, sections: [], notes: [], needsHeaders: false, internalDate: msg.internalDate };
+  if (envelopeFirst(opts)) {
+    applyHeaders(result, msg.envelope, msg.internalDate);
+    if (opts.filter && !opts.filter.senderAllowed(result.from)) {
+      result.filteredOut = true;
+      return p;
     }
   }
-  return { result, sections };
+  if (!msg.bodyStructure) {
+    const size = msg.size ?? 0;
+    if (size > 0 && size <= opts.maxPartBytes) p.whole = size;
+    else {
+      const why = size > 0 ? `the message is ${size} bytes, over the limit of ${opts.maxPartBytes} bytes (--max-part-size) for reading it whole` : 'the server gave no size for the message, so it was not read whole';
+      p.notes.push({ reason: `the server's description of this message's structure could not be read (nested too deeply, or missing), and ${why}; not searched` });
+    }
+  } else {
+    const found = findCalendarSections(msg.bodyStructure);
+    for (const u of found.unreachable) p.notes.push({ section: u.section, reason: u.reason });
+    for (const section of found.tnef) p.notes.push({ section, reason: 'calendar data in TNEF (winmail.dat), not extracted' });
+    result.hasCalendar = found.calendar.length > 0;
+    for (const s of found.calendar) {
+      if (s.size > opts.maxPartBytes) {
+        p.notes.push({ section: s.section, reason: `calendar part is ${s.size} bytes, over the limit of ${opts.maxPartBytes} bytes (--max-part-size); not downloaded` });
+      } else {
+        p.sections.push(s);
+      }
+    }
+  }
+  p.needsHeaders = !envelopeFirst(opts) && (p.sections.length > 0 || p.notes.length > 0 || p.whole !== undefined);
+  return p;
+}
+
+/** The structure's notes as skipped items, first (as they were found first), now that the subject is known. */
+function reportNotes(p: Pending, folder: string): void {
+  if (!p.notes.length) return;
+  p.result.skipped.unshift(...p.notes.map((n) => ({ folder, uid: p.result.uid, subject: p.result.subject, section: n.section, reason: n.reason })));
+  p.notes = [];
+}
+
+/** ENVELOPEs of messages that need one but have no part to fetch it with (only something to report, or read whole). */
+async function fetchHeaders(session: ImapSession, folder: string, items: Pending[]): Promise<void> {
+  if (!items.length) return;
+  const byUid = new Map(items.map((p) => [p.result.uid, p]));
+  const got = await fetchEach(session, `fetching message headers of folder "${folder}"`, [...byUid.keys()], { uid: true, envelope: true },
+    (m) => (m.envelope ? 1 : 0), () => {});
+  for (const [uid, m] of got) {
+    const p = byUid.get(uid)!;
+    applyHeaders(p.result, m.envelope, p.internalDate);
+    p.needsHeaders = false;
+  }
+  // Without its headers (the server broke the command) the message is still reported, by UID.
+  for (const p of items) if (p.needsHeaders) applyHeaders(p.result, undefined, p.internalDate);
 }
 
 /** Marks everything still wanted from a message as lost to a server fault. */
@@ -194,28 +237,47 @@ function partRequests(pending: Pending[], maxPartBytes: number): Array<{ section
 export async function scanBatch(session: ImapSession, folder: string, uids: number[], opts: BatchOptions): Promise<MessageResult[]> {
   const pending: Pending[] = [];
   const lost: Pending[] = [];
-  const structures = await fetchEach(session, `fetching message structures of folder "${folder}"`, uids, { uid: true, bodyStructure: true, envelope: true, internalDate: true, size: true },
-    (m) => (m.bodyStructure ? 4 : 0) + (m.envelope ? 2 : 0) + (m.internalDate || m.size !== undefined ? 1 : 0),
+  const first = envelopeFirst(opts);
+  const structures = await fetchEach(session, `fetching message structures of folder "${folder}"`, uids, { uid: true, bodyStructure: true, envelope: first, internalDate: true, size: true },
+    (m) => (m.bodyStructure ? 4 : 0) + (first && m.envelope ? 2 : 0) + (m.internalDate || m.size !== undefined ? 1 : 0),
     (uid, fault) => {
-      const p: Pending = { result: { uid, hasCalendar: false, filteredOut: false, parts: [], skipped: [], warnings: [] }, sections: [] };
+      const p: Pending = { result: { uid, hasCalendar: false, filteredOut: false, parts: [], skipped: [], warnings: [] }, sections: [], notes: [], needsHeaders: false };
       lose(p, folder, fault, [undefined]);
       lost.push(p);
     });
-  for (const msg of structures.values()) pending.push(examine(msg, folder, opts));
+  for (const msg of structures.values()) pending.push(examine(msg, opts));
   pending.push(...lost);
+  await fetchHeaders(session, folder, pending.filter((p) => p.needsHeaders && !p.sections.length));
+  for (const p of pending) if (!p.needsHeaders) reportNotes(p, folder);
   await readWhole(session, folder, pending.filter((p) => p.whole), opts);
   const bodies = new Map<number, Map<string, Buffer>>();
   for (const req of partRequests(pending, opts.maxPartBytes)) {
     const byUid = new Map(req.items.map((p) => [p.result.uid, p]));
     const got = await fetchEach(session, `fetching calendar parts of folder "${folder}"`, [...byUid.keys()],
-      { uid: true, bodyParts: req.sections.map((key, i) => ({ key, start: 0, maxLength: req.bounds[i] + 1 })) },
-      (m) => (req.sections.some((s) => m.bodyParts?.has(s) || m.bodyParts?.has(s.toLowerCase())) ? 1 : 0),
+      { uid: true, envelope: !first, bodyParts: req.sections.map((key, i) => ({ key, start: 0, maxLength: req.bounds[i] + 1 })) },
+      (m) => (req.sections.some((s) => m.bodyParts?.has(s) || m.bodyParts?.has(s.toLowerCase())) ? 1 : 0) + (!first && m.envelope ? 1 : 0),
       (uid, fault) => {
         const p = byUid.get(uid)!;
+        if (p.needsHeaders) applyHeaders(p.result, undefined, p.internalDate);
+        p.needsHeaders = false;
+        reportNotes(p, folder);
         lose(p, folder, fault, p.sections.map((s) => s.section));
         p.sections = [];
       });
-    for (const [uid, m] of got) if (m.bodyParts) bodies.set(uid, m.bodyParts);
+    for (const [uid, m] of got) {
+      if (m.bodyParts) bodies.set(uid, m.bodyParts);
+      const p = byUid.get(uid)!;
+      if (p.needsHeaders) {
+        applyHeaders(p.result, m.envelope, p.internalDate);
+        p.needsHeaders = false;
+      }
+    }
+  }
+  // A message the server answered without its parts (deleted meanwhile): reported without headers.
+  for (const p of pending) {
+    if (p.needsHeaders) applyHeaders(p.result, undefined, p.internalDate);
+    p.needsHeaders = false;
+    reportNotes(p, folder);
   }
   pending.sort((a, b) => a.result.uid - b.result.uid);
   for (const { result, sections } of pending) {

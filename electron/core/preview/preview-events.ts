@@ -15,6 +15,7 @@ import {
 } from '../limits.ts';
 import { ExpansionBudget, type BudgetSpec } from '../recurrence/expansion-budget.ts';
 import { walkOccurrences } from '../recurrence/walk-occurrences.ts';
+import { endOf, feedIndex, iso, keyOf, text } from './feed-index.ts';
 import { previewDetails } from './preview-details.ts';
 
 /** Per event key: a hash of its content (DTSTAMP left out) and whether it was cancelled. */
@@ -34,16 +35,6 @@ function parseFeed(ics: string): ICAL.Component {
   return cal;
 }
 
-function iso(t: ICAL.Time): string {
-  if (t.isDate) return `${String(t.year).padStart(4, '0')}-${String(t.month).padStart(2, '0')}-${String(t.day).padStart(2, '0')}T00:00:00.000Z`;
-  return t.toJSDate().toISOString();
-}
-
-function text(comp: ICAL.Component, prop: string): string {
-  const v = comp.getFirstPropertyValue(prop);
-  return v === null || v === undefined ? '' : String(v);
-}
-
 function organizer(comp: ICAL.Component): string {
   const p = comp.getFirstProperty('organizer');
   if (!p) return '';
@@ -51,23 +42,10 @@ function organizer(comp: ICAL.Component): string {
   return typeof cn === 'string' && cn ? cn : String(p.getFirstValue() ?? '').replace(/^mailto:/i, '');
 }
 
-function endOf(comp: ICAL.Component, start: ICAL.Time | null): ICAL.Time | null {
-  if (!start) return null;
-  const dtend = comp.getFirstPropertyValue('dtend') ?? comp.getFirstPropertyValue('due');
-  if (dtend instanceof ICAL.Time) return dtend;
-  const dur = comp.getFirstPropertyValue('duration');
-  const end = start.clone();
-  if (dur instanceof ICAL.Duration) end.addDuration(dur);
-  else if (start.isDate) end.day += 1;
-  return end;
-}
-
 function contentHash(comp: ICAL.Component): string {
   const body = comp.toString().split(/\r?\n/).filter((l) => !/^DTSTAMP[:;]/i.test(l)).join('\n');
   return createHash('sha256').update(body).digest('hex');
 }
-
-const keyOf = (uid: string, recurrenceId?: string) => (recurrenceId ? `${uid}|${recurrenceId}` : uid);
 
 /**
  * One preview row per output component. items must come from the same build as ics (same order).
@@ -160,15 +138,8 @@ export function expandOccurrences(ics: string, from: Date, to: Date, opts: Expan
     undefined,
     (limit) => `the preview of this range stopped expanding series after ${limit} in all`,
   );
-  const cal = parseFeed(ics);
-  const byUid = new Map<string, { master?: ICAL.Component; overrides: ICAL.Component[] }>();
-  for (const c of cal.getAllSubcomponents('vevent')) {
-    const uid = text(c, 'uid');
-    const g = byUid.get(uid) ?? { overrides: [] };
-    if (c.hasProperty('recurrence-id')) g.overrides.push(c);
-    else g.master = c;
-    byUid.set(uid, g);
-  }
+  // Parsed once per feed text: the window asks for every week or month it shows.
+  const { groups } = feedIndex(ics);
   const lo = from.getTime();
   const hi = to.getTime();
   const out: Occurrence[] = [];
@@ -180,25 +151,16 @@ export function expandOccurrences(ics: string, from: Date, to: Date, opts: Expan
     out.push({ key, start: iso(s), end: iso(e), allDay: s.isDate, summary: item.summary ?? '', cancelled: text(item.component, 'status').toUpperCase() === 'CANCELLED' });
     return true;
   };
-  for (const [uid, g] of byUid) {
-    if (!g.master) {
-      // Overrides whose series is not in the feed stand alone.
-      for (const o of g.overrides) {
-        const ev = new ICAL.Event(o);
-        if (ev.startDate) push(keyOf(uid, String(o.getFirstPropertyValue('recurrence-id'))), ev, ev.startDate, endOf(o, ev.startDate)!);
+  for (const g of groups) {
+    if (g.kind === 'singles') {
+      for (const o of g.items) {
+        if (o.startMs < hi && o.endMs > lo) out.push({ key: o.key, start: o.start, end: o.end, allDay: o.allDay, summary: o.summary, cancelled: o.cancelled });
       }
       continue;
     }
-    const master = g.master;
-    const ev = new ICAL.Event(master);
-    if (!ev.startDate) continue;
-    if (!ev.isRecurring()) {
-      push(uid, ev, ev.startDate, endOf(master, ev.startDate)!);
-      continue;
-    }
+    const { uid, master, summary } = g;
     let shown = 0;
     let more = false;
-    const summary = text(master, 'summary');
     try {
       const outcome = walkOccurrences(master, g.overrides, { start: lo, end: hi }, total.child(seriesSpec), (d) => {
         const overridden = d.item.component !== master;
@@ -221,7 +183,7 @@ export function expandOccurrences(ics: string, from: Date, to: Date, opts: Expan
   if (out.length > limit) {
     const cut = new Set(out.slice(limit).map((o) => o.key.split('|')[0]));
     const listed = new Set(incomplete.map((i) => i.key));
-    const summaries = new Map([...byUid].map(([uid, g]) => [uid, text(g.master ?? g.overrides[0], 'summary')]));
+    const summaries = new Map(groups.map((g) => [g.uid, g.summary]));
     for (const uid of cut) {
       if (!listed.has(uid)) incomplete.push({ key: uid, summary: summaries.get(uid) ?? '', reason: `the range holds more than ${limit.toLocaleString('en-US')} occurrences in all; later ones are not shown` });
     }

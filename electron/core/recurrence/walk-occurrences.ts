@@ -142,8 +142,9 @@ export function walkOccurrences(
   budget: ExpansionBudget,
   visit: (o: SeriesOccurrence) => boolean | void,
 ): WalkOutcome {
-  const event = new ICAL.Event(master);
-  for (const o of overrides) if (o.hasProperty('recurrence-id')) event.relateException(o);
+  // Its own overrides only: left to itself, ical.js relates every RECURRENCE-ID component of the
+  // whole calendar, of any UID (quadratic over a feed, and another series' override could replace an occurrence).
+  const event = new ICAL.Event(master, { exceptions: overrides.filter((o) => o.hasProperty('recurrence-id')) });
   const dtstart = event.startDate;
   const excluded = exclusion(master);
   const details = (item: Item): SeriesOccurrence => {
