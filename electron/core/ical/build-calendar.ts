@@ -73,11 +73,18 @@ export function refusalReason(r: Refused): string {
   return `${r.kind.toUpperCase()}${r.uid !== undefined ? ` ${JSON.stringify(r.uid.length > 80 ? `${r.uid.slice(0, 80)}…` : r.uid)}` : ''}: ${r.reason}`;
 }
 
+/** What an entry needs of its part: where it came from. */
+type PartRef = Pick<CalendarPart, 'source' | 'section'>;
+
 const messageOf = (err: unknown) => (err as Error)?.message ?? String(err);
 
-/** What a component of the output needs once its UID is merged: its sort key, text and zones. */
+/** What a component of the output needs once its UID is merged: its sort key, text and zones, and how
+ * the result names it. Nothing that reaches back to the merge entries, so a one-shot build frees each
+ * UID's entries as soon as that UID is merged. */
 interface Finished {
-  m: MergedComponent;
+  item: MergedItem;
+  /** Index of the folder whose revision decided it. */
+  folder: number;
   /** Kind, then UID, then RECURRENCE-ID (the master first), as one key: NUL sorts below any character. */
   key: string;
   text: CheckedText;
@@ -136,7 +143,8 @@ export function buildCalendar(parts: Iterable<CalendarPart>, folderOrder: string
   const skipped: SkippedItem[] = [];
   const warnings: Warning[] = [];
   const tz = new TimezoneCollector();
-  const pending: Array<{ comps: PreparedComp[]; refs: Set<string>; map: Map<string, string>; part: CalendarPart; folder: number }> = [];
+  // A one-shot build keeps no part: only what the entries need of it (the memo recognises parts by identity).
+  const pending: Array<{ comps: PreparedComp[]; refs: Set<string>; map: Map<string, string>; at: PartRef; part?: CalendarPart; folder: number } | undefined> = [];
 
   for (const part of parts) {
     const folder = indexOf(part.source.folder);
@@ -178,7 +186,7 @@ export function buildCalendar(parts: Iterable<CalendarPart>, folderOrder: string
       skipped.push({ ...where(part), reason: `its time zones could not be read (${messageOf(err)})` });
       continue;
     }
-    pending.push({ comps, refs, map, part, folder });
+    pending.push({ comps, refs, map, at: { source: part.source, section: part.section }, ...(memo ? { part } : {}), folder });
   }
   for (const p of tz.problems) warnings.push({ folder: p.source, message: `time zone: ${p.reason}` });
 
@@ -192,13 +200,17 @@ export function buildCalendar(parts: Iterable<CalendarPart>, folderOrder: string
   tz.registerAll();
   const entries: Entry[] = [];
   const counts = { partsReused: 0, partsDerived: 0, uidsReused: 0, uidsMerged: 0 };
-  for (const [msg, p] of pending.entries()) {
+  for (let msg = 0; msg < pending.length; msg++) {
+    const p = pending[msg]!;
+    // Without a memo nothing needs the prepared components once their entries exist: let them go
+    // one by one, so a part of 200,000 events never holds both in full (the caller may drain too).
+    if (!memo) pending[msg] = undefined;
     const zoneKey = memo ? zoneKeyOf(p.refs, p.map, tz) : '';
-    const kept = next.parts.has(p.part) ? undefined : prev?.parts.get(p.part);
+    const kept = !p.part || next.parts.has(p.part) ? undefined : prev?.parts.get(p.part);
     const reuse = kept !== undefined && kept.zoneKey === zoneKey;
-    const derived = reuse ? kept.entries : deriveEntries(p.comps, p.map, p.part, tz, skipped);
+    const derived = reuse ? kept.entries : deriveEntries(p.comps, p.map, p.at, tz, skipped, !memo);
     counts[reuse ? 'partsReused' : 'partsDerived'] += 1;
-    if (memo) next.parts.set(p.part, { zoneKey, entries: derived });
+    if (p.part) next.parts.set(p.part, { zoneKey, entries: derived });
     for (const e of derived) {
       // Only the relative order of a UID's entries matters, and unchanged parts keep theirs.
       e.rank.order = entries.length;
@@ -219,15 +231,20 @@ export function buildCalendar(parts: Iterable<CalendarPart>, folderOrder: string
     skipped.push(...g.skipped);
     warnings.push(...g.warnings);
     for (const f of g.kept) {
-      folders.get(folderNames[f.m.decidedBy.folder])!.eventsOut += 1;
+      folders.get(folderNames[f.folder])!.eventsOut += 1;
       all.push(f);
     }
   };
-  for (const [uid, list] of groupByUid(entries)) {
+  const groups = groupByUid(entries);
+  // Without a memo the groups are the only holders of the entries from here on, and each UID's are
+  // let go once it is merged: the peak is the larger of entries and output, not their sum.
+  entries.length = 0;
+  for (const [uid, list] of groups) {
     const before = prev?.groups.get(uid);
     const same = before && before.entries.length === list.length && before.entries.every((e, i) => e === list[i]);
-    const g = same ? before : safeFinishGroup(uid, list, opts, ctx);
+    const g = same ? before : safeFinishGroup(uid, list, opts, ctx, folderNames);
     if (memo) next.groups.set(uid, g);
+    else groups.delete(uid);
     take(g);
     counts[same ? 'uidsReused' : 'uidsMerged'] += 1;
   }
@@ -237,13 +254,7 @@ export function buildCalendar(parts: Iterable<CalendarPart>, folderOrder: string
   const used = new Set<string>();
   for (const f of sorted) for (const t of f.tzids) used.add(t);
   const ics = serializeCalendar(tz.vtimezoneTexts(used), sorted.map((f) => f.text));
-  const items: MergedItem[] = sorted.map(({ m }) => ({
-    uid: m.uid,
-    ...(m.recurrenceId !== undefined ? { recurrenceId: m.recurrenceId } : {}),
-    kind: m.kind.toUpperCase() as ComponentType,
-    cancelled: m.cancelled,
-    source: m.decidedBy.source ?? { folder: folderNames[m.decidedBy.folder], uid: 0 },
-  }));
+  const items: MergedItem[] = sorted.map((f) => f.item);
   return { ics, items, eventsOut: sorted.length, folders, skipped, warnings };
 }
 
@@ -257,10 +268,13 @@ function zoneKeyOf(refs: Set<string>, map: Map<string, string>, tz: TimezoneColl
   return key;
 }
 
-/** The merge entries of a part's components; one that cannot be derived is skipped, not fatal. */
-function deriveEntries(comps: PreparedComp[], map: Map<string, string>, part: CalendarPart, tz: TimezoneCollector, skipped: SkippedItem[]): Entry[] {
+/** The merge entries of a part's components; one that cannot be derived is skipped, not fatal.
+ * `release`: the array is the build's own, and each component is dropped from it once used. */
+function deriveEntries(comps: (PreparedComp | undefined)[], map: Map<string, string>, part: PartRef, tz: TimezoneCollector, skipped: SkippedItem[], release: boolean): Entry[] {
   const out: Entry[] = [];
-  for (const c of comps) {
+  for (let i = 0; i < comps.length; i++) {
+    const c = comps[i]!;
+    if (release) comps[i] = undefined;
     try {
       const e = entryOf(c, map, part, tz);
       if (typeof e === 'string') skipped.push({ ...where(part), reason: refusalReason({ kind: c.kind, uid: c.uid, reason: e }) });
@@ -273,7 +287,7 @@ function deriveEntries(comps: PreparedComp[], map: Map<string, string>, part: Ca
 }
 
 /** One component's merge entry: its prepared text and facts, or re-derived where its zones changed (or why it cannot be). */
-function entryOf(c: PreparedComp, map: Map<string, string>, part: CalendarPart, tz: TimezoneCollector): Entry | string {
+function entryOf(c: PreparedComp, map: Map<string, string>, part: PartRef, tz: TimezoneCollector): Entry | string {
   const date = part.source.date ? Date.parse(part.source.date) : Number.NaN;
   const same = c.tzids.every((t) => map.get(t) === t) && Object.entries(c.zones).every(([t, sig]) => (tz.sigOf(t) ?? null) === sig);
   let facts: ComponentFacts = c;
@@ -307,9 +321,9 @@ function entryOf(c: PreparedComp, map: Map<string, string>, part: CalendarPart, 
 }
 
 /** finishGroup, with a failure of the merge costing only this UID (each of its entries reported). */
-function safeFinishGroup(uid: string, entries: Entry[], opts: BuildOptions, ctx: MergeContext): GroupResult {
+function safeFinishGroup(uid: string, entries: Entry[], opts: BuildOptions, ctx: MergeContext, folderNames: readonly string[]): GroupResult {
   try {
-    return finishGroup(uid, entries, opts, ctx);
+    return finishGroup(uid, entries, opts, ctx, folderNames);
   } catch (err) {
     const skipped = entries.map((e) => ({ ...sourceOf(e), reason: refusalReason({ kind: e.kind, uid, reason: `could not be merged (${messageOf(err)})` }) }));
     return { entries, outcome: { components: [], updates: [], cancels: [], rejected: [], warnings: [] }, kept: [], dropped: [], skipped, warnings: [] };
@@ -317,7 +331,7 @@ function safeFinishGroup(uid: string, entries: Entry[], opts: BuildOptions, ctx:
 }
 
 /** Merges one UID and applies the event filter to each of its series as a whole, so an override never survives without its series. */
-function finishGroup(uid: string, entries: Entry[], opts: BuildOptions, ctx: MergeContext): GroupResult {
+function finishGroup(uid: string, entries: Entry[], opts: BuildOptions, ctx: MergeContext, folderNames: readonly string[]): GroupResult {
   const outcome = mergeGroup(uid, entries, ctx);
   const kept: MergedComponent[] = [];
   const dropped: MergedComponent[] = [];
@@ -358,7 +372,15 @@ function finishGroup(uid: string, entries: Entry[], opts: BuildOptions, ctx: Mer
       skipped.push({ ...sourceOf(m.decidedBy), reason: refusalReason({ kind: m.kind, uid: m.uid, reason: problem! }) });
       continue;
     }
-    finished.push({ m, key: `${KINDS.indexOf(m.kind)}\0${m.uid}\0${m.recurKey ?? ''}`, text: checked.text, tzids: m.comp ? referencedTzids(m.comp, new Set()) : m.tzids });
+    const item: MergedItem = {
+      uid: m.uid,
+      ...(m.recurrenceId !== undefined ? { recurrenceId: m.recurrenceId } : {}),
+      kind: m.kind.toUpperCase() as ComponentType,
+      cancelled: m.cancelled,
+      source: m.decidedBy.source ?? { folder: folderNames[m.decidedBy.folder], uid: 0 },
+    };
+    const tzids = m.comp ? [...referencedTzids(m.comp, new Set())] : m.tzids;
+    finished.push({ item, folder: m.decidedBy.folder, key: `${KINDS.indexOf(m.kind)}\0${m.uid}\0${m.recurKey ?? ''}`, text: checked.text, tzids });
   }
   return { entries, outcome, kept: finished, dropped, skipped, warnings };
 }

@@ -255,6 +255,16 @@ function settled(p: CalendarPart): CalendarPart {
   return p.prepared?.v === PREPARED_VERSION ? p : { ...p, text: '', prepared: preparePart(p) };
 }
 
+/** The array's items, each dropped from it as it is handed out: the receiver becomes their only holder. */
+function* drain<T>(items: (T | undefined)[]): Generator<T> {
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!;
+    items[i] = undefined;
+    yield item;
+  }
+  items.length = 0;
+}
+
 export interface LocalSyncRequest extends MergeSettings {
   maildirs?: string[];
   mboxes?: string[];
@@ -288,7 +298,8 @@ export async function syncFromLocal(req: LocalSyncRequest): Promise<SyncResult> 
     if (!r) reports.set(msg.folder, (r = emptyFolderReport(msg.folder)));
     for (const p of await readLocal(msg, r, req.maxPartBytes)) parts.push(p);
   }
-  const { ics, items, extra } = mergeInto(reports, buildCalendar(parts, [...reports.keys()], req));
+  // Handed over, not shared: the build lets each part go once it has read it (see drain).
+  const { ics, items, extra } = mergeInto(reports, buildCalendar(drain(parts), [...reports.keys()], req));
   const label = [...(req.maildirs ?? []), ...(req.mboxes ?? []), ...(req.emlFiles ?? [])].join(', ');
   return { ics, items, report: finishReport(`local: ${label}`, started, [...reports.values()], extra) };
 }
