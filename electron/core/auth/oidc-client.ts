@@ -1,7 +1,7 @@
 // The account's OAuth2 client: discovery (openid-client 6), authorization URLs with PKCE S256,
 // code exchange with state and iss checks, refresh, revocation and the device grant. Holds no
 // tokens itself; never logs one.
-import * as oidc from 'openid-client';
+import type * as oidc from 'openid-client';
 import { readFile } from 'node:fs/promises';
 import { AppError } from '../errors.ts';
 import { DEFAULT_TOKEN_LIFETIME_S, ISSUER_TIMEOUT_MS } from './auth-limits.ts';
@@ -24,19 +24,22 @@ export interface OAuthClient {
   preset: ProviderPreset;
   settings: OAuthSettings;
   config: oidc.Configuration;
+  /** openid-client, loaded with the first client: a run without an OAuth2 account never loads it. */
+  lib: typeof oidc;
 }
 
 /** Discovers the issuer. caPem trusts a private issuer's CA; fetchImpl replaces the network (recorded documents in tests). */
 export async function openOAuthClient(settings: OAuthSettings, opts: { caPem?: string; fetchImpl?: oidc.CustomFetch } = {}): Promise<OAuthClient> {
   const preset = resolvePreset(settings);
+  const lib = await import('openid-client');
   const caPem = opts.caPem ?? (settings.issuerCaFile ? await readFile(settings.issuerCaFile, 'utf8').catch((e) => {
     throw new AppError('CONFIG', `Cannot read the issuer CA file ${settings.issuerCaFile}: ${(e as NodeJS.ErrnoException).code ?? e}`);
   }) : undefined);
   const fetchImpl = opts.fetchImpl ?? (issuerFetch(caPem) as unknown as oidc.CustomFetch);
-  const auth = settings.clientSecret ? oidc.ClientSecretPost(settings.clientSecret) : oidc.None();
+  const auth = settings.clientSecret ? lib.ClientSecretPost(settings.clientSecret) : lib.None();
   try {
-    const config = await oidc.discovery(new URL(preset.issuer), settings.clientId, undefined, auth, { [oidc.customFetch]: fetchImpl, timeout: ISSUER_TIMEOUT_MS / 1000 });
-    return { preset, settings, config };
+    const config = await lib.discovery(new URL(preset.issuer), settings.clientId, undefined, auth, { [lib.customFetch]: fetchImpl, timeout: ISSUER_TIMEOUT_MS / 1000 });
+    return { preset, settings, config, lib };
   } catch (err) {
     throw signInError(err, preset.label);
   }
@@ -50,13 +53,13 @@ export interface PkceRequest {
 }
 
 export async function authorizationRequest(c: OAuthClient, redirectUri: string): Promise<PkceRequest> {
-  const verifier = oidc.randomPKCECodeVerifier();
-  const state = oidc.randomState();
-  const url = oidc.buildAuthorizationUrl(c.config, {
+  const verifier = c.lib.randomPKCECodeVerifier();
+  const state = c.lib.randomState();
+  const url = c.lib.buildAuthorizationUrl(c.config, {
     redirect_uri: redirectUri,
     scope: c.preset.scopes.join(' '),
     response_type: 'code',
-    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+    code_challenge: await c.lib.calculatePKCECodeChallenge(verifier),
     code_challenge_method: 'S256',
     state,
     ...c.preset.authParams,
@@ -74,7 +77,7 @@ async function userOf(c: OAuthClient, r: oidc.TokenEndpointResponse & oidc.Token
   const fromId = pick(claims as Record<string, unknown> | undefined);
   if (fromId || !claims?.sub || !c.config.serverMetadata().userinfo_endpoint) return fromId;
   try {
-    return pick((await oidc.fetchUserInfo(c.config, r.access_token, claims.sub)) as Record<string, unknown>);
+    return pick((await c.lib.fetchUserInfo(c.config, r.access_token, claims.sub)) as Record<string, unknown>);
   } catch {
     return undefined;
   }
@@ -93,7 +96,7 @@ async function tokenSet(c: OAuthClient, r: oidc.TokenEndpointResponse & oidc.Tok
 /** Exchanges the callback URL's code, checking state, iss (RFC 9207) and PKCE. */
 export async function exchangeCode(c: OAuthClient, req: PkceRequest, callback: URL, now = Date.now): Promise<TokenSet> {
   try {
-    const r = await oidc.authorizationCodeGrant(c.config, callback, { pkceCodeVerifier: req.verifier, expectedState: req.state });
+    const r = await c.lib.authorizationCodeGrant(c.config, callback, { pkceCodeVerifier: req.verifier, expectedState: req.state });
     return await tokenSet(c, r, now());
   } catch (err) {
     throw signInError(err, c.preset.label);
@@ -102,14 +105,14 @@ export async function exchangeCode(c: OAuthClient, req: PkceRequest, callback: U
 
 /** Throws what openid-client throws: callers map it (refreshError) with the account's name. */
 export async function refreshTokens(c: OAuthClient, refreshToken: string, now = Date.now): Promise<TokenSet> {
-  const r = await oidc.refreshTokenGrant(c.config, refreshToken);
+  const r = await c.lib.refreshTokenGrant(c.config, refreshToken);
   return tokenSet(c, r, now());
 }
 
 /** Revokes at the provider when it offers revocation; false when it does not. */
 export async function revokeToken(c: OAuthClient, token: string, hint: 'refresh_token' | 'access_token' = 'refresh_token'): Promise<boolean> {
   if (!c.config.serverMetadata().revocation_endpoint) return false;
-  await oidc.tokenRevocation(c.config, token, { token_type_hint: hint });
+  await c.lib.tokenRevocation(c.config, token, { token_type_hint: hint });
   return true;
 }
 
@@ -126,7 +129,7 @@ export async function startDeviceGrant(c: OAuthClient): Promise<DeviceStart> {
     throw new AppError('OAUTH_FAILED', `${c.preset.label} offers no device sign-in; use mailbox2ics login --no-browser instead.`, { provider: c.preset.label });
   }
   try {
-    const r = await oidc.initiateDeviceAuthorization(c.config, { scope: c.preset.scopes.join(' '), ...c.preset.authParams });
+    const r = await c.lib.initiateDeviceAuthorization(c.config, { scope: c.preset.scopes.join(' '), ...c.preset.authParams });
     return { verificationUri: r.verification_uri, verificationUriComplete: r.verification_uri_complete, userCode: r.user_code, expiresInS: r.expires_in, response: r };
   } catch (err) {
     throw signInError(err, c.preset.label);
@@ -135,7 +138,7 @@ export async function startDeviceGrant(c: OAuthClient): Promise<DeviceStart> {
 
 export async function pollDeviceGrant(c: OAuthClient, d: DeviceStart, signal?: AbortSignal, now = Date.now): Promise<TokenSet> {
   try {
-    const r = await oidc.pollDeviceAuthorizationGrant(c.config, d.response, undefined, { signal });
+    const r = await c.lib.pollDeviceAuthorizationGrant(c.config, d.response, undefined, { signal });
     return await tokenSet(c, r, now());
   } catch (err) {
     throw signInError(err, c.preset.label);

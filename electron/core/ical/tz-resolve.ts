@@ -1,8 +1,16 @@
 // Finds a VTIMEZONE definition for a TZID that came without one: IANA names and aliases, Windows
 // names (via windows-iana), and vendor-prefixed names like /mozilla.org/…/Europe/Berlin. Pure lookup.
 import ICAL from 'ical.js';
-import { findIana } from 'windows-iana';
+import { createRequire } from 'node:module';
+import type { findIana as FindIana } from 'windows-iana';
 import { tzlib_get_ical_block, tzlib_get_timezones } from 'timezones-ical-library';
+
+// Loaded when a TZID first needs it: its tables cost a run ~9 MB, and most mail names IANA zones.
+const requireHere = createRequire(import.meta.url);
+let windowsIana: typeof FindIana | undefined;
+function findIana(): typeof FindIana {
+  return (windowsIana ??= (requireHere('windows-iana') as { findIana: typeof FindIana }).findIana);
+}
 
 export interface Resolved {
   /** The IANA name the reference should use. */
@@ -33,7 +41,7 @@ function candidates(tzid: string): string[] {
   // Vendor prefixes: "/mozilla.org/20070129_1/Europe/Berlin", "/citadel.org/20190914_1/Europe/Berlin".
   const tail = /([A-Za-z_]+\/[A-Za-z_+\-0-9]+(?:\/[A-Za-z_+\-0-9]+)?)$/.exec(t);
   if (tail && tail[1] !== t) out.push(tail[1]);
-  const windows = findIana(t);
+  const windows = findIana()(t);
   if (windows.length) out.push(windows[0]);
   return out;
 }

@@ -1,6 +1,6 @@
 // Opens an authenticated imapflow connection with verified TLS and turns every failure into an
 // AppError that names the server and says what to do. Never logs or returns the password.
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
 import { AppError } from '../errors.ts';
 import { probeCertificate } from './cert-probe.ts';
 import { withCaPem } from './ca-file.ts';
@@ -111,6 +111,9 @@ export async function connectImap(given: ConnectOptions): Promise<ImapFlow> {
   const opts = await withCaPem(given);
   const port = opts.port ?? defaultPort(opts.security);
   const timeout = opts.timeoutMs ?? 30_000;
+  // Loaded on first use: a local run (--maildir, --mbox, files) never needs it, and it is a third of
+  // the command's start-up memory.
+  const { ImapFlow } = await import('imapflow');
   const client = new ImapFlow({
     host: opts.host,
     port,

@@ -1,7 +1,8 @@
 // The sync cache: per account, folder and scan key (the server filters that decided it) the mailbox
 // state and what each message UID held, merged feeds, change snapshots. SQLite, WAL; every write one
 // IMMEDIATE transaction, safe beside another process on the same file; never opens a newer schema.
-import Database from 'better-sqlite3';
+import { createRequire } from 'node:module';
+import type Database from 'better-sqlite3';
 import path from 'node:path';
 import { AppError } from '../errors.ts';
 import type { Snapshot } from '../preview/preview-events.ts';
@@ -10,6 +11,13 @@ import { FeedStore, type FeedRow } from './feed-store.ts';
 import { FolderStore } from './folder-store.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
 import { preparePrivateDatabase } from './private-file.ts';
+
+// The native module is loaded with the first cache a run opens: a run without a cache never loads it.
+const requireHere = createRequire(import.meta.url);
+let database: typeof Database | undefined;
+function openDatabase(): typeof Database {
+  return (database ??= requireHere('better-sqlite3') as typeof Database);
+}
 
 export type { FeedRow } from './feed-store.ts';
 export { CacheConflictError, STALE_SCAN_KEY_MS, type CachedFolder, type CachedRows, type FolderRef, type FolderState } from './folder-store.ts';
@@ -49,7 +57,7 @@ export class SyncCache {
     try {
       // Private at rest (private-file.ts): the cache holds every invitation's text and sender.
       if (file !== ':memory:') preparePrivateDatabase(file);
-      this.db = new Database(file, { timeout: this.busyTimeoutMs });
+      this.db = new (openDatabase())(file, { timeout: this.busyTimeoutMs });
       // WAL + synchronous=NORMAL: a crash loses at most the last transaction, never consistency.
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
