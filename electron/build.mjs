@@ -9,33 +9,16 @@ import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
 
+/** What every Node-side bundle shares: ESM for Node 20, node_modules left to load at run time. */
+const nodeEsm = (logLevel) => ({ bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', sourcemap: true, logLevel });
+
 /** `out` must lie inside the repository, so the external packages resolve from its node_modules. */
 export async function buildElectron(out = path.join(root, 'dist-electron'), logLevel = 'info') {
-  await build({
-    entryPoints: [path.join(root, 'electron', 'main.ts')],
-    outfile: path.join(out, 'main.js'),
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    sourcemap: true,
-    logLevel,
-  });
+  await build({ ...nodeEsm(logLevel), entryPoints: [path.join(root, 'electron', 'main.ts')], outfile: path.join(out, 'main.js') });
 
   // The engine worker (scans and merges off the main thread), next to main.js under the name
   // WorkerEngine looks for (electron/core/engine/engine-worker.mjs is its development twin).
-  await build({
-    entryPoints: [path.join(root, 'electron', 'core', 'engine', 'engine-worker.ts')],
-    outfile: path.join(out, 'engine-worker.mjs'),
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    sourcemap: true,
-    logLevel,
-  });
+  await build({ ...nodeEsm(logLevel), entryPoints: [path.join(root, 'electron', 'core', 'engine', 'engine-worker.ts')], outfile: path.join(out, 'engine-worker.mjs') });
 
   await build({
     entryPoints: [path.join(root, 'electron', 'preload', 'index.ts')],
@@ -64,17 +47,11 @@ export async function buildCli(out = path.join(root, 'dist-cli'), logLevel = 'in
       mailbox2ics: path.join(root, 'electron', 'cli', 'cli-entry.ts'),
       'engine-worker': path.join(root, 'electron', 'core', 'engine', 'engine-worker.ts'),
     },
+    ...nodeEsm(logLevel),
     outdir: tmp,
     outExtension: { '.js': '.mjs' },
     chunkNames: '[name]-[hash]',
-    bundle: true,
     splitting: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    sourcemap: true,
-    logLevel,
   });
   const old = `${out}.old-${process.pid}`;
   await rename(out, old).catch(() => {});
