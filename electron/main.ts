@@ -86,7 +86,7 @@ if (cliArgs) {
       // The schedule and the feed follow what the window saves, at once.
       onConfigChanged: () => void service?.reload().then(refreshTray),
       // The tray's information in the window too: the schedule's runs and the feed links (which stay in main).
-      schedule: { statuses: () => service?.scheduler.statuses() ?? [], feedLink: (p) => service?.urls[p]?.webcal },
+      schedule: { statuses: () => service?.scheduler.statuses() ?? [], feedLink: (p) => service?.urls[p]?.webcal, recordRun: (p, o) => service?.scheduler.recordRun(p, o) },
       writeClipboard: (text) => clipboard.writeText(text),
     });
     const indexUrl = pathToFileURL(indexHtml).href;

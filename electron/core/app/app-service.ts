@@ -20,7 +20,7 @@ import { credentialKey, describeServer } from '../secrets/credential-key.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
 import { writeFileAtomic } from '../store/atomic-write.ts';
 import type { SyncCache } from '../store/cache.ts';
-import type { ProfileStatus } from '../schedule/scheduler.ts';
+import type { ProfileStatus, RunOutcome } from '../schedule/scheduler.ts';
 import { mergeSyncStatus, type WindowRun } from './sync-status.ts';
 import { AccountCredentials, type Connection } from './account-credentials.ts';
 import { AppConfig } from './app-config.ts';
@@ -51,7 +51,7 @@ export interface AppServiceDeps {
   /** Where scans, merges and expansions run (a worker thread in the app); this thread by default. */
   engine?: Engine;
   /** The schedule (the profile service in the app): its statuses and feed links; absent, only the window's own syncs are known. */
-  schedule?: { statuses(): ProfileStatus[]; feedLink(profile: string): string | undefined };
+  schedule?: { statuses(): ProfileStatus[]; feedLink(profile: string): string | undefined; recordRun?(profile: string, outcome: RunOutcome): void };
   /** Main's clipboard: the feed link goes there without passing through the window. */
   writeClipboard?: (text: string) => void;
   now?: () => number;
@@ -290,7 +290,10 @@ export class AppService implements Methods {
       this.scans.set(req.scanId, { profile: req.profile, ics: result.ics, output: plan.output });
       while (this.scans.size > KEEP_SCANS) this.scans.delete(this.scans.keys().next().value!);
       const r = result.report;
-      this.windowRuns.set(req.profile, { at: this.now(), events: r.eventsOut, summary: `${r.eventsOut} events, ${r.skipped.length} skipped` });
+      const summary = `${r.eventsOut} events, ${r.skipped.length} skipped`;
+      this.windowRuns.set(req.profile, { at: this.now(), events: r.eventsOut, summary });
+      // The tray's status line and the next scheduled run count from this sync too.
+      this.deps.schedule?.recordRun?.(req.profile, { ok: true, summary });
       return {
         scanId: req.scanId,
         profile: req.profile,
@@ -303,7 +306,10 @@ export class AppService implements Methods {
       };
     } catch (err) {
       const code = (err as { code?: string }).code;
-      if (code !== 'CANCELLED') this.windowRuns.set(req.profile, { ...this.windowRuns.get(req.profile), failure: { at: this.now(), message: (err as Error).message } });
+      if (code !== 'CANCELLED') {
+        this.windowRuns.set(req.profile, { ...this.windowRuns.get(req.profile), failure: { at: this.now(), message: (err as Error).message } });
+        this.deps.schedule?.recordRun?.(req.profile, { ok: false, error: (err as Error).message });
+      }
       throw err;
     } finally {
       this.running.delete(req.scanId);

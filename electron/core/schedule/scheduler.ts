@@ -149,24 +149,41 @@ export class Scheduler {
     this.changed();
     void run.then((outcome) => {
       e.running = undefined;
-      const at = this.clock.now();
-      e.status.lastRunAt = at;
-      if (outcome.ok) {
-        const wasFailing = e.status.failures > 0;
-        e.status.failures = 0;
-        e.status.lastOk = { at, summary: outcome.summary };
-        if (wasFailing) this.opts.onTransition?.({ kind: 'recovered', profile: name, summary: outcome.summary });
-        this.opts.onTransition?.({ kind: 'synced', profile: name, summary: outcome.summary, changes: outcome.changes });
-      } else {
-        e.status.failures += 1;
-        e.status.lastError = { at, message: outcome.error };
-        // Notify once when a profile starts failing, not on every failed interval.
-        if (e.status.failures === 1) this.opts.onTransition?.({ kind: 'failing', profile: name, error: outcome.error });
-      }
-      if (this.entries.get(name) === e) this.plan(e, this.delay(e));
-      this.changed();
+      this.finish(e, outcome, true);
     });
     return run;
+  }
+
+  /**
+   * A run of the profile that happened elsewhere (the window's "Sync now"): the tray's status line
+   * and the next run count from it, as from a scheduled one. Nothing is notified (the person who
+   * started it sees its result), except that a profile that was failing has recovered.
+   */
+  recordRun(name: string, outcome: RunOutcome): void {
+    const e = this.entries.get(name);
+    if (!e || e.running) return;
+    this.clock.clearTimeout(e.timer);
+    this.finish(e, outcome, false);
+  }
+
+  private finish(e: Entry, outcome: RunOutcome, notify: boolean): void {
+    const name = e.profile.name;
+    const at = this.clock.now();
+    e.status.lastRunAt = at;
+    if (outcome.ok) {
+      const wasFailing = e.status.failures > 0;
+      e.status.failures = 0;
+      e.status.lastOk = { at, summary: outcome.summary };
+      if (wasFailing) this.opts.onTransition?.({ kind: 'recovered', profile: name, summary: outcome.summary });
+      if (notify) this.opts.onTransition?.({ kind: 'synced', profile: name, summary: outcome.summary, changes: outcome.changes });
+    } else {
+      e.status.failures += 1;
+      e.status.lastError = { at, message: outcome.error };
+      // Notify once when a profile starts failing, not on every failed interval.
+      if (notify && e.status.failures === 1) this.opts.onTransition?.({ kind: 'failing', profile: name, error: outcome.error });
+    }
+    if (this.entries.get(name) === e) this.plan(e, this.delay(e));
+    this.changed();
   }
 
   pause(): void {

@@ -11,6 +11,7 @@ import { AppService } from '../../../electron/core/app/app-service.ts';
 import { AppError } from '../../../electron/core/errors.ts';
 import type { SecretStore } from '../../../electron/core/secrets/secret-store.ts';
 import { SyncCache } from '../../../electron/core/store/cache.ts';
+import type { RunOutcome } from '../../../electron/core/schedule/scheduler.ts';
 import type { ScanProgress } from '../../../electron/shared/ipc-contract.ts';
 import { handleRequest, type ServiceLike } from '../../../electron/main/ipc-wiring.ts';
 import { scriptedDialogs } from '../../helpers/scripted-dialogs.ts';
@@ -37,6 +38,9 @@ const memoryStore: SecretStore = {
 const invite = (uid: string, summary: string, seq = 0, extra: string[] = []) =>
   buildMail({ from: 'Boss <boss@corp.example>', subject: `Invitation: ${summary}`, calendars: [{ method: 'REQUEST', ics: vcal('REQUEST', vevent({ uid, summary, sequence: seq, dtstamp: `2026010${seq + 1}T000000Z`, extra })) }] });
 
+/** Window syncs as the schedule was told of them (the tray's status line counts from them too). */
+const recorded: Array<[string, RunOutcome]> = [];
+
 beforeAll(async () => {
   server = await startDovecot();
   dir = mkdtempSync(path.join(tmpdir(), 'app-service-'));
@@ -59,6 +63,7 @@ beforeAll(async () => {
     schedule: {
       statuses: () => [{ name: 'team', state: 'idle', failures: 1, lastError: { at: Date.parse('2020-01-01T00:00:00Z'), message: 'connection refused' }, nextAt: Date.parse('2030-01-01T00:00:00Z') }],
       feedLink: (p) => (p === 'team' ? 'webcal://127.0.0.1:8080/feed/secret-token/team.ics' : undefined),
+      recordRun: (p, o) => recorded.push([p, o]),
     },
     writeClipboard: (t) => clipboard.push(t),
   });
@@ -149,6 +154,7 @@ describe('app service', () => {
     expect(first.written).toBe(path.join(dir, 'team.ics'));
     expect(readFileSync(first.written, 'utf8').match(/^BEGIN:VEVENT/gm)).toHaveLength(3);
     expect(first.firstSync).toBe(true);
+    expect(recorded).toEqual([['team', { ok: true, summary: '3 events, 0 skipped' }]]);
     const statusAfter = (await service.syncStatus()).find((x) => x.profile === 'team')!;
     expect(statusAfter).toMatchObject({ events: 3, failures: 0, running: false });
     expect(statusAfter.lastFailure).toBeUndefined(); // older than the last success
@@ -188,6 +194,8 @@ describe('app service', () => {
     await service.cancelScan({ scanId: 'c1' });
     const err = await scan.catch((e) => e);
     expect(err.code).toBe('CANCELLED');
+    // A cancelled sync is no run the schedule should count from.
+    expect(recorded.filter(([p]) => p === 'big')).toEqual([]);
     expect(cache.getSnapshot('profile:big')).toEqual(before);
     expect(existsSync(path.join(dir, 'big.ics'))).toBe(false);
     const preview = await service.previewOccurrences({ scanId: 'c1', from: '2026-01-01T00:00:00.000Z', to: '2026-02-01T00:00:00.000Z' }).catch((e) => e);

@@ -101,6 +101,30 @@ describe('scheduler', () => {
     expect(scheduler.statuses()[0]).toMatchObject({ failures: 0, lastError: { message: 'login rejected' }, lastOk: { summary: '153 events' } });
   });
 
+  it("a run elsewhere (the window's Sync now) is the tray's last sync, restarts the interval, and notifies only a recovery", async () => {
+    const { clock, runs, transitions, scheduler } = setup({}, () => 0.5);
+    const t0 = clock.now();
+    scheduler.setProfiles([{ name: 'team', intervalMinutes: 10, enabled: true }]);
+    await clock.advance(5_000);
+    expect(runs).toHaveLength(1);
+    await clock.advance(4 * MIN);
+    scheduler.recordRun('team', { ok: false, error: 'login rejected' });
+    expect(scheduler.statuses()[0]).toMatchObject({ failures: 1, lastRunAt: t0 + 5_000 + 4 * MIN, lastError: { message: 'login rejected' } });
+    expect(transitions.filter((t) => t.kind === 'failing')).toEqual([]);
+    scheduler.recordRun('team', { ok: true, summary: '3 events' });
+    expect(scheduler.statuses()[0]).toMatchObject({ failures: 0, lastOk: { at: t0 + 5_000 + 4 * MIN, summary: '3 events' }, nextAt: t0 + 5_000 + 14 * MIN });
+    expect(transitions.filter((t) => t.kind === 'recovered')).toEqual([{ kind: 'recovered', profile: 'team', summary: '3 events' }]);
+    expect(transitions.filter((t) => t.kind === 'synced')).toHaveLength(1); // the scheduled run's only
+    // The next scheduled run counts from the window's sync, not from the last scheduled one.
+    await clock.advance(9 * MIN);
+    expect(runs).toHaveLength(1);
+    await clock.advance(1 * MIN);
+    expect(runs).toHaveLength(2);
+    // Unknown profiles are ignored.
+    scheduler.recordRun('other', { ok: true, summary: 'x' });
+    expect(scheduler.statuses().map((st) => st.name)).toEqual(['team']);
+  });
+
   it('caps the backoff', async () => {
     const fail = { ok: false as const, error: 'down' };
     const { clock, runs, scheduler } = setup({ team: Array(12).fill(fail) });
