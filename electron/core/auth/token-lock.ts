@@ -38,7 +38,8 @@ export type TokenLock = (item: string) => Promise<() => void>;
 /**
  * The lock folder, created private, and refused unless it is a real folder of this user that nobody
  * else can write: in a shared temp dir someone could create it first (or link it elsewhere) and so
- * block or forge the locks.
+ * block or forge the locks. Windows has no mode bits (every folder reads as 0666) and no uid: there
+ * the temp dir is per user already, so only "is a real folder" is checked.
  */
 function privateDir(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -48,7 +49,7 @@ function privateDir(dir: string): void {
     ? 'is not a folder'
     : uid !== undefined && st.uid !== uid
       ? `belongs to another user (uid ${st.uid})`
-      : (st.mode & 0o022) !== 0
+      : process.platform !== 'win32' && (st.mode & 0o022) !== 0
         ? `can be written by other users (mode ${(st.mode & 0o777).toString(8)})`
         : undefined;
   if (why) throw new AppError('OAUTH_FAILED', `The sign-in lock folder ${dir} ${why}; remove it, or set XDG_RUNTIME_DIR to a private folder.`, { file: dir });

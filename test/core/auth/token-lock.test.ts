@@ -25,6 +25,20 @@ describe('fileTokenLock folder', () => {
     await expect(fileTokenLock(dir, 0)('oauth2:work')).rejects.toThrow(`The sign-in lock folder ${dir} can be written by other users (mode 777)`);
   });
 
+  it('on Windows (no mode bits: every folder reads as 0666) the mode is not held against the folder', async () => {
+    const dir = path.join(base(), 'win');
+    mkdirSync(dir);
+    chmodSync(dir, 0o777);
+    const platform = Object.getOwnPropertyDescriptor(process, 'platform')!;
+    Object.defineProperty(process, 'platform', { value: 'win32' });
+    try {
+      (await fileTokenLock(dir, 0)('oauth2:work'))();
+    } finally {
+      Object.defineProperty(process, 'platform', platform);
+    }
+    await expect(fileTokenLock(dir, 0)('oauth2:work')).rejects.toThrow('can be written by other users');
+  });
+
   it('refuses a link in place of the folder', async () => {
     const root = base();
     const target = path.join(root, 'elsewhere');
