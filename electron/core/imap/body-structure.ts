@@ -2,19 +2,10 @@
 // attached messages, so only those sections are downloaded; reports what it cannot reach. Never
 // downloads anything itself, and never trusts imapflow's part numbers (see sectionOf below).
 import type { MessageStructureObject } from 'imapflow';
-import { classifyPart, mimeMethod, partFileName } from '../mime/classify.ts';
+import { classifyPart, mimeMethod, partFileName, type CalendarSection } from '../mime/classify.ts';
 import { MAX_CALENDAR_PARTS_PER_MESSAGE, MAX_MIME_DEPTH, MAX_RFC822_DEPTH } from '../limits.ts';
 
-export interface CalendarSection {
-  section: string;
-  type: string;
-  encoding?: string;
-  charset?: string;
-  method?: string;
-  filename?: string;
-  /** Encoded size from BODYSTRUCTURE, in bytes. */
-  size: number;
-}
+export type { CalendarSection };
 
 export interface StructureFindings {
   calendar: CalendarSection[];

@@ -3,6 +3,19 @@
 
 export type PartKind = 'calendar' | 'tnef' | 'message' | 'multipart' | 'other';
 
+/** A calendar part as both scans find it: from BODYSTRUCTURE over IMAP, from the headers locally. */
+export interface CalendarSection {
+  /** IMAP section number ("1", "2.1", …), the same the server would use. */
+  section: string;
+  type: string;
+  encoding?: string;
+  charset?: string;
+  method?: string;
+  filename?: string;
+  /** Encoded size of the part body, in bytes (BODYSTRUCTURE's over IMAP). */
+  size: number;
+}
+
 export interface MimeNodeInfo {
   /** Content-Type without parameters, e.g. "text/calendar" (any case). */
   type: string;

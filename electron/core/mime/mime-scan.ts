@@ -3,19 +3,11 @@
 import { classifyPart, mimeMethod, partFileName } from './classify.ts';
 import { decodeTransferEncoding } from './decode.ts';
 import { ByteSink } from './byte-sink.ts';
+import type { CalendarSection } from './classify.ts';
 import { HeaderBlock, type ContentInfo } from './header-block.ts';
 import { MAX_CALENDAR_PARTS_PER_MESSAGE, MAX_HEADER_LINE_BYTES, MAX_MIME_DEPTH, MAX_RFC822_DEPTH } from '../limits.ts';
 
-export interface ScannedCalendar {
-  /** IMAP section number ("1", "2.1", …), the same the server would use. */
-  section: string;
-  type: string;
-  encoding?: string;
-  charset?: string;
-  method?: string;
-  filename?: string;
-  /** Encoded size of the part body, in bytes. */
-  size: number;
+export interface ScannedCalendar extends CalendarSection {
   /** The encoded body; absent when it is larger than the part limit. */
   raw?: Buffer;
 }

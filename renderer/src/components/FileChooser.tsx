@@ -1,12 +1,13 @@
 // A file picked through the system's dialog (shown by main): the chosen path, read-only, and a
 // button to choose. The window never types a path main would open or write.
 import { useId } from 'react';
+import { describedBy, FieldNotes } from './FieldNotes.tsx';
 
 export function FileChooser({ label, path, placeholder, hint, chooseLabel, onChoose, onClear, className, error }: {
   label: string; path: string; placeholder?: string; hint?: string; chooseLabel: string; onChoose: () => void; onClear?: () => void; className?: string; error?: string;
 }) {
   const id = useId();
-  const described = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ') || undefined;
+  const described = describedBy(id, hint, error);
   return (
     <div className={`field${className ? ` ${className}` : ''}`}>
       <label htmlFor={id}>{label}</label>
@@ -21,16 +22,7 @@ export function FileChooser({ label, path, placeholder, hint, chooseLabel, onCho
           </button>
         )}
       </div>
-      {hint && (
-        <span id={`${id}-hint`} className="hint">
-          {hint}
-        </span>
-      )}
-      {error && (
-        <span id={`${id}-error`} className="field-error">
-          {error}
-        </span>
-      )}
+      <FieldNotes id={id} hint={hint} error={error} />
     </div>
   );
 }
