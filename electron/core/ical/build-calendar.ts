@@ -7,6 +7,7 @@ import { groupByUid, mergeGroup, type CancelledPolicy, type Entry, type GroupOut
 import { senderMatches } from '../filters/server-filter.ts';
 import { TimezoneCollector, componentText, rewriteTzids } from './timezones.ts';
 import { serializeCalendar } from './serialize.ts';
+import { reliefEvery } from '../memory/heap-relief.ts';
 import { checkComponentText, publishProblem, type CheckedText } from './output-check.ts';
 import type { Refused } from './pre-scan.ts';
 import type { EventFilter } from '../filters/event-filter.ts';
@@ -118,6 +119,9 @@ export class MergeMemo {
   /** What the last build reused and what it had to do again. */
   lastBuild = { partsReused: 0, partsDerived: 0, uidsReused: 0, uidsMerged: 0 };
 }
+
+// Loops over every component (or UID) check the heap this often (see memory/heap-relief.ts).
+const RELIEF_EVERY = 512;
 
 /**
  * Merges the parts into one feed. Each part is read through its prepared record (stored with it by
@@ -239,7 +243,9 @@ export function buildCalendar(parts: Iterable<CalendarPart>, folderOrder: string
   // Without a memo the groups are the only holders of the entries from here on, and each UID's are
   // let go once it is merged: the peak is the larger of entries and output, not their sum.
   entries.length = 0;
+  const relief = reliefEvery(RELIEF_EVERY);
   for (const [uid, list] of groups) {
+    relief();
     const before = prev?.groups.get(uid);
     const same = before && before.entries.length === list.length && before.entries.every((e, i) => e === list[i]);
     const g = same ? before : safeFinishGroup(uid, list, opts, ctx, folderNames);
@@ -272,7 +278,9 @@ function zoneKeyOf(refs: Set<string>, map: Map<string, string>, tz: TimezoneColl
  * `release`: the array is the build's own, and each component is dropped from it once used. */
 function deriveEntries(comps: (PreparedComp | undefined)[], map: Map<string, string>, part: PartRef, tz: TimezoneCollector, skipped: SkippedItem[], release: boolean): Entry[] {
   const out: Entry[] = [];
+  const relief = reliefEvery(RELIEF_EVERY);
   for (let i = 0; i < comps.length; i++) {
+    relief();
     const c = comps[i]!;
     if (release) comps[i] = undefined;
     try {

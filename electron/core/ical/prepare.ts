@@ -13,6 +13,7 @@ import { zoneRuleProblem } from './zone-rules.ts';
 import { componentText, isUsableZone, resolvedZone, semanticSignature, timezoneFor, tzidOf } from './timezones.ts';
 import { checkComponentText, type CheckedText } from './output-check.ts';
 import { vetComponent } from './vet.ts';
+import { relieveHeap } from '../memory/heap-relief.ts';
 import type { Refused } from './pre-scan.ts';
 
 /** Bump when the record's shape or the way any field is computed changes: older records are re-prepared.
@@ -244,6 +245,8 @@ export function prepareSlices(part: Pick<CalendarPart, 'mimeMethod'>, slices: It
     componentRepairs.push(...own);
     for (const r of p.refused ?? []) out.refused!.push(r);
     for (const c of p.comps) out.comps.push(c);
+    // Each slice's parse is garbage now; without this V8 lets a thousand of them pile up before collecting.
+    relieveHeap();
   }
   out.repairs = bounded([...out.repairs, ...componentRepairs]);
   return out;

@@ -23,8 +23,11 @@ function calendarHead(): string {
 }
 
 export function serializeCalendar(vtimezones: CheckedText[], components: CheckedText[]): string {
-  let out = calendarHead();
-  for (const t of vtimezones) out += `${t}\r\n`;
-  for (const c of components) out += `${c}\r\n`;
-  return `${out}END:VCALENDAR\r\n`;
+  // One join, not += per component: concatenation builds a tree of 400,000 pieces for 200,000 events
+  // (13 MB) that is copied flat again when the feed is written.
+  const pieces: string[] = [calendarHead()];
+  for (const t of vtimezones) pieces.push(t, '\r\n');
+  for (const c of components) pieces.push(c, '\r\n');
+  pieces.push('END:VCALENDAR\r\n');
+  return pieces.join('');
 }

@@ -33,4 +33,20 @@ describe('writeFileAtomic', () => {
     expect(err.code).toBe('OUTPUT_FAILED');
     expect(err.message).toBe('Cannot write /nonexistent-dir-m2i/feed.ics: the folder /nonexistent-dir-m2i does not exist. The previous file, if any, is unchanged.');
   });
+
+  it('a text longer than one write chunk arrives whole, byte for byte, even where a chunk ends inside a surrogate pair', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'atomic-'));
+    const f = path.join(dir, 'big.ics');
+    // Chunks are 1 Mi UTF-16 units: put a 4-byte character (two units) across each boundary, and other
+    // multi-byte text around them.
+    const chunk = 1 << 20;
+    let text = '';
+    for (let i = 0; i < 3; i++) text += 'a'.repeat(chunk - 1 - (i ? 1 : 0)) + '\u{1F4C5}' + 'é€';
+    text += 'END:VCALENDAR\r\n';
+    expect(text.charCodeAt(chunk - 1)).toBeGreaterThanOrEqual(0xd800);
+    expect(text.charCodeAt(chunk - 1)).toBeLessThanOrEqual(0xdbff);
+    await writeFileAtomic(f, text);
+    expect(readFileSync(f).equals(Buffer.from(text, 'utf8'))).toBe(true);
+    expect(readdirSync(dir)).toEqual(['big.ics']);
+  });
 });
