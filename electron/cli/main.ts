@@ -120,7 +120,7 @@ async function run(plan: CliPlan, io: CliIo): Promise<number> {
   } else {
     const connect = await connectionFor(plan, io, info);
     verbose(`Connecting to ${connect.host} as ${connect.username} (${connect.security})…`);
-    const cache = plan.cacheFile ? new SyncCache(plan.cacheFile) : undefined;
+    const cache = plan.cacheFile ? new SyncCache(plan.cacheFile, { oneShot: true }) : undefined;
     try {
       result = await syncFromImap({
         ...settings,
@@ -223,7 +223,7 @@ async function runProfiles(plan: CliPlan, io: CliIo, log: { err: (m: string) => 
   if (!names.length) throw new AppError('CONFIG', `${file} has no profiles to run.`, { file });
   const plans = names.map((n) => planProfile(cfg, n, file));
   let worst = 0;
-  const cache = plan.cacheFile ? new SyncCache(plan.cacheFile) : undefined;
+  const cache = plan.cacheFile ? new SyncCache(plan.cacheFile, { oneShot: true }) : undefined;
   const tokens = new TokenManagers(keychainTokenStore(io.openStore, log.info));
   try {
     for (const p of plans) {

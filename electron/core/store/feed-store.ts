@@ -1,6 +1,7 @@
 // The merged feeds the sync cache keeps: this process's last few in memory, all of them in the
 // file (written at once, or when a long-running process goes idle). Never decodes a row it won't use.
 import type Database from 'better-sqlite3';
+import { packText, unpackText } from './packed-text.ts';
 
 /** A merged feed as stored: its description (JSON) and the calendar text apart. */
 export interface FeedRow {
@@ -44,9 +45,9 @@ export class FeedStore {
   get<T>(key: string, state: string, decode: (row: FeedRow) => T): T | undefined {
     const kept = this.feeds.get(key);
     if (kept) return kept.state === state ? (kept.value as T) : undefined;
-    const row = this.db.prepare('SELECT state, data, ics FROM feeds WHERE key = ?').get(key) as (FeedRow & { state: string }) | undefined;
+    const row = this.db.prepare('SELECT state, data, ics FROM feeds WHERE key = ?').get(key) as { state: string; data: string | Buffer; ics: string | Buffer } | undefined;
     if (!row || row.state !== state) return undefined;
-    const value = decode(row);
+    const value = decode({ data: unpackText(row.data), ics: unpackText(row.ics) });
     this.keep(key, { state, value, encode: undefined });
     return value;
   }
@@ -97,7 +98,7 @@ export class FeedStore {
     // IMMEDIATE: another process writing the same file makes this wait (busy timeout), not fail.
     this.db.transaction(() => {
       // An upsert rewrites the row in place; REPLACE would delete and re-insert a megabyte each time.
-      for (const [key, state, row] of rows) upsert.run(key, state, row.data, row.ics, now);
+      for (const [key, state, row] of rows) upsert.run(key, state, packText(row.data), packText(row.ics), now);
       this.db.prepare('DELETE FROM feeds WHERE written_at < ?').run(now - STALE_FEED_MS);
     }).immediate();
     for (const [, f] of pending) f.encode = undefined;

@@ -3,6 +3,8 @@
 // writer last saw; never trusts a mirror after another process moved the folder's revision.
 import type Database from 'better-sqlite3';
 import type { MessageResult } from '../imap/message-scan.ts';
+import { relieveHeap, reliefEvery } from '../memory/heap-relief.ts';
+import { packText, unpackText } from './packed-text.ts';
 
 /** One folder as seen through one set of scan settings. */
 export interface FolderRef {
@@ -45,6 +47,11 @@ export class CacheConflictError extends Error {
     this.name = 'CacheConflictError';
   }
 }
+
+/** Rows read between two heap checks (see memory/heap-relief.ts), and a row's size above which it is
+ * checked at once (a part of 78,000 events is one 18 MB row). */
+const RELIEF_EVERY = 256;
+const LARGE_ROW_CHARS = 1024 * 1024;
 
 /** Above this many bytes of cached rows, folders are read from the database on every merge. */
 const MIRROR_LIMIT_BYTES = 96 * 1024 * 1024;
@@ -107,6 +114,8 @@ export class FolderStore {
     private readonly db: Database.Database,
     private readonly write: WriteTransaction,
     private readonly now: () => number,
+    /** False in a one-shot process: every read is from the file, nothing is mirrored. */
+    private readonly mirrored = true,
   ) {}
 
   /** A revision never handed out before in this file (inside a write transaction). */
@@ -148,7 +157,7 @@ export class FolderStore {
   private setMirror(key: string, m: Mirror | undefined): void {
     this.mirrorBytes -= this.mirrors.get(key)?.bytes ?? 0;
     this.mirrors.delete(key);
-    if (m && this.mirrorBytes + m.bytes <= MIRROR_LIMIT_BYTES) {
+    if (m && this.mirrored && this.mirrorBytes + m.bytes <= MIRROR_LIMIT_BYTES) {
       this.mirrors.set(key, m);
       this.mirrorBytes += m.bytes;
     }
@@ -192,11 +201,16 @@ export class FolderStore {
       const complete = row?.complete === 1;
       const loaded: Mirror = { rows: new Map(), complete, sizes: new Map(), bytes: 0, revision, checked: this.db.pragma('data_version', { simple: true }) as number };
       const rows: MessageResult[] = [];
-      for (const row of this.db.prepare(`SELECT result FROM messages WHERE ${WHERE} ORDER BY uid`).iterate(...args(ref)) as Iterable<{ result: string }>) {
-        const r = JSON.parse(row.result) as MessageResult;
+      const relief = reliefEvery(RELIEF_EVERY);
+      for (const row of this.db.prepare(`SELECT result FROM messages WHERE ${WHERE} ORDER BY uid`).iterate(...args(ref)) as Iterable<{ result: string | Buffer }>) {
+        const json = unpackText(row.result);
+        const r = JSON.parse(json) as MessageResult;
+        // A row of a very large part leaves megabytes of garbage at once; others add up slowly.
+        if (json.length > LARGE_ROW_CHARS) relieveHeap();
+        else relief();
         loaded.rows.set(r.uid, r);
-        loaded.sizes.set(r.uid, row.result.length);
-        loaded.bytes += row.result.length;
+        loaded.sizes.set(r.uid, json.length);
+        loaded.bytes += json.length;
         rows.push(r);
       }
       if (revision) this.setMirror(refKey(ref), loaded);
@@ -237,11 +251,13 @@ export class FolderStore {
     const out = this.write(() => {
       const row = this.row(ref);
       if (!row || row.uid_validity !== uidValidity) throw new CacheConflictError(ref, row ? 'new UIDVALIDITY' : 'rows dropped');
-      for (const [r, json] of rows) put.run(...args(ref), r.uid, json);
+      for (const [r, json] of rows) put.run(...args(ref), r.uid, packText(json));
       const revision = this.nextRevision();
       this.db.prepare(`UPDATE folders SET revision = ? WHERE ${WHERE}`).run(revision, ...args(ref));
       return { before: row.revision, revision };
     });
+    // The rows' JSON (a very large part's is tens of MB) is garbage now.
+    relieveHeap();
     this.follow(ref, out.before, out.revision, (m) => {
       for (const [r, json] of rows) {
         m.bytes += json.length - (m.sizes.get(r.uid) ?? 0);

@@ -235,7 +235,7 @@ export async function syncFromImap(req: ImapSyncRequest, connect: (o: ConnectOpt
     // A long-running process re-merges only what changed since its last build of this feed.
     // The allow-list's senders may change any event; everyone else only the events they organize.
     const opts = { ...req, trustedSenders: req.trustedSenders ?? req.serverFilter?.allowList };
-    built = buildCalendar(parts, folders, opts, req.cache && key ? req.cache.memo(`merge:${key}`, () => new MergeMemo()) : undefined);
+    built = buildCalendar(parts, folders, opts, req.cache && key && !req.cache.oneShot ? req.cache.memo(`merge:${key}`, () => new MergeMemo()) : undefined);
     if (req.cache && key) {
       const tallies: Record<string, Tally> = {};
       for (const s of scans) tallies[s.folder] = { messagesWithCalendar: s.messagesWithCalendar, messagesFilteredOut: s.messagesFilteredOut, skipped: [...s.skipped], warnings: [...s.warnings] };

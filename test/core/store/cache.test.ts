@@ -185,6 +185,75 @@ describe('SyncCache writes re-check what they read', () => {
   });
 });
 
+describe('SyncCache large rows and one-shot processes', () => {
+  it('stores a message record over 256 KB deflated and reads it back exactly, in this process and in another', () => {
+    const file = tempFile('packed');
+    const big = msg(2, 'big ' + 'x'.repeat(400_000) + ' ✓ \u{1F4C5}');
+    const c = new SyncCache(file);
+    try {
+      sync(c, F, [msg(1), big], []);
+      const db = new Database(file, { readonly: true });
+      try {
+        const kinds = db.prepare('SELECT uid, typeof(result) AS t, length(result) AS n FROM messages ORDER BY uid').all() as Array<{ uid: number; t: string; n: number }>;
+        expect(kinds.map((k) => [k.uid, k.t])).toEqual([[1, 'text'], [2, 'blob']]);
+        expect(kinds[1].n).toBeLessThan(20_000); // 400,000 characters deflated
+      } finally {
+        db.close();
+      }
+    } finally {
+      c.close();
+    }
+    const other = new SyncCache(file);
+    try {
+      expect(other.folders.messages(F).rows).toEqual([msg(1), big]);
+    } finally {
+      other.close();
+    }
+  });
+
+  it('stores a large feed deflated and reads it back exactly', () => {
+    const file = tempFile('packed-feed');
+    const ics = 'BEGIN:VCALENDAR\r\n' + 'BEGIN:VEVENT\r\nSUMMARY:é\r\nEND:VEVENT\r\n'.repeat(20_000) + 'END:VCALENDAR\r\n';
+    const data = JSON.stringify({ items: Array.from({ length: 20_000 }, (_, i) => ({ uid: `u${i}` })) });
+    const c = new SyncCache(file);
+    try {
+      c.putFeed('k', 's', { data, ics }, (r) => r);
+    } finally {
+      c.close();
+    }
+    const db = new Database(file, { readonly: true });
+    try {
+      expect(db.prepare('SELECT typeof(data) || \' \' || typeof(ics) FROM feeds').pluck().get()).toBe('blob blob');
+    } finally {
+      db.close();
+    }
+    const other = new SyncCache(file);
+    try {
+      expect(other.getFeed('k', 's', (r) => r)).toEqual({ data, ics });
+    } finally {
+      other.close();
+    }
+  });
+
+  it('a one-shot process (the CLI) keeps no mirror: every read is a fresh copy from the file', () => {
+    const file = tempFile('one-shot');
+    const once = new SyncCache(file, { oneShot: true });
+    const app = new SyncCache(file);
+    try {
+      sync(once, F, [msg(1), msg(2)], []);
+      expect(once.folders.messages(F).rows[0]).not.toBe(once.folders.messages(F).rows[0]);
+      expect(subjects(once)).toEqual(['m1', 'm2']);
+      // A long-running process mirrors what it read: the same objects again.
+      expect(app.folders.messages(F).rows[0]).toBe(app.folders.messages(F).rows[0]);
+      expect(once.oneShot).toBe(true);
+      expect(app.oneShot).toBe(false);
+    } finally {
+      once.close();
+      app.close();
+    }
+  });
+});
+
 describe('SyncCache feeds', () => {
   it('drops stored feeds nobody wrote for a month (their keys hold a moving window, so old ones are dead)', () => {
     let now = Date.UTC(2026, 0, 1);
@@ -244,7 +313,7 @@ describe('SyncCache file versions', () => {
     const newer = new Database(file);
     newer.prepare("UPDATE meta SET value = '99' WHERE key = 'schema'").run();
     newer.close();
-    expect(() => new SyncCache(file)).toThrow(/schema version 99, expected 3 .*newer mailbox2ics.*Delete it or pass --no-cache/);
+    expect(() => new SyncCache(file)).toThrow(/schema version 99, expected 4 .*newer mailbox2ics.*Delete it or pass --no-cache/);
   });
   it('a long-running process keeps its feed in memory and stores it when idle or on close; stored feeds match on state', async () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'cache-feeds-')), 'cache.sqlite');
