@@ -120,6 +120,11 @@ export class MergeMemo {
   lastBuild = { partsReused: 0, partsDerived: 0, uidsReused: 0, uidsMerged: 0 };
 }
 
+/** Components of one part above which a memo does not keep the part (see buildCalendar). Real
+ * invitations have a handful; an exported calendar a few thousand. Re-deriving and merging 5,000
+ * components again takes ~0.2 s; keeping them costs ~2.5 KB each for as long as the process runs. */
+export const MAX_MEMO_COMPONENTS_PER_PART = 5_000;
+
 // Loops over every component (or UID) check the heap this often (see memory/heap-relief.ts).
 const RELIEF_EVERY = 512;
 
@@ -190,7 +195,10 @@ export function buildCalendar(parts: Iterable<CalendarPart>, folderOrder: string
       skipped.push({ ...where(part), reason: `its time zones could not be read (${messageOf(err)})` });
       continue;
     }
-    pending.push({ comps, refs, map, at: { source: part.source, section: part.section }, ...(memo ? { part } : {}), folder });
+    // A very large part is not remembered between builds: its entries and merge results would be
+    // held for good (200 MB for 78,000 events), and re-deriving it costs far less than reading it did.
+    const remembered = memo && comps.length <= MAX_MEMO_COMPONENTS_PER_PART;
+    pending.push({ comps, refs, map, at: { source: part.source, section: part.section }, ...(remembered ? { part } : {}), folder });
   }
   for (const p of tz.problems) warnings.push({ folder: p.source, message: `time zone: ${p.reason}` });
 
@@ -203,18 +211,23 @@ export function buildCalendar(parts: Iterable<CalendarPart>, folderOrder: string
   // text and facts; one whose TZIDs were renamed or now mean another definition is re-derived.
   tz.registerAll();
   const entries: Entry[] = [];
+  // Entries of parts the memo does not keep are new in every build, so their UIDs' results could
+  // never be reused: the memo keeps those neither.
+  const unremembered = new Set<Entry>();
   const counts = { partsReused: 0, partsDerived: 0, uidsReused: 0, uidsMerged: 0 };
   for (let msg = 0; msg < pending.length; msg++) {
     const p = pending[msg]!;
-    // Without a memo nothing needs the prepared components once their entries exist: let them go
-    // one by one, so a part of 200,000 events never holds both in full (the caller may drain too).
-    if (!memo) pending[msg] = undefined;
-    const zoneKey = memo ? zoneKeyOf(p.refs, p.map, tz) : '';
+    // Nothing needs the prepared components of a part the memo does not keep once their entries
+    // exist: let them go one by one, so a part of 200,000 events never holds both in full (the caller
+    // may drain too).
+    if (!p.part) pending[msg] = undefined;
+    const zoneKey = p.part ? zoneKeyOf(p.refs, p.map, tz) : '';
     const kept = !p.part || next.parts.has(p.part) ? undefined : prev?.parts.get(p.part);
     const reuse = kept !== undefined && kept.zoneKey === zoneKey;
-    const derived = reuse ? kept.entries : deriveEntries(p.comps, p.map, p.at, tz, skipped, !memo);
+    const derived = reuse ? kept.entries : deriveEntries(p.comps, p.map, p.at, tz, skipped, !p.part);
     counts[reuse ? 'partsReused' : 'partsDerived'] += 1;
     if (p.part) next.parts.set(p.part, { zoneKey, entries: derived });
+    else if (memo) for (const e of derived) unremembered.add(e);
     for (const e of derived) {
       // Only the relative order of a UID's entries matters, and unchanged parts keep theirs.
       e.rank.order = entries.length;
@@ -249,7 +262,7 @@ export function buildCalendar(parts: Iterable<CalendarPart>, folderOrder: string
     const before = prev?.groups.get(uid);
     const same = before && before.entries.length === list.length && before.entries.every((e, i) => e === list[i]);
     const g = same ? before : safeFinishGroup(uid, list, opts, ctx, folderNames);
-    if (memo) next.groups.set(uid, g);
+    if (memo && !(unremembered.size && list.some((e) => unremembered.has(e)))) next.groups.set(uid, g);
     else groups.delete(uid);
     take(g);
     counts[same ? 'uidsReused' : 'uidsMerged'] += 1;

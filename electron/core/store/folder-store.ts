@@ -49,7 +49,7 @@ export class CacheConflictError extends Error {
 }
 
 /** Rows read between two heap checks (see memory/heap-relief.ts), and a row's size above which it is
- * checked at once (a part of 78,000 events is one 18 MB row). */
+ * checked at once and never mirrored (a part of 78,000 events is one 18 MB row; invitations are a few KB). */
 const RELIEF_EVERY = 256;
 const LARGE_ROW_CHARS = 1024 * 1024;
 
@@ -74,7 +74,9 @@ export const MAX_SCAN_KEYS_PER_FOLDER = 32;
 const SYNCED_AT_STEP_MS = 3600_000;
 
 interface Mirror {
-  rows: Map<number, MessageResult>;
+  /** undefined: a row over LARGE_ROW_CHARS, read from the file whenever it is needed (a very large
+   * part's record would otherwise be held for as long as the process runs). */
+  rows: Map<number, MessageResult | undefined>;
   complete: boolean;
   /** Each row's size as stored, so replacing or removing one keeps `bytes` right. */
   sizes: Map<number, number>;
@@ -190,10 +192,26 @@ export class FolderStore {
     })();
   }
 
+  /** One row the mirror does not hold (see Mirror.rows), or undefined if the file has none. */
+  private largeRow(ref: FolderRef, uid: number): MessageResult | undefined {
+    const row = this.db.prepare(`SELECT result FROM messages WHERE ${WHERE} AND uid = ?`).get(...args(ref), uid) as { result: string | Buffer } | undefined;
+    if (!row) return undefined;
+    const r = JSON.parse(unpackText(row.result)) as MessageResult;
+    relieveHeap();
+    return r;
+  }
+
   /** Every cached message of a folder, in UID order, read as one snapshot. The results are shared: do not modify them. */
   messages(ref: FolderRef): CachedRows<MessageResult[]> {
     const m = this.mirror(ref);
-    if (m) return { revision: m.revision, complete: m.complete, rows: [...m.rows.keys()].sort((a, b) => a - b).map((uid) => m.rows.get(uid)!) };
+    if (m) {
+      const uids = [...m.rows.keys()].sort((a, b) => a - b);
+      const rows = uids.map((uid) => m.rows.get(uid) ?? this.largeRow(ref, uid));
+      // A row the mirror names is gone from the file: the mirror is wrong, so read everything afresh.
+      if (rows.every((r) => r !== undefined)) return { revision: m.revision, complete: m.complete, rows };
+      this.setMirror(refKey(ref), undefined);
+      return this.messages(ref);
+    }
     // One read transaction: the revision and the rows are of the same moment, whatever another process writes.
     return this.db.transaction(() => {
       const row = this.row(ref);
@@ -208,9 +226,10 @@ export class FolderStore {
         // A row of a very large part leaves megabytes of garbage at once; others add up slowly.
         if (json.length > LARGE_ROW_CHARS) relieveHeap();
         else relief();
-        loaded.rows.set(r.uid, r);
-        loaded.sizes.set(r.uid, json.length);
-        loaded.bytes += json.length;
+        const keep = json.length <= LARGE_ROW_CHARS;
+        loaded.rows.set(r.uid, keep ? r : undefined);
+        loaded.sizes.set(r.uid, keep ? json.length : 0);
+        if (keep) loaded.bytes += json.length;
         rows.push(r);
       }
       if (revision) this.setMirror(refKey(ref), loaded);
@@ -260,9 +279,10 @@ export class FolderStore {
     relieveHeap();
     this.follow(ref, out.before, out.revision, (m) => {
       for (const [r, json] of rows) {
-        m.bytes += json.length - (m.sizes.get(r.uid) ?? 0);
-        m.rows.set(r.uid, r);
-        m.sizes.set(r.uid, json.length);
+        const size = json.length <= LARGE_ROW_CHARS ? json.length : 0;
+        m.bytes += size - (m.sizes.get(r.uid) ?? 0);
+        m.rows.set(r.uid, size ? r : undefined);
+        m.sizes.set(r.uid, size);
       }
     });
     return out;

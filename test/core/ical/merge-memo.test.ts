@@ -3,7 +3,7 @@
 // changed), a build with the memo must equal a build without one, and it must really reuse work.
 // The corpus holds every golden case, the iTIP ones (binding, ranges, ADD, supersession) among them.
 import { describe, expect, it } from 'vitest';
-import { buildCalendar, MergeMemo, type BuildOptions, type BuildResult } from '../../../electron/core/ical/build-calendar.ts';
+import { buildCalendar, MAX_MEMO_COMPONENTS_PER_PART, MergeMemo, type BuildOptions, type BuildResult } from '../../../electron/core/ical/build-calendar.ts';
 import { preparePart } from '../../../electron/core/ical/prepare.ts';
 import { extractFromMessage } from '../../../electron/core/mime/extract-local.ts';
 import type { CalendarPart } from '../../../electron/core/model.ts';
@@ -125,5 +125,26 @@ describe('merge memo', () => {
     expect(after.items.filter((i) => i.uid === 'corp-series' && i.recurrenceId).map((i) => i.source.uid)).toEqual([5]);
     expect(after.ics).toContain('TZOFFSETTO:-0100');
     expect(after.ics).not.toContain('Corp Time (2)');
+  });
+
+  it('does not keep a very large part between builds (nor its UIDs\' results), and still equals a build without a memo', () => {
+    const opts: BuildOptions = { include: new Set(['VEVENT'] as const), cancelled: 'remove' };
+    const n = MAX_MEMO_COMPONENTS_PER_PART + 1;
+    const events = Array.from({ length: n }, (_, i) => vevent({ uid: `bulk-${i}`, summary: `Bulk ${i}`, start: '20260110T100000Z', end: '20260110T110000Z' }));
+    const huge: CalendarPart = { section: '2', source: { folder: 'F', uid: 1 }, text: vcal('PUBLISH', ...events) };
+    // A newer revision of one of its events comes in a small part: that UID's result is not kept either.
+    const small: CalendarPart = { section: '2', source: { folder: 'F', uid: 2 }, text: vcal('REQUEST', vevent({ uid: 'bulk-0', summary: 'Bulk 0 again', start: '20260110T100000Z', end: '20260110T110000Z', sequence: 1 })) };
+    const other: CalendarPart = { section: '2', source: { folder: 'F', uid: 3 }, text: vcal('REQUEST', vevent({ uid: 'solo', summary: 'Solo' })) };
+    const parts = [huge, small, other].map((p) => ({ ...p, text: '', prepared: preparePart(p) }));
+    const memo = new MergeMemo();
+    for (let round = 0; round < 2; round++) {
+      const got = buildCalendar(parts, ['F'], opts, memo);
+      expect(comparable(got)).toEqual(comparable(buildCalendar(parts, ['F'], opts)));
+      expect(got.eventsOut).toBe(n + 1);
+    }
+    expect([...memo.parts.keys()]).toEqual([parts[1], parts[2]]);
+    expect([...memo.groups.keys()]).toEqual(['solo']);
+    // Every build derives and merges the large part again; the small ones are reused.
+    expect(memo.lastBuild).toMatchObject({ partsReused: 2, partsDerived: 1, uidsReused: 1, uidsMerged: n });
   });
 });

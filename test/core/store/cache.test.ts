@@ -235,6 +235,27 @@ describe('SyncCache large rows and one-shot processes', () => {
     }
   });
 
+  it('a long-running process mirrors ordinary rows but reads a row over 1 MB from the file each time', () => {
+    const file = tempFile('large-unmirrored');
+    const c = new SyncCache(file);
+    try {
+      const big = msg(2, 'big ' + 'y'.repeat(1_100_000));
+      sync(c, F, [msg(1), big, msg(3)], []);
+      const a = c.folders.messages(F).rows;
+      const b = c.folders.messages(F).rows;
+      expect(b).toEqual([msg(1), big, msg(3)]);
+      expect(b[0]).toBe(a[0]);
+      expect(b[2]).toBe(a[2]);
+      expect(b[1]).not.toBe(a[1]);
+      expect(c.folders.cachedUids(F).rows).toEqual([1, 2, 3]);
+      // Replaced and removed like any other row.
+      sync(c, F, [msg(2, 'small now')], [3]);
+      expect(subjects(c)).toEqual(['m1', 'small now']);
+    } finally {
+      c.close();
+    }
+  });
+
   it('a one-shot process (the CLI) keeps no mirror: every read is a fresh copy from the file', () => {
     const file = tempFile('one-shot');
     const once = new SyncCache(file, { oneShot: true });
