@@ -6,7 +6,7 @@ import type Database from 'better-sqlite3';
 // 3: folder state and message rows are kept per scan key (the server filters and size limit that
 //    decided them), with a revision that changes whenever a folder's rows change; UIDNEXT may be
 //    unknown; feeds record when they were written (stale ones are dropped).
-// 4: texts over 256 KB (a message's record, a feed's text or data) are stored deflated, as BLOBs
+// 4: texts over 256 KB (a message's record, a feed's text or data) are stored gzipped, as BLOBs
 //    (packed-text.ts), which a mailbox2ics of version 3 could not read.
 export const SCHEMA_VERSION = 4;
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { AppError } from '../errors.ts';
 import type { Snapshot } from '../preview/preview-events.ts';
 import { upgradeSchema } from './cache-schema.ts';
-import { FeedStore, type FeedRow } from './feed-store.ts';
+import { FeedStore, type FeedRow, type FeedRowToStore } from './feed-store.ts';
 import { FolderStore } from './folder-store.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
 import { preparePrivateDatabase } from './private-file.ts';
@@ -19,7 +19,7 @@ function openDatabase(): typeof Database {
   return (database ??= requireHere('better-sqlite3') as typeof Database);
 }
 
-export type { FeedRow } from './feed-store.ts';
+export type { FeedRow, FeedRowToStore } from './feed-store.ts';
 export { CacheConflictError, STALE_SCAN_KEY_MS, type CachedFolder, type CachedRows, type FolderRef, type FolderState } from './folder-store.ts';
 
 /**
@@ -52,8 +52,9 @@ export class SyncCache {
   /**
    * deferFeedWrites: ms of quiet after which a long-running process stores its feeds (see putFeed);
    * oneShot: the process runs its syncs and exits (the CLI), so nothing is kept in memory for a later
-   * one: no mirror of the rows, no merge memo (a part of 78,000 events was otherwise held three times,
-   * 380 MB at the peak instead of 200); now and busyTimeoutMs: the clock and BUSY_TIMEOUT_MS, for tests.
+   * one: rows are mirrored only until the merge takes them, and there is no merge memo (a part of
+   * 78,000 events was otherwise held three times, 380 MB at the peak instead of 200); now and
+   * busyTimeoutMs: the clock and BUSY_TIMEOUT_MS, for tests.
    */
   constructor(private readonly file: string, opts: { deferFeedWrites?: number; oneShot?: boolean; now?: () => number; busyTimeoutMs?: number } = {}) {
     this.oneShot = opts.oneShot ?? false;
@@ -123,7 +124,7 @@ export class SyncCache {
   }
 
   /** See FeedStore.put: stored at once, or when a long-running process is idle. */
-  putFeed<T>(key: string, state: string, value: T, encode: (v: T) => FeedRow): void {
+  putFeed<T>(key: string, state: string, value: T, encode: (v: T) => FeedRowToStore): void {
     this.feedStore.put(key, state, value, encode);
   }
 

@@ -1,13 +1,19 @@
 // The merged feeds the sync cache keeps: this process's last few in memory, all of them in the
 // file (written at once, or when a long-running process goes idle). Never decodes a row it won't use.
 import type Database from 'better-sqlite3';
-import { packText, unpackText } from './packed-text.ts';
+import { packJson, packText, unpackText } from './packed-text.ts';
+import { relieveHeap } from '../memory/heap-relief.ts';
 
 /** A merged feed as stored: its description (JSON) and the calendar text apart. */
+/** A stored feed: its data as JSON text and its calendar text. */
 export interface FeedRow {
   data: string;
   ics: string;
 }
+
+/** What a feed is stored from: the data as JSON text, or as a value the store writes as JSON in
+ * pieces (the data of 200,000 events is 25 MB of JSON, never held whole then). */
+export type FeedRowToStore = { ics: string } & ({ data: string } | { json: unknown });
 
 /** Merged feeds kept in memory (about a megabyte each for 2,000 events): a few per profile. */
 const FEEDS_IN_MEMORY = 16;
@@ -22,7 +28,7 @@ export const STALE_FEED_MS = 30 * 24 * 3600_000;
 interface Kept {
   state: string;
   value: unknown;
-  encode: (() => FeedRow) | undefined;
+  encode: (() => FeedRowToStore) | undefined;
 }
 
 export class FeedStore {
@@ -58,7 +64,7 @@ export class FeedStore {
    * a changed sync then does not block on writing a megabyte, and quick successive syncs write it once.
    * A feed that never reaches the file costs nothing but a merge: rows are matched on `state`.
    */
-  put<T>(key: string, state: string, value: T, encode: (v: T) => FeedRow): void {
+  put<T>(key: string, state: string, value: T, encode: (v: T) => FeedRowToStore): void {
     this.keep(key, { state, value, encode: () => encode(value) });
     if (this.deferWrites === undefined) {
       this.flush();
@@ -94,11 +100,16 @@ export class FeedStore {
       'INSERT INTO feeds (key, state, data, ics, written_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET state = excluded.state, data = excluded.data, ics = excluded.ics, written_at = excluded.written_at',
     );
     const now = this.now();
-    const rows = pending.map(([key, f]) => [key, f.state, f.encode!()] as const);
+    // Encoded and packed before the transaction: a big feed's JSON and text are garbage once packed.
+    const rows = pending.map(([key, f]) => {
+      const row = f.encode!();
+      return [key, f.state, 'json' in row ? packJson(row.json).packed : packText(row.data), packText(row.ics)] as const;
+    });
+    if (rows.some(([, , data, ics]) => typeof data !== 'string' || typeof ics !== 'string')) relieveHeap();
     // IMMEDIATE: another process writing the same file makes this wait (busy timeout), not fail.
     this.db.transaction(() => {
       // An upsert rewrites the row in place; REPLACE would delete and re-insert a megabyte each time.
-      for (const [key, state, row] of rows) upsert.run(key, state, packText(row.data), packText(row.ics), now);
+      for (const [key, state, data, ics] of rows) upsert.run(key, state, data, ics, now);
       this.db.prepare('DELETE FROM feeds WHERE written_at < ?').run(now - STALE_FEED_MS);
     }).immediate();
     for (const [, f] of pending) f.encode = undefined;

@@ -4,7 +4,7 @@
 import type Database from 'better-sqlite3';
 import type { MessageResult } from '../imap/message-scan.ts';
 import { relieveHeap, reliefEvery } from '../memory/heap-relief.ts';
-import { packText, unpackText } from './packed-text.ts';
+import { packJson, unpackText } from './packed-text.ts';
 
 /** One folder as seen through one set of scan settings. */
 export interface FolderRef {
@@ -75,10 +75,11 @@ const SYNCED_AT_STEP_MS = 3600_000;
 
 interface Mirror {
   /** undefined: a row over LARGE_ROW_CHARS, read from the file whenever it is needed (a very large
-   * part's record would otherwise be held for as long as the process runs). */
+   * part's record would otherwise be held for as long as the process runs). One this process has just
+   * written is held until it is handed out once, so a sync never reads back what it just stored. */
   rows: Map<number, MessageResult | undefined>;
   complete: boolean;
-  /** Each row's size as stored, so replacing or removing one keeps `bytes` right. */
+  /** Each row's size as stored, so replacing or removing one keeps `bytes` right; 0 for a large row. */
   sizes: Map<number, number>;
   bytes: number;
   revision: number;
@@ -116,8 +117,9 @@ export class FolderStore {
     private readonly db: Database.Database,
     private readonly write: WriteTransaction,
     private readonly now: () => number,
-    /** False in a one-shot process: every read is from the file, nothing is mirrored. */
-    private readonly mirrored = true,
+    /** False in a one-shot process: a folder's mirror only hands what was just written to the merge
+     * (no read back), and is dropped once it has (the merge then holds the only copy). */
+    private readonly keepRows = true,
   ) {}
 
   /** A revision never handed out before in this file (inside a write transaction). */
@@ -159,7 +161,7 @@ export class FolderStore {
   private setMirror(key: string, m: Mirror | undefined): void {
     this.mirrorBytes -= this.mirrors.get(key)?.bytes ?? 0;
     this.mirrors.delete(key);
-    if (m && this.mirrored && this.mirrorBytes + m.bytes <= MIRROR_LIMIT_BYTES) {
+    if (m && this.mirrorBytes + m.bytes <= MIRROR_LIMIT_BYTES) {
       this.mirrors.set(key, m);
       this.mirrorBytes += m.bytes;
     }
@@ -208,9 +210,14 @@ export class FolderStore {
       const uids = [...m.rows.keys()].sort((a, b) => a - b);
       const rows = uids.map((uid) => m.rows.get(uid) ?? this.largeRow(ref, uid));
       // A row the mirror names is gone from the file: the mirror is wrong, so read everything afresh.
-      if (rows.every((r) => r !== undefined)) return { revision: m.revision, complete: m.complete, rows };
-      this.setMirror(refKey(ref), undefined);
-      return this.messages(ref);
+      if (!rows.every((r) => r !== undefined)) {
+        this.setMirror(refKey(ref), undefined);
+        return this.messages(ref);
+      }
+      // Handed out: large rows (and in a one-shot process all of them) are the caller's alone now.
+      if (!this.keepRows) this.setMirror(refKey(ref), undefined);
+      else for (const [uid, size] of m.sizes) if (size === 0) m.rows.set(uid, undefined);
+      return { revision: m.revision, complete: m.complete, rows };
     }
     // One read transaction: the revision and the rows are of the same moment, whatever another process writes.
     return this.db.transaction(() => {
@@ -232,7 +239,7 @@ export class FolderStore {
         if (keep) loaded.bytes += json.length;
         rows.push(r);
       }
-      if (revision) this.setMirror(refKey(ref), loaded);
+      if (revision && this.keepRows) this.setMirror(refKey(ref), loaded);
       return { revision, complete, rows };
     })();
   }
@@ -265,23 +272,26 @@ export class FolderStore {
    * revision before and after: a `before` other than the caller's last means another writer came between.
    */
   putMessages(ref: FolderRef, uidValidity: string, results: MessageResult[]): { before: number; revision: number } {
-    const rows = results.map((r) => [r, JSON.stringify(r)] as const);
+    // Packed as it is written: a very large part's JSON (tens of MB) is never held whole.
+    const rows = results.map((r) => {
+      const { packed, length } = packJson(r);
+      return [r, packed, length] as const;
+    });
+    if (rows.some(([, packed]) => typeof packed !== 'string')) relieveHeap();
     const put = this.db.prepare(`INSERT OR REPLACE INTO messages (account, folder, scan_key, uid, result) VALUES (?, ?, ?, ?, ?)`);
     const out = this.write(() => {
       const row = this.row(ref);
       if (!row || row.uid_validity !== uidValidity) throw new CacheConflictError(ref, row ? 'new UIDVALIDITY' : 'rows dropped');
-      for (const [r, json] of rows) put.run(...args(ref), r.uid, packText(json));
+      for (const [r, packed] of rows) put.run(...args(ref), r.uid, packed);
       const revision = this.nextRevision();
       this.db.prepare(`UPDATE folders SET revision = ? WHERE ${WHERE}`).run(revision, ...args(ref));
       return { before: row.revision, revision };
     });
-    // The rows' JSON (a very large part's is tens of MB) is garbage now.
-    relieveHeap();
     this.follow(ref, out.before, out.revision, (m) => {
-      for (const [r, json] of rows) {
-        const size = json.length <= LARGE_ROW_CHARS ? json.length : 0;
+      for (const [r, , length] of rows) {
+        const size = length <= LARGE_ROW_CHARS ? length : 0;
         m.bytes += size - (m.sizes.get(r.uid) ?? 0);
-        m.rows.set(r.uid, size ? r : undefined);
+        m.rows.set(r.uid, r);
         m.sizes.set(r.uid, size);
       }
     });

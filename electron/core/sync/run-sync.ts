@@ -7,7 +7,7 @@ import { buildCalendar, MergeMemo, type BuildOptions, type BuildResult, type Fol
 import { connectImap, defaultPort, disconnect, type ConnectOptions } from '../imap/connect.ts';
 import type { ConnectionPool } from '../imap/connection-pool.ts';
 import { scanKeyOf, syncFolderCached, type CachedFolderScan } from '../imap/incremental.ts';
-import { CacheConflictError, type FeedRow, type SyncCache } from '../store/cache.ts';
+import { CacheConflictError, type FeedRow, type FeedRowToStore, type SyncCache } from '../store/cache.ts';
 import { listFolders, resolveFolders } from '../imap/folders.ts';
 import { ImapSession, ServerFault } from '../imap/session.ts';
 import { LOGOUT_TIMEOUT_MS } from '../limits.ts';
@@ -85,9 +85,9 @@ interface FeedMemo {
 }
 
 /** The merged feed as stored: its text apart (no JSON escaping of a megabyte). */
-function encodeMemo(memo: FeedMemo): FeedRow {
+function encodeMemo(memo: FeedMemo): FeedRowToStore {
   const { ics, ...rest } = memo.built;
-  return { data: JSON.stringify({ built: { ...rest, folders: [...memo.built.folders] }, tallies: memo.tallies }), ics };
+  return { json: { built: { ...rest, folders: [...memo.built.folders] }, tallies: memo.tallies }, ics };
 }
 
 function decodeMemo(row: FeedRow): FeedMemo {
@@ -235,7 +235,8 @@ export async function syncFromImap(req: ImapSyncRequest, connect: (o: ConnectOpt
     // A long-running process re-merges only what changed since its last build of this feed.
     // The allow-list's senders may change any event; everyone else only the events they organize.
     const opts = { ...req, trustedSenders: req.trustedSenders ?? req.serverFilter?.allowList };
-    built = buildCalendar(parts, folders, opts, req.cache && key && !req.cache.oneShot ? req.cache.memo(`merge:${key}`, () => new MergeMemo()) : undefined);
+    // Handed over, not shared (see drain): a part the memo does not keep is let go once it is read.
+    built = buildCalendar(drain(parts), folders, opts, req.cache && key && !req.cache.oneShot ? req.cache.memo(`merge:${key}`, () => new MergeMemo()) : undefined);
     if (req.cache && key) {
       const tallies: Record<string, Tally> = {};
       for (const s of scans) tallies[s.folder] = { messagesWithCalendar: s.messagesWithCalendar, messagesFilteredOut: s.messagesFilteredOut, skipped: [...s.skipped], warnings: [...s.warnings] };

@@ -186,7 +186,7 @@ describe('SyncCache writes re-check what they read', () => {
 });
 
 describe('SyncCache large rows and one-shot processes', () => {
-  it('stores a message record over 256 KB deflated and reads it back exactly, in this process and in another', () => {
+  it('stores a message record over 256 KB gzipped and reads it back exactly, in this process and in another', () => {
     const file = tempFile('packed');
     const big = msg(2, 'big ' + 'x'.repeat(400_000) + ' ✓ \u{1F4C5}');
     const c = new SyncCache(file);
@@ -196,7 +196,7 @@ describe('SyncCache large rows and one-shot processes', () => {
       try {
         const kinds = db.prepare('SELECT uid, typeof(result) AS t, length(result) AS n FROM messages ORDER BY uid').all() as Array<{ uid: number; t: string; n: number }>;
         expect(kinds.map((k) => [k.uid, k.t])).toEqual([[1, 'text'], [2, 'blob']]);
-        expect(kinds[1].n).toBeLessThan(20_000); // 400,000 characters deflated
+        expect(kinds[1].n).toBeLessThan(20_000); // 400,000 characters compressed
       } finally {
         db.close();
       }
@@ -211,7 +211,7 @@ describe('SyncCache large rows and one-shot processes', () => {
     }
   });
 
-  it('stores a large feed deflated and reads it back exactly', () => {
+  it('stores a large feed gzipped and reads it back exactly', () => {
     const file = tempFile('packed-feed');
     const ics = 'BEGIN:VCALENDAR\r\n' + 'BEGIN:VEVENT\r\nSUMMARY:é\r\nEND:VEVENT\r\n'.repeat(20_000) + 'END:VCALENDAR\r\n';
     const data = JSON.stringify({ items: Array.from({ length: 20_000 }, (_, i) => ({ uid: `u${i}` })) });
