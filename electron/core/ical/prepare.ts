@@ -6,7 +6,7 @@ import ICAL from 'ical.js';
 import type { CalendarPart } from '../model.ts';
 import { parsePart } from './parse-part.ts';
 import { splitLargeCalendar } from './split-calendar.ts';
-import { compactString } from './compact-string.ts';
+import { compactString, sharedString } from './compact-string.ts';
 import { derivedUid, recurrenceKeyIn, stampIn, type ZoneLookup } from './revision.ts';
 import { itipFacts, type ItipFacts } from './itip-facts.ts';
 import { zoneRuleProblem } from './zone-rules.ts';
@@ -157,7 +157,8 @@ function prepareUnsafe(part: Pick<CalendarPart, 'text' | 'mimeMethod'>): Prepare
             continue;
           }
           const usable = isUsableZone(sub);
-          const z: PreparedZone = { tzid, usable, sig: usable ? semanticSignature(sub) : '', text: checked.text };
+          // Shared: one VTIMEZONE is repeated in every invitation of a sender's organisation.
+          const z: PreparedZone = { tzid: sharedString(tzid), usable, sig: usable ? sharedString(semanticSignature(sub)) : '', text: sharedString(checked.text) as CheckedText };
           zones.push(z);
           if (usable) own.set(tzid, z);
         } catch (err) {

@@ -9,6 +9,7 @@ import { PREPARED_VERSION, preparePart } from '../ical/prepare.ts';
 import { scanBatch, type MessageResult } from './message-scan.ts';
 import { cleanUids, newFolderScan, scanFolder, tally, throwIfAborted, type FolderScan, type ScanOptions } from './scan.ts';
 import type { ImapSession } from './session.ts';
+import { relieveHeap } from '../memory/heap-relief.ts';
 
 /** 'stateless': the server gave no UIDVALIDITY, so its UIDs cannot be cached (scanned in full, nothing stored). */
 export type SyncMode = 'full' | 'incremental' | 'unchanged' | 'stateless';
@@ -146,6 +147,7 @@ async function attempt(session: ImapSession, cache: SyncCache, ref: FolderRef, o
       const w = cache.folders.putMessages(ref, state.uidValidity, results);
       if (w.before !== revision) clean = false;
       revision = w.revision;
+      relieveHeap();
       fetched.n += all.length;
       opts.onProgress?.({ folder, done: Math.min(fresh.length, i + batchSize), total: fresh.length, calendarParts: 0 });
     }

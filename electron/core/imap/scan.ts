@@ -5,6 +5,7 @@ import type { CalendarPart, SkippedItem, Warning } from '../model.ts';
 import type { ServerFilter } from '../filters/server-filter.ts';
 import { scanBatch, type MessageResult } from './message-scan.ts';
 import type { ImapSession } from './session.ts';
+import { relieveHeap } from '../memory/heap-relief.ts';
 
 export interface ScanProgress {
   folder: string;
@@ -89,6 +90,8 @@ export async function scanFolder(session: ImapSession, folder: string, opts: Sca
       throwIfAborted(opts.signal);
       const end = Math.min(total, start + batchSize);
       for (const m of await scanBatch(session, folder, uids.slice(start, end), opts)) tally(scan, m, onPart);
+      // A batch's structures and fetched bytes are garbage now (a 50,000-message folder is 100 batches).
+      relieveHeap();
       opts.onProgress?.({ folder, done: end, total, calendarParts: scan.calendarParts });
     }
   } finally {
