@@ -2,6 +2,7 @@
 // shows): its VTIMEZONEs, its VEVENTs grouped by UID, single events' instants worked out once. Keyed by
 // the feed's text, dropped after minutes unused; never changes the feed, never answers for another text.
 import ICAL from 'ical.js';
+import { rememberOffsets } from '../recurrence/memo-timezone.ts';
 
 /** One VEVENT that stands alone (no rule): its instants and what an occurrence of it shows. */
 export interface SingleItem {
@@ -74,7 +75,16 @@ function build(ics: string): FeedIndex {
   const zones: FeedIndex['zones'] = [];
   for (const vtz of cal.getAllSubcomponents('vtimezone')) {
     const tzid = String(vtz.getFirstPropertyValue('tzid') ?? '');
-    if (tzid) zones.push([tzid, new ICAL.Timezone(vtz)]);
+    if (!tzid) continue;
+    zones.push([tzid, new ICAL.Timezone(vtz)]);
+    // The zone the feed's own TZID times resolve to (ical.js looks in the calendar before the
+    // registered zones): every occurrence asks it for offsets, again and again.
+    try {
+      const own = cal.getTimeZoneByID(tzid);
+      if (own) rememberOffsets(own);
+    } catch {
+      // A VTIMEZONE without a TZID makes ical.js's lookup throw; its times fail as they did.
+    }
   }
   registerZones(zones);
   const byUid = new Map<string, { master?: ICAL.Component; overrides: ICAL.Component[] }>();
