@@ -3,6 +3,7 @@
 // the feed's text, dropped after minutes unused; never changes the feed, never answers for another text.
 import ICAL from 'ical.js';
 import { rememberOffsets } from '../recurrence/memo-timezone.ts';
+import type { SeriesPlan } from '../recurrence/series-plan.ts';
 
 /** One VEVENT that stands alone (no rule): its instants and what an occurrence of it shows. */
 export interface SingleItem {
@@ -18,7 +19,15 @@ export interface SingleItem {
 
 /** A UID's components: a recurring master with its own overrides, or items that stand alone. */
 export type Group =
-  | { kind: 'series'; uid: string; master: ICAL.Component; overrides: ICAL.Component[]; summary: string }
+  | {
+      kind: 'series';
+      uid: string;
+      master: ICAL.Component;
+      overrides: ICAL.Component[];
+      summary: string;
+      /** Planned on first use (its Event, EXDATEs, rules, RDATEs), reused by every later range; dropped with the index. */
+      plan?: SeriesPlan;
+    }
   | { kind: 'singles'; uid: string; items: SingleItem[]; summary: string };
 
 export interface FeedIndex {
@@ -50,10 +59,13 @@ export function endOf(comp: ICAL.Component, start: ICAL.Time | null): ICAL.Time 
 
 export const keyOf = (uid: string, recurrenceId?: string) => (recurrenceId ? `${uid}|${recurrenceId}` : uid);
 
+/** One time's instant as the preview compares them: all-day dates in UTC. */
+export const instantOf = (t: ICAL.Time): number => (t.isDate ? Date.parse(iso(t)) : t.toJSDate().getTime());
+
 /** Instants as the preview compares them: all-day dates in UTC, an empty event one millisecond long. */
 export function instants(s: ICAL.Time, e: ICAL.Time): { startMs: number; endMs: number } {
-  const startMs = s.isDate ? Date.parse(iso(s)) : s.toJSDate().getTime();
-  return { startMs, endMs: Math.max(e.isDate ? Date.parse(iso(e)) : e.toJSDate().getTime(), startMs + 1) };
+  const startMs = instantOf(s);
+  return { startMs, endMs: Math.max(instantOf(e), startMs + 1) };
 }
 
 function single(key: string, comp: ICAL.Component, ev: ICAL.Event): SingleItem | null {

@@ -14,8 +14,9 @@ import {
   MAX_RECURRENCE_STEPS_PER_SERIES,
 } from '../limits.ts';
 import { ExpansionBudget, type BudgetSpec } from '../recurrence/expansion-budget.ts';
-import { walkOccurrences } from '../recurrence/walk-occurrences.ts';
-import { endOf, feedIndex, iso, keyOf, text } from './feed-index.ts';
+import { planSeries } from '../recurrence/series-plan.ts';
+import { walkPlan } from '../recurrence/walk-occurrences.ts';
+import { endOf, feedIndex, instantOf, iso, keyOf, text } from './feed-index.ts';
 import { previewDetails } from './preview-details.ts';
 
 /** Per event key: a hash of its content (DTSTAMP left out) and whether it was cancelled. */
@@ -121,6 +122,41 @@ export interface ExpandOptions {
   totalBudget?: BudgetSpec;
 }
 
+/** An occurrence of the answer, with its start's instant (sorting numbers is cheaper than strings). */
+interface Found {
+  at: number;
+  o: Occurrence;
+}
+
+// ISO strings of instants sort as the instants do from year 0 to 9999 (outside, toISOString writes
+// a sign and six digits).
+const YEAR_0_MS = -62_167_219_200_000;
+const YEAR_10000_MS = 253_402_300_800_000;
+
+/**
+ * The occurrences by start string, then key (the window's order), as a comparison of the strings
+ * would sort them: by instant when every start is the ISO string of its instant in years 0–9999
+ * (an all-day start is checked), else by the strings themselves.
+ */
+function byStart(found: Found[]): Occurrence[] {
+  const numeric = found.every((f) => f.at >= YEAR_0_MS && f.at < YEAR_10000_MS && (!f.o.allDay || new Date(f.at).toISOString() === f.o.start));
+  if (numeric) found.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.o.key < b.o.key ? -1 : 1));
+  else found.sort((a, b) => (a.o.start < b.o.start ? -1 : a.o.start > b.o.start ? 1 : a.o.key < b.o.key ? -1 : 1));
+  return found.map((f) => f.o);
+}
+
+/** What every occurrence of one series item (the master or an override) shows; worked out once per item. */
+const itemFields = new WeakMap<ICAL.Event, { key: string; summary: string; cancelled: boolean }>();
+function fieldsOf(uid: string, master: ICAL.Component, item: ICAL.Event): { key: string; summary: string; cancelled: boolean } {
+  let f = itemFields.get(item);
+  if (!f) {
+    const key = item.component !== master ? keyOf(uid, String(item.component.getFirstPropertyValue('recurrence-id'))) : uid;
+    f = { key, summary: item.summary ?? '', cancelled: text(item.component, 'status').toUpperCase() === 'CANCELLED' };
+    itemFields.set(item, f);
+  }
+  return f;
+}
+
 /** How many incomplete series one answer lists by name: a note in the grid, not a report. */
 const MAX_INCOMPLETE_LISTED = 50;
 
@@ -142,19 +178,12 @@ export function expandOccurrences(ics: string, from: Date, to: Date, opts: Expan
   const { groups } = feedIndex(ics);
   const lo = from.getTime();
   const hi = to.getTime();
-  const out: Occurrence[] = [];
+  const found: Found[] = [];
   const incomplete: IncompleteSeries[] = [];
-  const push = (key: string, item: ICAL.Event, s: ICAL.Time, e: ICAL.Time): boolean => {
-    const sMs = s.isDate ? Date.parse(iso(s)) : s.toJSDate().getTime();
-    const eMs = Math.max(e.isDate ? Date.parse(iso(e)) : e.toJSDate().getTime(), sMs + 1);
-    if (!(sMs < hi && eMs > lo)) return false;
-    out.push({ key, start: iso(s), end: iso(e), allDay: s.isDate, summary: item.summary ?? '', cancelled: text(item.component, 'status').toUpperCase() === 'CANCELLED' });
-    return true;
-  };
   for (const g of groups) {
     if (g.kind === 'singles') {
       for (const o of g.items) {
-        if (o.startMs < hi && o.endMs > lo) out.push({ key: o.key, start: o.start, end: o.end, allDay: o.allDay, summary: o.summary, cancelled: o.cancelled });
+        if (o.startMs < hi && o.endMs > lo) found.push({ at: o.startMs, o: { key: o.key, start: o.start, end: o.end, allDay: o.allDay, summary: o.summary, cancelled: o.cancelled } });
       }
       continue;
     }
@@ -162,15 +191,20 @@ export function expandOccurrences(ics: string, from: Date, to: Date, opts: Expan
     let shown = 0;
     let more = false;
     try {
-      const outcome = walkOccurrences(master, g.overrides, { start: lo, end: hi }, total.child(seriesSpec), (d) => {
-        const overridden = d.item.component !== master;
-        const key = overridden ? keyOf(uid, String(d.item.component.getFirstPropertyValue('recurrence-id'))) : uid;
-        if (shown >= perSeries) {
-          // One more in the range than may be shown: say so, and stop.
-          const sMs = d.start.isDate ? Date.parse(iso(d.start)) : d.start.toJSDate().getTime();
-          return (more = sMs < hi && Math.max(d.end.isDate ? Date.parse(iso(d.end)) : d.end.toJSDate().getTime(), sMs + 1) > lo);
-        }
-        if (push(key, d.item, d.start, d.end)) shown++;
+      g.plan ??= planSeries(master, g.overrides);
+      const outcome = walkPlan(g.plan, { start: lo, end: hi }, total.child(seriesSpec), (d) => {
+        const f = fieldsOf(uid, master, d.item);
+        const sMs = instantOf(d.start);
+        const eMs = Math.max(instantOf(d.end), sMs + 1);
+        const inRange = sMs < hi && eMs > lo;
+        // One more in the range than may be shown: say so, and stop.
+        if (shown >= perSeries) return (more = inRange);
+        if (!inRange) return false;
+        // iso() of a DATE-TIME is the ISO string of its instant: the one just worked out.
+        const start = d.start.isDate ? iso(d.start) : new Date(sMs).toISOString();
+        const end = d.end.isDate ? iso(d.end) : new Date(instantOf(d.end)).toISOString();
+        found.push({ at: sMs, o: { key: f.key, start, end, allDay: d.start.isDate, summary: f.summary, cancelled: f.cancelled } });
+        shown++;
         return false;
       });
       if (more) incomplete.push({ key: uid, summary, reason: `more than ${perSeries.toLocaleString('en-US')} occurrences in this range; the first ${perSeries.toLocaleString('en-US')} are shown` });
@@ -179,7 +213,7 @@ export function expandOccurrences(ics: string, from: Date, to: Date, opts: Expan
       incomplete.push({ key: uid, summary, reason: `its dates could not be read (${(err as Error).message})` });
     }
   }
-  out.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : a.key < b.key ? -1 : 1));
+  const out = byStart(found);
   if (out.length > limit) {
     const cut = new Set(out.slice(limit).map((o) => o.key.split('|')[0]));
     const listed = new Set(incomplete.map((i) => i.key));
