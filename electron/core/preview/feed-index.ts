@@ -3,7 +3,7 @@
 // the feed's text, dropped after minutes unused; never changes the feed, never answers for another text.
 import ICAL from 'ical.js';
 import { rememberOffsets } from '../recurrence/memo-timezone.ts';
-import type { SeriesPlan } from '../recurrence/series-plan.ts';
+import { planSeries, type SeriesPlan } from '../recurrence/series-plan.ts';
 
 /** One VEVENT that stands alone (no rule): its instants and what an occurrence of it shows. */
 export interface SingleItem {
@@ -25,7 +25,7 @@ export type Group =
       master: ICAL.Component;
       overrides: ICAL.Component[];
       summary: string;
-      /** Planned on first use (its Event, EXDATEs, rules, RDATEs), reused by every later range; dropped with the index. */
+      /** Planned with the index (its Event, EXDATEs, rules, RDATEs), reused by every range; dropped with the index. */
       plan?: SeriesPlan;
     }
   | { kind: 'singles'; uid: string; items: SingleItem[]; summary: string };
@@ -82,8 +82,17 @@ function registerZones(zones: FeedIndex['zones']): void {
   }
 }
 
-function build(ics: string): FeedIndex {
-  const cal = new ICAL.Component(ICAL.parse(ics));
+/** A series' plan made with the index (so the first answer finds it), or later by the answer that
+ * then reports why its dates cannot be read. */
+function planned(master: ICAL.Component, overrides: ICAL.Component[]): SeriesPlan | undefined {
+  try {
+    return planSeries(master, overrides);
+  } catch {
+    return undefined;
+  }
+}
+
+function build(cal: ICAL.Component): FeedIndex {
   const zones: FeedIndex['zones'] = [];
   for (const vtz of cal.getAllSubcomponents('vtimezone')) {
     const tzid = String(vtz.getFirstPropertyValue('tzid') ?? '');
@@ -120,7 +129,7 @@ function build(ics: string): FeedIndex {
     // whole feed for RECURRENCE-IDs, once per series.
     const ev = new ICAL.Event(g.master, { exceptions: [] });
     if (!ev.startDate) continue;
-    if (ev.isRecurring()) groups.push({ kind: 'series', uid, master: g.master, overrides: g.overrides, summary });
+    if (ev.isRecurring()) groups.push({ kind: 'series', uid, master: g.master, overrides: g.overrides, summary, plan: planned(g.master, g.overrides) });
     else groups.push({ kind: 'singles', uid, items: [single(uid, g.master, ev)!], summary });
   }
   return { groups, zones };
@@ -155,9 +164,25 @@ export function feedIndex(ics: string): FeedIndex {
     return last.index;
   }
   last = undefined;
-  const index = build(ics);
+  const index = build(new ICAL.Component(ICAL.parse(ics)));
   last = { ics, index };
   return index;
+}
+
+/**
+ * Builds the index of this feed text from a parse the caller already made of exactly that text (the
+ * sync's preview rows parse the feed the window asks about next), so the window's first answer finds
+ * it ready. Never throws: a feed whose index cannot be built is left to feedIndex (which throws then).
+ */
+export function primeFeedIndex(ics: string, cal: ICAL.Component): void {
+  if (last && last.ics === ics) return;
+  try {
+    const index = build(cal);
+    last = { ics, index };
+    keepAWhile();
+  } catch {
+    last = undefined;
+  }
 }
 
 /** Forgets the index (tests compare a fresh build with a reused one). */

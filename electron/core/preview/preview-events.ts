@@ -16,7 +16,7 @@ import {
 import { ExpansionBudget, type BudgetSpec } from '../recurrence/expansion-budget.ts';
 import { planSeries } from '../recurrence/series-plan.ts';
 import { walkPlan } from '../recurrence/walk-occurrences.ts';
-import { endOf, feedIndex, instantOf, iso, keyOf, text } from './feed-index.ts';
+import { endOf, feedIndex, instantOf, iso, keyOf, primeFeedIndex, text } from './feed-index.ts';
 import { previewDetails } from './preview-details.ts';
 
 /** Per event key: a hash of its content (DTSTAMP left out) and whether it was cancelled. */
@@ -53,7 +53,8 @@ function contentHash(comp: ICAL.Component): string {
  * Every row is 'new' when there is no previous snapshot.
  */
 export function toPreviewEvents(items: MergedItem[], ics: string, previous: Snapshot | undefined): { events: PreviewEvent[]; snapshot: Snapshot; removed: number } {
-  const comps = parseFeed(ics).getAllSubcomponents().filter((c) => KINDS.has(c.name));
+  const cal = parseFeed(ics);
+  const comps = cal.getAllSubcomponents().filter((c) => KINDS.has(c.name));
   if (comps.length !== items.length) throw new Error(`preview: ${items.length} merged items but ${comps.length} components in the feed`);
   const snapshot: Snapshot = {};
   const events = comps.map((comp, i): PreviewEvent => {
@@ -67,6 +68,8 @@ export function toPreviewEvents(items: MergedItem[], ics: string, previous: Snap
     }
   });
   const removed = previous ? Object.keys(previous).filter((k) => !(k in snapshot)).length : 0;
+  // The window asks for this feed's occurrences next: its index from this parse, not a second one.
+  primeFeedIndex(ics, cal);
   return { events, snapshot, removed };
 }
 

@@ -22,7 +22,11 @@ function keyOf(tt: ICAL.Time): number | string {
   return `${year}|${month}|${day}|${hour}|${minute}|${second}`;
 }
 
-const remembering = new WeakSet<ICAL.Timezone>();
+// The memo of each zone given one (dropped with the zone, i.e. with the parsed feed holding it).
+const memos = new WeakMap<ICAL.Timezone, Map<number | string, number>>();
+
+/** How many offsets this zone remembers (tests check the bound). */
+export const offsetsRemembered = (zone: ICAL.Timezone): number => memos.get(zone)?.size ?? 0;
 
 /**
  * Gives this zone object (one the caller owns, e.g. the one a parsed feed resolves a TZID to) a
@@ -30,10 +34,10 @@ const remembering = new WeakSet<ICAL.Timezone>();
  * six fields; its answer is computed from scratch (cloning every change it compares) each time.
  */
 export function rememberOffsets(zone: ICAL.Timezone): void {
-  if (remembering.has(zone) || zone === ICAL.Timezone.utcTimezone || zone === ICAL.Timezone.localTimezone) return;
-  remembering.add(zone);
+  if (memos.has(zone) || zone === ICAL.Timezone.utcTimezone || zone === ICAL.Timezone.localTimezone) return;
   const compute = zone.utcOffset.bind(zone);
   const memo = new Map<number | string, number>();
+  memos.set(zone, memo);
   zone.utcOffset = (tt: ICAL.Time): number => {
     const key = keyOf(tt);
     const known = memo.get(key);

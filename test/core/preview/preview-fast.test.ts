@@ -5,10 +5,12 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import ICAL from 'ical.js';
-import { describe, expect, it } from 'vitest';
-import { forgetFeedIndex } from '../../../electron/core/preview/feed-index.ts';
-import { expandOccurrences, type ExpandOptions } from '../../../electron/core/preview/preview-events.ts';
-import { rememberOffsets } from '../../../electron/core/recurrence/memo-timezone.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { MAX_ZONE_OFFSETS_REMEMBERED } from '../../../electron/core/limits.ts';
+import { feedIndex, forgetFeedIndex } from '../../../electron/core/preview/feed-index.ts';
+import { expandOccurrences, toPreviewEvents, type ExpandOptions } from '../../../electron/core/preview/preview-events.ts';
+import { offsetsRemembered, rememberOffsets } from '../../../electron/core/recurrence/memo-timezone.ts';
+import { itemsOf } from '../../bench/preview-profile.ts';
 import { BERLIN, FAST_GOLDEN_FILE, TRICKY_FEEDS, optionsOf, rangesOf } from '../../helpers/preview-tricky-feeds.ts';
 
 // Recorded (TZ=America/New_York, as the suite runs) from the expansion before these changes, each
@@ -100,5 +102,43 @@ describe('remembered zone offsets', () => {
       expect(memo.utcOffset(tt)).toBe(plain.utcOffset(tt));
     }
     expect(checked).toBe(2 * 365 * 48);
+  });
+});
+
+describe("the sync's preview rows", () => {
+  it('leave the index of the feed they parsed, so the first occurrences answer parses nothing and answers as a fresh index does', () => {
+    for (const [name, ics] of TRICKY_FEEDS.slice(0, 3)) {
+      const [[a, b]] = rangesOf(name);
+      const items = itemsOf(ics);
+      forgetFeedIndex();
+      const parse = vi.spyOn(ICAL, 'parse');
+      try {
+        toPreviewEvents(items, ics, undefined);
+        expect(parse).toHaveBeenCalledTimes(1);
+        const primed = feedIndex(ics);
+        expect(digest(answer(ics, a, b, optionsOf(name)[0][1]))).toBe(golden[`${name} default steps ${a}..${b}`].sha256);
+        expect(parse).toHaveBeenCalledTimes(1);
+        expect(feedIndex(ics)).toBe(primed);
+      } finally {
+        parse.mockRestore();
+      }
+    }
+  });
+});
+
+describe('remembered zone offsets, bounded', () => {
+  it(`keep at most MAX_ZONE_OFFSETS_REMEMBERED (${MAX_ZONE_OFFSETS_REMEMBERED}) offsets per zone, and go on answering right`, () => {
+    const plain = new ICAL.Timezone(ICAL.Component.fromString(BERLIN));
+    const memo = new ICAL.Timezone(ICAL.Component.fromString(BERLIN));
+    rememberOffsets(memo);
+    const start = Date.UTC(2026, 2, 29, 0, 0, 0);
+    for (let i = 0; i < MAX_ZONE_OFFSETS_REMEMBERED + 5_000; i++) {
+      const d = new Date(start + i * 1000);
+      const tt = new ICAL.Time({ year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds() }, memo);
+      if (i % 997 === 0 || i > MAX_ZONE_OFFSETS_REMEMBERED - 3) expect(memo.utcOffset(tt)).toBe(plain.utcOffset(tt));
+      else memo.utcOffset(tt);
+      expect(offsetsRemembered(memo)).toBeLessThanOrEqual(MAX_ZONE_OFFSETS_REMEMBERED);
+    }
+    expect(offsetsRemembered(memo)).toBe(5_000);
   });
 });
