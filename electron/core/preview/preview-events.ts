@@ -198,14 +198,15 @@ export function expandOccurrences(ics: string, from: Date, to: Date, opts: Expan
       const outcome = walkPlan(g.plan, { start: lo, end: hi }, total.child(seriesSpec), (d) => {
         const f = fieldsOf(uid, master, d.item);
         const sMs = instantOf(d.start);
-        const eMs = Math.max(instantOf(d.end), sMs + 1);
+        const endMs = instantOf(d.end);
+        const eMs = Math.max(endMs, sMs + 1);
         const inRange = sMs < hi && eMs > lo;
         // One more in the range than may be shown: say so, and stop.
         if (shown >= perSeries) return (more = inRange);
         if (!inRange) return false;
         // iso() of a DATE-TIME is the ISO string of its instant: the one just worked out.
         const start = d.start.isDate ? iso(d.start) : new Date(sMs).toISOString();
-        const end = d.end.isDate ? iso(d.end) : new Date(instantOf(d.end)).toISOString();
+        const end = d.end.isDate ? iso(d.end) : new Date(endMs).toISOString();
         found.push({ at: sMs, o: { key: f.key, start, end, allDay: d.start.isDate, summary: f.summary, cancelled: f.cancelled } });
         shown++;
         return false;

@@ -57,6 +57,8 @@ function exclusion(master: ICAL.Component): (t: ICAL.Time) => boolean {
   const values = master.getAllProperties('exdate').flatMap((p) => p.getValues()) as ICAL.Time[];
   const instants = new Set(values.map((v) => v.toUnixTime()));
   const days = new Set(values.filter((v) => v.isDate).map(ymd));
+  if (!values.length) return () => false;
+  if (!days.size) return (t) => instants.has(t.toUnixTime());
   return (t) => instants.has(t.toUnixTime()) || (!t.isDate && days.has(ymd(t)));
 }
 
