@@ -31,8 +31,26 @@ export interface WalkOutcome {
 const ZONE_SLACK_MS = 3 * 3_600_000;
 const WEEKLY_BACKSTEP_MS = 8 * DAY_MS;
 
+// wallAt's answers, per zone: every series of a feed in one zone asks for the same few instants
+// (its range's ends, moved by the same slack) on each question. Its callers only read them.
+const WALL_TIMES_REMEMBERED = 64;
+const wallTimes = new WeakMap<object, Map<number, ICAL.Time | null>>();
+const FLOATING = {};
+
 /** The wall-clock time in `like`'s zone at an instant (floating times are read in the process zone, as toJSDate does). */
 function wallAt(instant: number, like: ICAL.Time): ICAL.Time | null {
+  const zone = like.zone ?? FLOATING;
+  let known = wallTimes.get(zone);
+  if (!known) wallTimes.set(zone, (known = new Map()));
+  const hit = known.get(instant);
+  if (hit !== undefined) return hit;
+  const t = computeWallAt(instant, like);
+  if (known.size >= WALL_TIMES_REMEMBERED) known.clear();
+  known.set(instant, t);
+  return t;
+}
+
+function computeWallAt(instant: number, like: ICAL.Time): ICAL.Time | null {
   const date = new Date(instant);
   if (!Number.isFinite(date.getTime())) return null;
   const zone = like.zone;
