@@ -97,7 +97,9 @@ function build(cal: ICAL.Component): FeedIndex {
   for (const vtz of cal.getAllSubcomponents('vtimezone')) {
     const tzid = String(vtz.getFirstPropertyValue('tzid') ?? '');
     if (!tzid) continue;
-    zones.push([tzid, new ICAL.Timezone(vtz)]);
+    // Registered from a copy: ical.js's service holds registered zones for good, and the feed's own
+    // VTIMEZONE would keep the whole parsed feed (its parent) alive after the index is dropped.
+    zones.push([tzid, new ICAL.Timezone(ICAL.Component.fromString(vtz.toString()))]);
     // The zone the feed's own TZID times resolve to (ical.js looks in the calendar before the
     // registered zones): every occurrence asks it for offsets, again and again.
     try {

@@ -31,7 +31,8 @@ function parseFeed(ics: string): ICAL.Component {
     const tzid = String(vtz.getFirstPropertyValue('tzid') ?? '');
     if (!tzid) continue;
     ICAL.TimezoneService.remove(tzid);
-    ICAL.TimezoneService.register(new ICAL.Timezone(vtz), tzid);
+    // A copy: the service keeps it, and the feed's own VTIMEZONE would keep the whole parse alive.
+    ICAL.TimezoneService.register(new ICAL.Timezone(ICAL.Component.fromString(vtz.toString())), tzid);
   }
   return cal;
 }
@@ -198,12 +199,10 @@ export function expandOccurrences(ics: string, from: Date, to: Date, opts: Expan
       const outcome = walkPlan(g.plan, { start: lo, end: hi }, total.child(seriesSpec), (d) => {
         const f = fieldsOf(uid, master, d.item);
         const sMs = instantOf(d.start);
-        const endMs = instantOf(d.end);
-        const eMs = Math.max(endMs, sMs + 1);
-        const inRange = sMs < hi && eMs > lo;
         // One more in the range than may be shown: say so, and stop.
-        if (shown >= perSeries) return (more = inRange);
-        if (!inRange) return false;
+        if (shown >= perSeries) return (more = sMs < hi && Math.max(instantOf(d.end), sMs + 1) > lo);
+        const endMs = instantOf(d.end);
+        if (!(sMs < hi && Math.max(endMs, sMs + 1) > lo)) return false;
         // iso() of a DATE-TIME is the ISO string of its instant: the one just worked out.
         const start = d.start.isDate ? iso(d.start) : new Date(sMs).toISOString();
         const end = d.end.isDate ? iso(d.end) : new Date(endMs).toISOString();

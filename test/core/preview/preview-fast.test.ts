@@ -142,3 +142,19 @@ describe('remembered zone offsets, bounded', () => {
     expect(offsetsRemembered(memo)).toBe(5_000);
   });
 });
+
+describe('the feed index, dropped', () => {
+  it("leaves nothing of the parsed feed in ical.js's zone service (its registered zones are copies)", () => {
+    const [, dst] = TRICKY_FEEDS[0];
+    forgetFeedIndex();
+    toPreviewEvents(itemsOf(dst), dst, undefined);
+    const index = feedIndex(dst);
+    expect(index.zones.map(([tzid]) => tzid)).toEqual(['Europe/Berlin', 'America/New_York']);
+    for (const [tzid] of index.zones) {
+      const registered = ICAL.TimezoneService.get(tzid) as ICAL.Timezone;
+      // Its component stands alone: no parent chain back to the feed's VCALENDAR.
+      expect(registered.component?.name).toBe('vtimezone');
+      expect(registered.component?.parent).toBeNull();
+    }
+  });
+});
