@@ -126,11 +126,24 @@ export interface ExpandOptions {
   totalBudget?: BudgetSpec;
 }
 
-/** An occurrence of the answer, with its start's instant (sorting numbers is cheaper than strings). */
+/**
+ * An occurrence of the answer before it is cut to the limit: its instants, and its strings where they
+ * are not simply those instants' ISO strings (all-day dates, single events worked out with the index);
+ * the others are written only for the occurrences shown.
+ */
 interface Found {
   at: number;
-  o: Occurrence;
+  endAt: number;
+  key: string;
+  start?: string;
+  end?: string;
+  allDay: boolean;
+  summary: string;
+  cancelled: boolean;
 }
+
+const startOf = (f: Found) => f.start ?? new Date(f.at).toISOString();
+const occurrenceOf = (f: Found): Occurrence => ({ key: f.key, start: startOf(f), end: f.end ?? new Date(f.endAt).toISOString(), allDay: f.allDay, summary: f.summary, cancelled: f.cancelled });
 
 // ISO strings of instants sort as the instants do from year 0 to 9999 (outside, toISOString writes
 // a sign and six digits).
@@ -138,15 +151,22 @@ const YEAR_0_MS = -62_167_219_200_000;
 const YEAR_10000_MS = 253_402_300_800_000;
 
 /**
- * The occurrences by start string, then key (the window's order), as a comparison of the strings
- * would sort them: by instant when every start is the ISO string of its instant in years 0–9999
- * (an all-day start is checked), else by the strings themselves.
+ * Sorts by start string, then key (the window's order), as a comparison of the strings would: by
+ * instant when every start is the ISO string of its instant in years 0–9999 (a start given as a
+ * string is checked), else by the strings themselves.
  */
-function byStart(found: Found[]): Occurrence[] {
-  const numeric = found.every((f) => f.at >= YEAR_0_MS && f.at < YEAR_10000_MS && (!f.o.allDay || new Date(f.at).toISOString() === f.o.start));
-  if (numeric) found.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.o.key < b.o.key ? -1 : 1));
-  else found.sort((a, b) => (a.o.start < b.o.start ? -1 : a.o.start > b.o.start ? 1 : a.o.key < b.o.key ? -1 : 1));
-  return found.map((f) => f.o);
+function byStart(found: Found[]): void {
+  const numeric = found.every((f) => f.at >= YEAR_0_MS && f.at < YEAR_10000_MS && (f.start === undefined || new Date(f.at).toISOString() === f.start));
+  if (numeric) {
+    found.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.key < b.key ? -1 : 1));
+    return;
+  }
+  const starts = new Map(found.map((f) => [f, startOf(f)]));
+  found.sort((a, b) => {
+    const x = starts.get(a)!;
+    const y = starts.get(b)!;
+    return x < y ? -1 : x > y ? 1 : a.key < b.key ? -1 : 1;
+  });
 }
 
 /** What every occurrence of one series item (the master or an override) shows; worked out once per item. */
@@ -187,7 +207,7 @@ export function expandOccurrences(ics: string, from: Date, to: Date, opts: Expan
   for (const g of groups) {
     if (g.kind === 'singles') {
       for (const o of g.items) {
-        if (o.startMs < hi && o.endMs > lo) found.push({ at: o.startMs, o: { key: o.key, start: o.start, end: o.end, allDay: o.allDay, summary: o.summary, cancelled: o.cancelled } });
+        if (o.startMs < hi && o.endMs > lo) found.push({ at: o.startMs, endAt: o.endMs, key: o.key, start: o.start, end: o.end, allDay: o.allDay, summary: o.summary, cancelled: o.cancelled });
       }
       continue;
     }
@@ -203,10 +223,17 @@ export function expandOccurrences(ics: string, from: Date, to: Date, opts: Expan
         if (shown >= perSeries) return (more = sMs < hi && Math.max(instantOf(d.end), sMs + 1) > lo);
         const endMs = instantOf(d.end);
         if (!(sMs < hi && Math.max(endMs, sMs + 1) > lo)) return false;
-        // iso() of a DATE-TIME is the ISO string of its instant: the one just worked out.
-        const start = d.start.isDate ? iso(d.start) : new Date(sMs).toISOString();
-        const end = d.end.isDate ? iso(d.end) : new Date(endMs).toISOString();
-        found.push({ at: sMs, o: { key: f.key, start, end, allDay: d.start.isDate, summary: f.summary, cancelled: f.cancelled } });
+        // iso() of a DATE-TIME is the ISO string of its instant (written when shown); a DATE's, its fields.
+        found.push({
+          at: sMs,
+          endAt: endMs,
+          key: f.key,
+          ...(d.start.isDate ? { start: iso(d.start) } : {}),
+          ...(d.end.isDate ? { end: iso(d.end) } : {}),
+          allDay: d.start.isDate,
+          summary: f.summary,
+          cancelled: f.cancelled,
+        });
         shown++;
         return false;
       });
@@ -216,14 +243,14 @@ export function expandOccurrences(ics: string, from: Date, to: Date, opts: Expan
       incomplete.push({ key: uid, summary, reason: `its dates could not be read (${(err as Error).message})` });
     }
   }
-  const out = byStart(found);
-  if (out.length > limit) {
-    const cut = new Set(out.slice(limit).map((o) => o.key.split('|')[0]));
+  byStart(found);
+  if (found.length > limit) {
+    const cut = new Set(found.slice(limit).map((o) => o.key.split('|')[0]));
     const listed = new Set(incomplete.map((i) => i.key));
     const summaries = new Map(groups.map((g) => [g.uid, g.summary]));
     for (const uid of cut) {
       if (!listed.has(uid)) incomplete.push({ key: uid, summary: summaries.get(uid) ?? '', reason: `the range holds more than ${limit.toLocaleString('en-US')} occurrences in all; later ones are not shown` });
     }
   }
-  return { occurrences: out.slice(0, limit), incomplete: incomplete.slice(0, MAX_INCOMPLETE_LISTED), incompleteTotal: incomplete.length };
+  return { occurrences: found.slice(0, limit).map(occurrenceOf), incomplete: incomplete.slice(0, MAX_INCOMPLETE_LISTED), incompleteTotal: incomplete.length };
 }
