@@ -15,6 +15,17 @@ export interface OccurrenceDetails {
   item: ICAL.Event;
 }
 
+/** An override that does not move the future: what the walk reads of it, each kept once read. */
+export interface FarOverride {
+  x: ICAL.Event;
+  rid?: ICAL.Time;
+  at?: number;
+  ridUnix?: number;
+  excluded?: boolean;
+  start?: number;
+  end?: number;
+}
+
 export interface SeriesPlan {
   event: ICAL.Event;
   dtstart: ICAL.Time;
@@ -28,6 +39,10 @@ export interface SeriesPlan {
   /** DTSTART and every RDATE, by instant (the walk only reads them). */
   explicit: Item[];
   exceptions: ICAL.Event[];
+  /** The overrides without RANGE=THISANDFUTURE (one may move an occurrence from afar into a range). */
+  far: FarOverride[];
+  /** DTSTART's and the RDATEs' instants (s), read by the first walk that needs them. */
+  explicitUnix?: number[];
   /** event.getOccurrenceDetails, the same answers without its per-call work where it has none to do. */
   details: (occurrence: ICAL.Time) => OccurrenceDetails;
 }
@@ -116,5 +131,6 @@ export function planSeries(master: ICAL.Component, overrides: ICAL.Component[]):
   }
   const rules = master.getAllProperties('rrule').map((p) => normalizedRule(p.getFirstValue() as ICAL.Recur));
   const explicit = explicitItems(event, master);
-  return { event, dtstart, excluded, back, ahead, pad, rules, explicit, exceptions, details: fastDetails(event) };
+  const far = exceptions.filter((x) => !x.modifiesFuture()).map((x) => ({ x }));
+  return { event, dtstart, excluded, back, ahead, pad, rules, explicit, exceptions, far, details: fastDetails(event) };
 }

@@ -125,7 +125,7 @@ export function walkOccurrences(
 
 /** walkOccurrences over a series planned once (the preview walks the same series for every range). */
 export function walkPlan(plan: SeriesPlan, range: { start: number; end: number }, budget: ExpansionBudget, visit: (o: SeriesOccurrence) => boolean | void): WalkOutcome {
-  const { event, dtstart, excluded, rules, explicit, exceptions, pad } = plan;
+  const { event, dtstart, excluded, rules, explicit, pad } = plan;
   const details = (item: Item): SeriesOccurrence => {
     const d = plan.details(item.time);
     const end = item.end && d.item === event ? item.end : d.endDate;
@@ -155,14 +155,16 @@ export function walkPlan(plan: SeriesPlan, range: { start: number; end: number }
 
     // An override far from its own RECURRENCE-ID can move an occurrence the walk never reached into
     // the range: look up just that instant in the rules.
-    const seen = new Set(explicit.map((i) => i.time.toUnixTime()));
-    for (const x of exceptions) {
-      if (x.modifiesFuture()) continue;
-      const rid = x.recurrenceId;
-      const at = ms(rid);
-      if ((at >= lo && at < hi) || seen.has(rid.toUnixTime()) || excluded(rid)) continue;
-      const s = ms(x.startDate);
-      if (!(s < range.end + pad && Math.max(ms(x.endDate), s + 1) > range.start - pad)) continue;
+    // What is read of an override is kept in the plan, read at the same point as ever (a value that
+    // cannot be read throws here, each time).
+    if (!plan.far.length) return { complete: true, stopped: false };
+    const seen = new Set((plan.explicitUnix ??= explicit.map((i) => i.time.toUnixTime())));
+    for (const f of plan.far) {
+      const rid = (f.rid ??= f.x.recurrenceId);
+      const at = (f.at ??= ms(rid));
+      if ((at >= lo && at < hi) || seen.has((f.ridUnix ??= rid.toUnixTime())) || (f.excluded ??= excluded(rid))) continue;
+      const s = (f.start ??= ms(f.x.startDate));
+      if (!(s < range.end + pad && Math.max((f.end ??= ms(f.x.endDate)), s + 1) > range.start - pad)) continue;
       for (const rule of rules) {
         let found: ICAL.Time | null = null;
         for (const t of ruleInstants(rule, dtstart, at, at + 1000, budget)) if (t.compare(rid) === 0) found = t;
