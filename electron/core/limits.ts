@@ -33,6 +33,11 @@ export const MAX_PREVIEW_OCCURRENCES = 20_000;
 export const MAX_PREVIEW_RECURRENCE_STEPS = 400_000;
 export const MAX_PREVIEW_RECURRENCE_MS = 2_000;
 
+/** UTC offsets one feed time zone remembers (per wall-clock time asked about) before it forgets them
+ * all: a year of a weekly series needs ~100, 10,000 events a few thousand; an entry is ~60 bytes, so
+ * this caps one zone at ~6 MB however many instants a hostile rule visits. */
+export const MAX_ZONE_OFFSETS_REMEMBERED = 100_000;
+
 // ---- Hostile mail and servers (issue 12, items 8–15) ------------------------------------------------
 
 /** Containers (multiparts and attached messages) nested deeper than this are not searched and are

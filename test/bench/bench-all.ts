@@ -66,8 +66,8 @@ try {
   const rs = s.resync;
   rows.push(['one-shot re-sync: no change / 1% new / 1% expunged', `${sec(rs.unchanged)} / ${sec(rs.added)} / ${sec(rs.expunged)}`, `full scan ${sec(f.ours)}`, `${pct(rs.unchanged).toFixed(1)}% / ${pct(rs.added).toFixed(1)}% / ${pct(rs.expunged).toFixed(1)}%`, '≤ 5% / ≤ 10% / ≤ 10%', yes(pct(rs.unchanged) <= 5 && pct(rs.added) <= 10 && pct(rs.expunged) <= 10)]);
   rows.push(['kept-open re-sync, 1% new', sec(rs.addedPooled), `full scan ${sec(f.ours)}`, `${pct(rs.addedPooled).toFixed(1)}% (runs ${rs.addedPooledRuns.map((x: number) => x.toFixed(0)).join(' ')} ms)`, '≤ 2%', yes(pct(rs.addedPooled) <= 2)]);
-  const [weekFirst, weekNext, year, weekly] = preview as Array<{ ms: number; occurrences?: number; expected?: number; incomplete?: number }>;
-  rows.push(['preview, one week, 10,000-event profile', `${weekNext.ms.toFixed(0)} ms (first answer, parsing the feed: ${weekFirst.ms.toFixed(0)} ms)`, '', '', '≤ 50 ms', yes(weekNext.ms <= 50 && weekFirst.ms <= 50)]);
+  const [weekFirst, weekNext, year, weekly, weekCold, syncRows] = preview as Array<{ ms: number; occurrences?: number; expected?: number; incomplete?: number }>;
+  rows.push(['preview, one week, 10,000-event profile', `${weekNext.ms.toFixed(0)} ms (first answer after the sync's preview rows: ${weekFirst.ms.toFixed(0)} ms; without them, parsing the feed: ${weekCold.ms.toFixed(0)} ms; the rows: ${syncRows.ms.toFixed(0)} ms)`, '', '', '≤ 50 ms', yes(weekNext.ms <= 50 && weekFirst.ms <= 50)]);
   rows.push(['preview, one year, 10,000-event profile', `${year.ms.toFixed(0)} ms (${year.occurrences} occurrences)`, '', '', '≤ 500 ms', yes(year.ms <= 500)]);
   rows.push(['preview, one year, 100 weekly series', `${weekly.occurrences} of ${weekly.expected} (${weekly.ms.toFixed(0)} ms)`, '', '', 'all of them, or a cap that says so', yes(weekly.occurrences === weekly.expected && weekly.incomplete === 0)]);
   for (const x of feed) rows.push([x.row, `${x.value.toFixed(0)}/s`, `nginx ${x.floor.toFixed(0)}/s`, `${((100 * x.value) / x.floor).toFixed(1)}% of nginx`, '≥ 50%', yes(x.value >= x.floor / 2)]);

@@ -1,5 +1,9 @@
 // The preview bench's calendars: a 10,000-event profile (weekly series with overrides among single
-// events) and 100 weekly series over a year. Shared by the bench and the preview tests; builds text only.
+// events) and 100 weekly series over a year, and the merged items a sync hands the preview rows with
+// such a feed. Shared by the bench and the preview tests; builds text and reads it, nothing else.
+import ICAL from 'ical.js';
+import type { MergedItem } from '../../electron/core/ical/build-calendar.ts';
+
 const BERLIN = 'BEGIN:VTIMEZONE\r\nTZID:Europe/Berlin\r\nBEGIN:DAYLIGHT\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nTZNAME:CEST\r\nDTSTART:19700329T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\nEND:DAYLIGHT\r\nBEGIN:STANDARD\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nTZNAME:CET\r\nDTSTART:19701025T030000\r\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\nEND:STANDARD\r\nEND:VTIMEZONE';
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -44,4 +48,12 @@ export function weeklySeries(count = 100): string {
   }
   lines.push('END:VCALENDAR');
   return lines.join('\r\n') + '\r\n';
+}
+
+/** The merged items a sync would hand the preview rows with this feed (one per VEVENT, in order). */
+export function itemsOf(ics: string): MergedItem[] {
+  return new ICAL.Component(ICAL.parse(ics)).getAllSubcomponents('vevent').map((c, i) => {
+    const rid = c.getFirstPropertyValue('recurrence-id');
+    return { uid: String(c.getFirstPropertyValue('uid')), ...(rid ? { recurrenceId: String(rid) } : {}), kind: 'VEVENT', cancelled: false, source: { folder: 'INBOX', uid: i + 1, subject: 'bench', from: 'bench@example.org', date: '2026-01-01T00:00:00.000Z' } };
+  });
 }

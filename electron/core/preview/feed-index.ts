@@ -2,6 +2,8 @@
 // shows): its VTIMEZONEs, its VEVENTs grouped by UID, single events' instants worked out once. Keyed by
 // the feed's text, dropped after minutes unused; never changes the feed, never answers for another text.
 import ICAL from 'ical.js';
+import { rememberOffsets } from '../recurrence/memo-timezone.ts';
+import { planSeries, type SeriesPlan } from '../recurrence/series-plan.ts';
 
 /** One VEVENT that stands alone (no rule): its instants and what an occurrence of it shows. */
 export interface SingleItem {
@@ -17,7 +19,15 @@ export interface SingleItem {
 
 /** A UID's components: a recurring master with its own overrides, or items that stand alone. */
 export type Group =
-  | { kind: 'series'; uid: string; master: ICAL.Component; overrides: ICAL.Component[]; summary: string }
+  | {
+      kind: 'series';
+      uid: string;
+      master: ICAL.Component;
+      overrides: ICAL.Component[];
+      summary: string;
+      /** Planned with the index (its Event, EXDATEs, rules, RDATEs), reused by every range; dropped with the index. */
+      plan?: SeriesPlan;
+    }
   | { kind: 'singles'; uid: string; items: SingleItem[]; summary: string };
 
 export interface FeedIndex {
@@ -49,10 +59,13 @@ export function endOf(comp: ICAL.Component, start: ICAL.Time | null): ICAL.Time 
 
 export const keyOf = (uid: string, recurrenceId?: string) => (recurrenceId ? `${uid}|${recurrenceId}` : uid);
 
+/** One time's instant as the preview compares them: all-day dates in UTC. */
+export const instantOf = (t: ICAL.Time): number => (t.isDate ? Date.parse(iso(t)) : t.toJSDate().getTime());
+
 /** Instants as the preview compares them: all-day dates in UTC, an empty event one millisecond long. */
 export function instants(s: ICAL.Time, e: ICAL.Time): { startMs: number; endMs: number } {
-  const startMs = s.isDate ? Date.parse(iso(s)) : s.toJSDate().getTime();
-  return { startMs, endMs: Math.max(e.isDate ? Date.parse(iso(e)) : e.toJSDate().getTime(), startMs + 1) };
+  const startMs = instantOf(s);
+  return { startMs, endMs: Math.max(instantOf(e), startMs + 1) };
 }
 
 function single(key: string, comp: ICAL.Component, ev: ICAL.Event): SingleItem | null {
@@ -69,12 +82,32 @@ function registerZones(zones: FeedIndex['zones']): void {
   }
 }
 
-function build(ics: string): FeedIndex {
-  const cal = new ICAL.Component(ICAL.parse(ics));
+/** A series' plan made with the index (so the first answer finds it), or later by the answer that
+ * then reports why its dates cannot be read. */
+function planned(master: ICAL.Component, overrides: ICAL.Component[]): SeriesPlan | undefined {
+  try {
+    return planSeries(master, overrides);
+  } catch {
+    return undefined;
+  }
+}
+
+function build(cal: ICAL.Component): FeedIndex {
   const zones: FeedIndex['zones'] = [];
   for (const vtz of cal.getAllSubcomponents('vtimezone')) {
     const tzid = String(vtz.getFirstPropertyValue('tzid') ?? '');
-    if (tzid) zones.push([tzid, new ICAL.Timezone(vtz)]);
+    if (!tzid) continue;
+    // Registered from a copy: ical.js's service holds registered zones for good, and the feed's own
+    // VTIMEZONE would keep the whole parsed feed (its parent) alive after the index is dropped.
+    zones.push([tzid, new ICAL.Timezone(ICAL.Component.fromString(vtz.toString()))]);
+    // The zone the feed's own TZID times resolve to (ical.js looks in the calendar before the
+    // registered zones): every occurrence asks it for offsets, again and again.
+    try {
+      const own = cal.getTimeZoneByID(tzid);
+      if (own) rememberOffsets(own);
+    } catch {
+      // A VTIMEZONE without a TZID makes ical.js's lookup throw; its times fail as they did.
+    }
   }
   registerZones(zones);
   const byUid = new Map<string, { master?: ICAL.Component; overrides: ICAL.Component[] }>();
@@ -98,7 +131,7 @@ function build(ics: string): FeedIndex {
     // whole feed for RECURRENCE-IDs, once per series.
     const ev = new ICAL.Event(g.master, { exceptions: [] });
     if (!ev.startDate) continue;
-    if (ev.isRecurring()) groups.push({ kind: 'series', uid, master: g.master, overrides: g.overrides, summary });
+    if (ev.isRecurring()) groups.push({ kind: 'series', uid, master: g.master, overrides: g.overrides, summary, plan: planned(g.master, g.overrides) });
     else groups.push({ kind: 'singles', uid, items: [single(uid, g.master, ev)!], summary });
   }
   return { groups, zones };
@@ -133,9 +166,25 @@ export function feedIndex(ics: string): FeedIndex {
     return last.index;
   }
   last = undefined;
-  const index = build(ics);
+  const index = build(new ICAL.Component(ICAL.parse(ics)));
   last = { ics, index };
   return index;
+}
+
+/**
+ * Builds the index of this feed text from a parse the caller already made of exactly that text (the
+ * sync's preview rows parse the feed the window asks about next), so the window's first answer finds
+ * it ready. Never throws: a feed whose index cannot be built is left to feedIndex (which throws then).
+ */
+export function primeFeedIndex(ics: string, cal: ICAL.Component): void {
+  if (last && last.ics === ics) return;
+  try {
+    const index = build(cal);
+    last = { ics, index };
+    keepAWhile();
+  } catch {
+    last = undefined;
+  }
 }
 
 /** Forgets the index (tests compare a fresh build with a reused one). */

@@ -14,8 +14,9 @@ import {
   MAX_RECURRENCE_STEPS_PER_SERIES,
 } from '../limits.ts';
 import { ExpansionBudget, type BudgetSpec } from '../recurrence/expansion-budget.ts';
-import { walkOccurrences } from '../recurrence/walk-occurrences.ts';
-import { endOf, feedIndex, iso, keyOf, text } from './feed-index.ts';
+import { planSeries } from '../recurrence/series-plan.ts';
+import { walkPlan } from '../recurrence/walk-occurrences.ts';
+import { endOf, feedIndex, instantOf, iso, keyOf, primeFeedIndex, text } from './feed-index.ts';
 import { previewDetails } from './preview-details.ts';
 
 /** Per event key: a hash of its content (DTSTAMP left out) and whether it was cancelled. */
@@ -30,7 +31,8 @@ function parseFeed(ics: string): ICAL.Component {
     const tzid = String(vtz.getFirstPropertyValue('tzid') ?? '');
     if (!tzid) continue;
     ICAL.TimezoneService.remove(tzid);
-    ICAL.TimezoneService.register(new ICAL.Timezone(vtz), tzid);
+    // A copy: the service keeps it, and the feed's own VTIMEZONE would keep the whole parse alive.
+    ICAL.TimezoneService.register(new ICAL.Timezone(ICAL.Component.fromString(vtz.toString())), tzid);
   }
   return cal;
 }
@@ -52,7 +54,8 @@ function contentHash(comp: ICAL.Component): string {
  * Every row is 'new' when there is no previous snapshot.
  */
 export function toPreviewEvents(items: MergedItem[], ics: string, previous: Snapshot | undefined): { events: PreviewEvent[]; snapshot: Snapshot; removed: number } {
-  const comps = parseFeed(ics).getAllSubcomponents().filter((c) => KINDS.has(c.name));
+  const cal = parseFeed(ics);
+  const comps = cal.getAllSubcomponents().filter((c) => KINDS.has(c.name));
   if (comps.length !== items.length) throw new Error(`preview: ${items.length} merged items but ${comps.length} components in the feed`);
   const snapshot: Snapshot = {};
   const events = comps.map((comp, i): PreviewEvent => {
@@ -66,6 +69,8 @@ export function toPreviewEvents(items: MergedItem[], ics: string, previous: Snap
     }
   });
   const removed = previous ? Object.keys(previous).filter((k) => !(k in snapshot)).length : 0;
+  // The window asks for this feed's occurrences next: its index from this parse, not a second one.
+  primeFeedIndex(ics, cal);
   return { events, snapshot, removed };
 }
 
@@ -121,6 +126,61 @@ export interface ExpandOptions {
   totalBudget?: BudgetSpec;
 }
 
+/**
+ * An occurrence of the answer before it is cut to the limit: its instants, and its strings where they
+ * are not simply those instants' ISO strings (all-day dates, single events worked out with the index);
+ * the others are written only for the occurrences shown.
+ */
+interface Found {
+  at: number;
+  endAt: number;
+  key: string;
+  start?: string;
+  end?: string;
+  allDay: boolean;
+  summary: string;
+  cancelled: boolean;
+}
+
+const startOf = (f: Found) => f.start ?? new Date(f.at).toISOString();
+const occurrenceOf = (f: Found): Occurrence => ({ key: f.key, start: startOf(f), end: f.end ?? new Date(f.endAt).toISOString(), allDay: f.allDay, summary: f.summary, cancelled: f.cancelled });
+
+// ISO strings of instants sort as the instants do from year 0 to 9999 (outside, toISOString writes
+// a sign and six digits).
+const YEAR_0_MS = -62_167_219_200_000;
+const YEAR_10000_MS = 253_402_300_800_000;
+
+/**
+ * Sorts by start string, then key (the window's order), as a comparison of the strings would: by
+ * instant when every start is the ISO string of its instant in years 0–9999 (a start given as a
+ * string is checked), else by the strings themselves.
+ */
+function byStart(found: Found[]): void {
+  const numeric = found.every((f) => f.at >= YEAR_0_MS && f.at < YEAR_10000_MS && (f.start === undefined || new Date(f.at).toISOString() === f.start));
+  if (numeric) {
+    found.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.key < b.key ? -1 : 1));
+    return;
+  }
+  const starts = new Map(found.map((f) => [f, startOf(f)]));
+  found.sort((a, b) => {
+    const x = starts.get(a)!;
+    const y = starts.get(b)!;
+    return x < y ? -1 : x > y ? 1 : a.key < b.key ? -1 : 1;
+  });
+}
+
+/** What every occurrence of one series item (the master or an override) shows; worked out once per item. */
+const itemFields = new WeakMap<ICAL.Event, { key: string; summary: string; cancelled: boolean }>();
+function fieldsOf(uid: string, master: ICAL.Component, item: ICAL.Event): { key: string; summary: string; cancelled: boolean } {
+  let f = itemFields.get(item);
+  if (!f) {
+    const key = item.component !== master ? keyOf(uid, String(item.component.getFirstPropertyValue('recurrence-id'))) : uid;
+    f = { key, summary: item.summary ?? '', cancelled: text(item.component, 'status').toUpperCase() === 'CANCELLED' };
+    itemFields.set(item, f);
+  }
+  return f;
+}
+
 /** How many incomplete series one answer lists by name: a note in the grid, not a report. */
 const MAX_INCOMPLETE_LISTED = 50;
 
@@ -142,19 +202,12 @@ export function expandOccurrences(ics: string, from: Date, to: Date, opts: Expan
   const { groups } = feedIndex(ics);
   const lo = from.getTime();
   const hi = to.getTime();
-  const out: Occurrence[] = [];
+  const found: Found[] = [];
   const incomplete: IncompleteSeries[] = [];
-  const push = (key: string, item: ICAL.Event, s: ICAL.Time, e: ICAL.Time): boolean => {
-    const sMs = s.isDate ? Date.parse(iso(s)) : s.toJSDate().getTime();
-    const eMs = Math.max(e.isDate ? Date.parse(iso(e)) : e.toJSDate().getTime(), sMs + 1);
-    if (!(sMs < hi && eMs > lo)) return false;
-    out.push({ key, start: iso(s), end: iso(e), allDay: s.isDate, summary: item.summary ?? '', cancelled: text(item.component, 'status').toUpperCase() === 'CANCELLED' });
-    return true;
-  };
   for (const g of groups) {
     if (g.kind === 'singles') {
       for (const o of g.items) {
-        if (o.startMs < hi && o.endMs > lo) out.push({ key: o.key, start: o.start, end: o.end, allDay: o.allDay, summary: o.summary, cancelled: o.cancelled });
+        if (o.startMs < hi && o.endMs > lo) found.push({ at: o.startMs, endAt: o.endMs, key: o.key, start: o.start, end: o.end, allDay: o.allDay, summary: o.summary, cancelled: o.cancelled });
       }
       continue;
     }
@@ -162,15 +215,26 @@ export function expandOccurrences(ics: string, from: Date, to: Date, opts: Expan
     let shown = 0;
     let more = false;
     try {
-      const outcome = walkOccurrences(master, g.overrides, { start: lo, end: hi }, total.child(seriesSpec), (d) => {
-        const overridden = d.item.component !== master;
-        const key = overridden ? keyOf(uid, String(d.item.component.getFirstPropertyValue('recurrence-id'))) : uid;
-        if (shown >= perSeries) {
-          // One more in the range than may be shown: say so, and stop.
-          const sMs = d.start.isDate ? Date.parse(iso(d.start)) : d.start.toJSDate().getTime();
-          return (more = sMs < hi && Math.max(d.end.isDate ? Date.parse(iso(d.end)) : d.end.toJSDate().getTime(), sMs + 1) > lo);
-        }
-        if (push(key, d.item, d.start, d.end)) shown++;
+      g.plan ??= planSeries(master, g.overrides);
+      const outcome = walkPlan(g.plan, { start: lo, end: hi }, total.child(seriesSpec), (d) => {
+        const f = fieldsOf(uid, master, d.item);
+        const sMs = instantOf(d.start);
+        // One more in the range than may be shown: say so, and stop.
+        if (shown >= perSeries) return (more = sMs < hi && Math.max(instantOf(d.end), sMs + 1) > lo);
+        const endMs = instantOf(d.end);
+        if (!(sMs < hi && Math.max(endMs, sMs + 1) > lo)) return false;
+        // iso() of a DATE-TIME is the ISO string of its instant (written when shown); a DATE's, its fields.
+        found.push({
+          at: sMs,
+          endAt: endMs,
+          key: f.key,
+          ...(d.start.isDate ? { start: iso(d.start) } : {}),
+          ...(d.end.isDate ? { end: iso(d.end) } : {}),
+          allDay: d.start.isDate,
+          summary: f.summary,
+          cancelled: f.cancelled,
+        });
+        shown++;
         return false;
       });
       if (more) incomplete.push({ key: uid, summary, reason: `more than ${perSeries.toLocaleString('en-US')} occurrences in this range; the first ${perSeries.toLocaleString('en-US')} are shown` });
@@ -179,14 +243,14 @@ export function expandOccurrences(ics: string, from: Date, to: Date, opts: Expan
       incomplete.push({ key: uid, summary, reason: `its dates could not be read (${(err as Error).message})` });
     }
   }
-  out.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : a.key < b.key ? -1 : 1));
-  if (out.length > limit) {
-    const cut = new Set(out.slice(limit).map((o) => o.key.split('|')[0]));
+  byStart(found);
+  if (found.length > limit) {
+    const cut = new Set(found.slice(limit).map((o) => o.key.split('|')[0]));
     const listed = new Set(incomplete.map((i) => i.key));
     const summaries = new Map(groups.map((g) => [g.uid, g.summary]));
     for (const uid of cut) {
       if (!listed.has(uid)) incomplete.push({ key: uid, summary: summaries.get(uid) ?? '', reason: `the range holds more than ${limit.toLocaleString('en-US')} occurrences in all; later ones are not shown` });
     }
   }
-  return { occurrences: out.slice(0, limit), incomplete: incomplete.slice(0, MAX_INCOMPLETE_LISTED), incompleteTotal: incomplete.length };
+  return { occurrences: found.slice(0, limit).map(occurrenceOf), incomplete: incomplete.slice(0, MAX_INCOMPLETE_LISTED), incompleteTotal: incomplete.length };
 }

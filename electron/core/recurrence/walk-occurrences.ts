@@ -5,6 +5,9 @@ import ICAL from 'ical.js';
 import { PastHorizon, budgetedIterator } from './budgeted-iterator.ts';
 import { BudgetExhausted, type ExpansionBudget } from './expansion-budget.ts';
 import { FIRST_ANSWER_SPAN_S, fastForward, floatingSeconds } from './fast-forward.ts';
+import { DAY_MS, ms, planSeries, type Item, type SeriesPlan } from './series-plan.ts';
+
+export { normalizedRule } from './series-plan.ts';
 
 export interface SeriesOccurrence {
   /** The instant the recurrence set holds (what a RECURRENCE-ID names). */
@@ -23,31 +26,31 @@ export interface WalkOutcome {
   reason?: string;
 }
 
-const DAY_MS = 86_400_000;
 // Around a daylight-saving change the wall clock and the instant disagree by up to the change (two
 // hours in the most extreme zone); a start this far back on the wall clock is safely before the range.
 const ZONE_SLACK_MS = 3 * 3_600_000;
 const WEEKLY_BACKSTEP_MS = 8 * DAY_MS;
 
-const ms = (t: ICAL.Time) => t.toJSDate().getTime();
-
-/**
- * The rule with its numeric BY lists sorted and without repeats. RFC 5545 makes them sets, but
- * ical.js walks them as given: BYHOUR=17,9 answers 17:00 before 9:00 (so a walk stopping at the
- * range's end would miss one), and an unsorted BYMONTH jumps back in time.
- */
-export function normalizedRule(rule: ICAL.Recur): ICAL.Recur {
-  const parts = rule.parts as Record<string, unknown[]>;
-  const unsorted = (v: unknown[]) => v.every((x) => typeof x === 'number') && v.some((x, i) => i > 0 && (x as number) <= (v[i - 1] as number));
-  const names = Object.keys(parts).filter((n) => n !== 'BYDAY' && Array.isArray(parts[n]) && unsorted(parts[n]));
-  if (!names.length) return rule;
-  const copy = rule.clone();
-  for (const n of names) (copy.parts as Record<string, number[]>)[n] = [...new Set(parts[n] as number[])].sort((a, b) => a - b);
-  return copy;
-}
+// wallAt's answers, per zone: every series of a feed in one zone asks for the same few instants
+// (its range's ends, moved by the same slack) on each question. Its callers only read them.
+const WALL_TIMES_REMEMBERED = 64;
+const wallTimes = new WeakMap<object, Map<number, ICAL.Time | null>>();
+const FLOATING = {};
 
 /** The wall-clock time in `like`'s zone at an instant (floating times are read in the process zone, as toJSDate does). */
 function wallAt(instant: number, like: ICAL.Time): ICAL.Time | null {
+  const zone = like.zone ?? FLOATING;
+  let known = wallTimes.get(zone);
+  if (!known) wallTimes.set(zone, (known = new Map()));
+  const hit = known.get(instant);
+  if (hit !== undefined) return hit;
+  const t = computeWallAt(instant, like);
+  if (known.size >= WALL_TIMES_REMEMBERED) known.clear();
+  known.set(instant, t);
+  return t;
+}
+
+function computeWallAt(instant: number, like: ICAL.Time): ICAL.Time | null {
   const date = new Date(instant);
   if (!Number.isFinite(date.getTime())) return null;
   const zone = like.zone;
@@ -81,31 +84,6 @@ function* ruleInstants(rule: ICAL.Recur, dtstart: ICAL.Time, lo: number, hi: num
   } catch (err) {
     if (!(err instanceof PastHorizon)) throw err;
   }
-}
-
-interface Item {
-  time: ICAL.Time;
-  /** An RDATE;VALUE=PERIOD carries its own end. */
-  end?: ICAL.Time;
-}
-
-const ymd = (t: ICAL.Time) => `${t.year}-${t.month}-${t.day}`;
-
-/** EXDATE as ical.js reads it: a DATE excludes every occurrence on that day, a DATE-TIME its instant. */
-function exclusion(master: ICAL.Component): (t: ICAL.Time) => boolean {
-  const values = master.getAllProperties('exdate').flatMap((p) => p.getValues()) as ICAL.Time[];
-  const instants = new Set(values.map((v) => v.toUnixTime()));
-  const days = new Set(values.filter((v) => v.isDate).map(ymd));
-  return (t) => instants.has(t.toUnixTime()) || (!t.isDate && days.has(ymd(t)));
-}
-
-/** DTSTART and every RDATE: finite, all taken (an RDATE period may be long), by instant. */
-function explicitItems(event: ICAL.Event, master: ICAL.Component): Item[] {
-  const items: Item[] = [{ time: event.startDate }];
-  for (const p of master.getAllProperties('rdate')) {
-    for (const v of p.getValues() as Array<ICAL.Time | ICAL.Period>) items.push(v instanceof ICAL.Period ? { time: v.start, end: v.getEnd() } : { time: v });
-  }
-  return items.sort((a, b) => a.time.compare(b.time));
 }
 
 class Source {
@@ -142,36 +120,23 @@ export function walkOccurrences(
   budget: ExpansionBudget,
   visit: (o: SeriesOccurrence) => boolean | void,
 ): WalkOutcome {
-  // Its own overrides only: left to itself, ical.js relates every RECURRENCE-ID component of the
-  // whole calendar, of any UID (quadratic over a feed, and another series' override could replace an occurrence).
-  const event = new ICAL.Event(master, { exceptions: overrides.filter((o) => o.hasProperty('recurrence-id')) });
-  const dtstart = event.startDate;
-  const excluded = exclusion(master);
+  return walkPlan(planSeries(master, overrides), range, budget, visit);
+}
+
+/** walkOccurrences over a series planned once (the preview walks the same series for every range). */
+export function walkPlan(plan: SeriesPlan, range: { start: number; end: number }, budget: ExpansionBudget, visit: (o: SeriesOccurrence) => boolean | void): WalkOutcome {
+  const { event, dtstart, excluded, rules, explicit, pad } = plan;
   const details = (item: Item): SeriesOccurrence => {
-    const d = event.getOccurrenceDetails(item.time);
+    const d = plan.details(item.time);
     const end = item.end && d.item === event ? item.end : d.endDate;
     return { recurrenceId: item.time, start: d.startDate, end, item: d.item };
   };
-
   // Which recurrence instants can give an occurrence in the range: the master's length back, and
-  // what RANGE=THISANDFUTURE overrides shift and stretch; all-day dates are read in UTC by the
-  // preview and in the process zone by the filter, so a day either side.
-  const pad = dtstart.isDate ? DAY_MS : 1000;
-  let back = Math.max(0, ms(event.endDate) - ms(dtstart));
-  let ahead = 0;
-  const exceptions = Object.values(event.exceptions);
-  for (const x of exceptions) {
-    if (!x.modifiesFuture()) continue;
-    const shift = ms(x.startDate) - ms(x.recurrenceId);
-    back = Math.max(back, shift + Math.max(0, ms(x.endDate) - ms(x.startDate)));
-    ahead = Math.max(ahead, -shift);
-  }
-  const lo = range.start - back - pad;
-  const hi = range.end + ahead + pad;
-  const rules = master.getAllProperties('rrule').map((p) => normalizedRule(p.getFirstValue() as ICAL.Recur));
+  // what RANGE=THISANDFUTURE overrides shift and stretch (planSeries), and the pad for all-day dates.
+  const lo = range.start - plan.back - pad;
+  const hi = range.end + plan.ahead + pad;
 
   try {
-    const explicit = explicitItems(event, master);
     const sources = [fromList(explicit), ...rules.map((r) => fromGenerator(ruleInstants(r, dtstart, lo, hi, budget)))];
     let last: ICAL.Time | null = null;
     for (;;) {
@@ -190,14 +155,16 @@ export function walkOccurrences(
 
     // An override far from its own RECURRENCE-ID can move an occurrence the walk never reached into
     // the range: look up just that instant in the rules.
-    const seen = new Set(explicit.map((i) => i.time.toUnixTime()));
-    for (const x of exceptions) {
-      if (x.modifiesFuture()) continue;
-      const rid = x.recurrenceId;
-      const at = ms(rid);
-      if ((at >= lo && at < hi) || seen.has(rid.toUnixTime()) || excluded(rid)) continue;
-      const s = ms(x.startDate);
-      if (!(s < range.end + pad && Math.max(ms(x.endDate), s + 1) > range.start - pad)) continue;
+    // What is read of an override is kept in the plan, read at the same point as ever (a value that
+    // cannot be read throws here, each time).
+    if (!plan.far.length) return { complete: true, stopped: false };
+    const seen = new Set((plan.explicitUnix ??= explicit.map((i) => i.time.toUnixTime())));
+    for (const f of plan.far) {
+      const rid = (f.rid ??= f.x.recurrenceId);
+      const at = (f.at ??= ms(rid));
+      if ((at >= lo && at < hi) || seen.has((f.ridUnix ??= rid.toUnixTime())) || (f.excluded ??= excluded(rid))) continue;
+      const s = (f.start ??= ms(f.x.startDate));
+      if (!(s < range.end + pad && Math.max((f.end ??= ms(f.x.endDate)), s + 1) > range.start - pad)) continue;
       for (const rule of rules) {
         let found: ICAL.Time | null = null;
         for (const t of ruleInstants(rule, dtstart, at, at + 1000, budget)) if (t.compare(rid) === 0) found = t;
