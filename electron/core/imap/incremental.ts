@@ -6,6 +6,7 @@ import { AppError } from '../errors.ts';
 import type { CalendarPart } from '../model.ts';
 import { CacheConflictError, type CachedFolder, type CachedRows, type FolderRef, type FolderState, type SyncCache } from '../store/cache.ts';
 import { PREPARED_VERSION, preparePart } from '../ical/prepare.ts';
+import { learnZoneFacts, takeFreshZoneFacts } from '../ical/zone-facts.ts';
 import { scanBatch, type MessageResult } from './message-scan.ts';
 import { cleanUids, newFolderScan, scanFolder, tally, throwIfAborted, type FolderScan, type ScanOptions } from './scan.ts';
 import type { ImapSession } from './session.ts';
@@ -129,6 +130,7 @@ async function attempt(session: ImapSession, cache: SyncCache, ref: FolderRef, o
     // them again (the folder is recorded so that it cannot look unchanged).
     const transient = new Set<number>();
     opts.onProgress?.({ folder, done: 0, total: fresh.length, calendarParts: 0 });
+    if (fresh.length) learnStoredZoneFacts(cache);
     for (let i = 0; i < fresh.length; i += batchSize) {
       throwIfAborted(opts.signal);
       const all = await scanBatch(session, folder, fresh.slice(i, i + batchSize), opts);
@@ -144,6 +146,7 @@ async function attempt(session: ImapSession, cache: SyncCache, ref: FolderRef, o
       // Each batch is committed on its own: a killed run keeps what it finished, and the next
       // run's UID diff picks up exactly the rest.
       const w = cache.folders.putMessages(ref, state.uidValidity, results);
+      cache.zoneFacts.put(takeFreshZoneFacts());
       if (w.before !== revision) clean = false;
       revision = w.revision;
       fetched.n += all.length;
@@ -156,6 +159,15 @@ async function attempt(session: ImapSession, cache: SyncCache, ref: FolderRef, o
   } finally {
     session.close();
   }
+}
+
+/**
+ * Before the first part is prepared: the time-zone facts earlier runs worked out (a fresh process
+ * would otherwise spend ~150 ms on its first zone). A corrupt row is ignored, said, and worked out again.
+ */
+export function learnStoredZoneFacts(cache: SyncCache): void {
+  const { unreadable } = learnZoneFacts(cache.zoneFacts.unread());
+  if (unreadable) cache.notice(`${unreadable} stored time-zone ${unreadable === 1 ? 'fact was' : 'facts were'} unreadable; ignored and worked out again`);
 }
 
 /** The folder's cached rows, if they are a whole folder: never the part another process's scan from scratch has stored so far. */

@@ -6,6 +6,8 @@ import type Database from 'better-sqlite3';
 // 3: folder state and message rows are kept per scan key (the server filters and size limit that
 //    decided them), with a revision that changes whenever a folder's rows change; UIDNEXT may be
 //    unknown; feeds record when they were written (stale ones are dropped).
+// Tables added later without a new version (an older file gains them; an older mailbox2ics ignores them):
+//    zone_facts (time-zone facts, each row naming its own kind and version, see ical/zone-facts.ts).
 export const SCHEMA_VERSION = 3;
 
 const TABLES = `
@@ -22,9 +24,10 @@ CREATE TABLE IF NOT EXISTS messages (
 );
 CREATE TABLE IF NOT EXISTS feeds (key TEXT PRIMARY KEY, state TEXT NOT NULL, data TEXT NOT NULL, ics TEXT NOT NULL, written_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS snapshots (scope TEXT PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS zone_facts (key TEXT PRIMARY KEY, value TEXT NOT NULL, "check" TEXT NOT NULL);
 `;
 
-const TABLE_NAMES = ['meta', 'folders', 'messages', 'feeds', 'snapshots'];
+const TABLE_NAMES = ['meta', 'folders', 'messages', 'feeds', 'snapshots', 'zone_facts'];
 
 function isCurrent(db: Database.Database): boolean {
   const names = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name IN (${TABLE_NAMES.map(() => '?').join(', ')})`).pluck().all(...TABLE_NAMES);

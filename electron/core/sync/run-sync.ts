@@ -244,6 +244,8 @@ export async function syncFromImap(req: ImapSyncRequest, connect: (o: ConnectOpt
     }
   }
   const { ics, items, extra } = mergeInto(reports, built);
+  // What the cache worked around (nothing lost), said once.
+  for (const message of req.cache?.takeNotices() ?? []) extra.push({ folder: 'sync cache', message });
   return { ics, items, report: finishReport(`imap://${req.connect.username}@${req.connect.host}`, started, [...reports.values()], extra) };
 }
 
