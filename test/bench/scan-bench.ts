@@ -25,6 +25,8 @@ interface ChildResult {
   walls: number[];
   /** Kept-open runs: storing the last feed once the process is idle (not part of a sync). */
   deferredWriteMs: number;
+  /** Loading the IMAP client (imapflow) in the fresh process, before the timed sync (not part of it). */
+  importMs: number;
   messages: number;
   eventsOut: number;
   clientBytes: number;
@@ -225,6 +227,8 @@ try {
   console.log(`Each incremental case runs ${TIMED_ROUNDS} times, the folder changing again before each; the median counts.`);
   console.log('A kept-open process stores its last merged feed in the cache when idle, not during the sync; that write, measured once');
   console.log(`after the timed syncs: ${[addedPooled, expungedPooled].map((x) => `${x.deferredWriteMs.toFixed(1)} ms`).join(' (1% new), ')} (1% expunged).`);
+  console.log(`Each process loads the IMAP client (imapflow) before its timed syncs, as start-up; that load took ${[unchanged, added, expunged].map((x) => `${x.importMs.toFixed(0)} ms`).join(' / ')} in the`);
+  console.log('median one-shot runs (no change / 1% new / 1% expunged); a one-shot CLI run pays it on top of the wall times below.');
   const widths = table[0].map((_, c) => Math.max(...table.map((t) => t[c].length)));
   for (const t of table) console.log(t.map((cell, c) => (c === t.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ').trimEnd());
   const last = expungedPooled;
@@ -240,6 +244,7 @@ try {
       bytes: { ours: r.serverBytes, imapflow: flowFloor.serverBytes, raw: rawFloor.serverBytes },
       maxRssKb: r.maxRssKb,
       base,
+      importMs: [unchanged, added, expunged].map((x) => x.importMs),
       resync: { unchanged: unchanged.wallMs, added: added.wallMs, expunged: expunged.wallMs, addedPooled: addedPooled.wallMs, unchangedPooled: unchangedPooled.wallMs, expungedPooled: expungedPooled.wallMs, addedRuns: added.walls, addedPooledRuns: addedPooled.walls },
       same,
     }));
