@@ -181,6 +181,11 @@ export class FolderStore {
     })();
   }
 
+  /** Reads the folder's rows into the mirror unless it holds them already (see messages). */
+  mirrorRows(ref: FolderRef): void {
+    if (!this.mirror(ref)) this.messages(ref);
+  }
+
   /** Every cached message of a folder, in UID order, read as one snapshot. The results are shared: do not modify them. */
   messages(ref: FolderRef): CachedRows<MessageResult[]> {
     const m = this.mirror(ref);
