@@ -25,11 +25,15 @@ export interface CachedFolder extends FolderState {
   complete: boolean;
   /** Changes, to a value never used before in this file, whenever the folder's rows (or `complete`) change. */
   revision: number;
+  /** Names what the rows give a merge (see contentKey): unchanged while only plain messages come and go. */
+  content: string;
 }
 
 /** The folder's rows as one consistent read, and the revision they belong to (0: nothing cached). */
 export interface CachedRows<T> {
   revision: number;
+  /** See CachedFolder.content ('' when nothing is cached). */
+  content: string;
   /** False while a scan from scratch is under way (or nothing is cached): the rows are part of the folder only. */
   complete: boolean;
   rows: T;
@@ -68,6 +72,7 @@ const SYNCED_AT_STEP_MS = 3600_000;
 
 interface Mirror {
   rows: Map<number, MessageResult>;
+  content: string;
   complete: boolean;
   /** Each row's size as stored, so replacing or removing one keeps `bytes` right. */
   sizes: Map<number, number>;
@@ -85,6 +90,35 @@ interface FolderRow {
   complete: number;
   revision: number;
   synced_at: number;
+  content_revision: number | null;
+  content_at: number | null;
+}
+
+/**
+ * A message that gives a merge nothing, nor its report (no calendar part, nothing skipped or said, not
+ * filtered out): most mail. Such rows coming or going leave the merged feed as it was (see tally in imap/scan.ts).
+ */
+export function isPlain(m: MessageResult): boolean {
+  return !m.hasCalendar && !m.filteredOut && m.parts.length === 0 && m.skipped.length === 0 && m.warnings.length === 0;
+}
+
+/**
+ * What the rows give a merge, as a name a stored feed is keyed by: the revision at which the last
+ * row that is not plain was put or removed (or the folder started over or became complete), kept only
+ * by writers that know it: when another writer (an older mailbox2ics) moved the revision since, the
+ * revision itself. Revisions are never reused in a file, so either names exactly one content.
+ */
+function contentKey(row: Pick<FolderRow, 'revision' | 'content_revision' | 'content_at'>): string {
+  return row.content_at === row.revision && row.content_revision !== null ? `c${row.content_revision}` : `r${row.revision}`;
+}
+
+/** Whether a stored row is plain; one that cannot be read counts as not (it may have given the merge something). */
+function plainRow(json: string): boolean {
+  try {
+    return isPlain(JSON.parse(json) as MessageResult);
+  } catch {
+    return false;
+  }
 }
 
 const refKey = (r: FolderRef) => `${r.account}\0${r.folder}\0${r.scanKey}`;
@@ -116,7 +150,7 @@ export class FolderStore {
   }
 
   private row(ref: FolderRef): FolderRow | undefined {
-    return this.db.prepare(`SELECT uid_validity, uid_next, msg_exists, highest_modseq, complete, revision, synced_at FROM folders WHERE ${WHERE}`).get(...args(ref)) as FolderRow | undefined;
+    return this.db.prepare(`SELECT uid_validity, uid_next, msg_exists, highest_modseq, complete, revision, synced_at, content_revision, content_at FROM folders WHERE ${WHERE}`).get(...args(ref)) as FolderRow | undefined;
   }
 
   folderState(ref: FolderRef): CachedFolder | undefined {
@@ -124,7 +158,7 @@ export class FolderStore {
     if (!row) return undefined;
     return {
       uidValidity: row.uid_validity, uidNext: row.uid_next ?? undefined, exists: row.msg_exists, highestModseq: row.highest_modseq ?? undefined,
-      complete: row.complete === 1, revision: row.revision,
+      complete: row.complete === 1, revision: row.revision, content: contentKey(row),
     };
   }
 
@@ -155,7 +189,7 @@ export class FolderStore {
   }
 
   /** After a write that moved the folder from `before` to `after`: a mirror that was current follows it, any other is dropped. */
-  private follow(ref: FolderRef, before: number | undefined, after: number, change: (m: Mirror) => void): void {
+  private follow(ref: FolderRef, before: number | undefined, after: number, content: string, change: (m: Mirror) => void): void {
     const key = refKey(ref);
     const m = this.mirrors.get(key);
     if (!m) return;
@@ -166,6 +200,7 @@ export class FolderStore {
     const bytes = m.bytes;
     change(m);
     m.revision = after;
+    m.content = content;
     this.mirrorBytes += m.bytes - bytes;
     if (this.mirrorBytes > MIRROR_LIMIT_BYTES) this.setMirror(key, undefined);
   }
@@ -173,11 +208,11 @@ export class FolderStore {
   /** The cached UIDs of a folder, in order. */
   cachedUids(ref: FolderRef): CachedRows<number[]> {
     const m = this.mirror(ref);
-    if (m) return { revision: m.revision, complete: m.complete, rows: [...m.rows.keys()].sort((a, b) => a - b) };
+    if (m) return { revision: m.revision, content: m.content, complete: m.complete, rows: [...m.rows.keys()].sort((a, b) => a - b) };
     return this.db.transaction(() => {
       const row = this.row(ref);
       const rows = this.db.prepare(`SELECT uid FROM messages WHERE ${WHERE} ORDER BY uid`).pluck().all(...args(ref)) as number[];
-      return { revision: row?.revision ?? 0, complete: row?.complete === 1, rows };
+      return { revision: row?.revision ?? 0, content: row ? contentKey(row) : '', complete: row?.complete === 1, rows };
     })();
   }
 
@@ -189,13 +224,14 @@ export class FolderStore {
   /** Every cached message of a folder, in UID order, read as one snapshot. The results are shared: do not modify them. */
   messages(ref: FolderRef): CachedRows<MessageResult[]> {
     const m = this.mirror(ref);
-    if (m) return { revision: m.revision, complete: m.complete, rows: [...m.rows.keys()].sort((a, b) => a - b).map((uid) => m.rows.get(uid)!) };
+    if (m) return { revision: m.revision, content: m.content, complete: m.complete, rows: [...m.rows.keys()].sort((a, b) => a - b).map((uid) => m.rows.get(uid)!) };
     // One read transaction: the revision and the rows are of the same moment, whatever another process writes.
     return this.db.transaction(() => {
       const row = this.row(ref);
       const revision = row?.revision ?? 0;
       const complete = row?.complete === 1;
-      const loaded: Mirror = { rows: new Map(), complete, sizes: new Map(), bytes: 0, revision, checked: this.db.pragma('data_version', { simple: true }) as number };
+      const content = row ? contentKey(row) : '';
+      const loaded: Mirror = { rows: new Map(), content, complete, sizes: new Map(), bytes: 0, revision, checked: this.db.pragma('data_version', { simple: true }) as number };
       const rows: MessageResult[] = [];
       for (const row of this.db.prepare(`SELECT result FROM messages WHERE ${WHERE} ORDER BY uid`).iterate(...args(ref)) as Iterable<{ result: string }>) {
         const r = JSON.parse(row.result) as MessageResult;
@@ -205,7 +241,7 @@ export class FolderStore {
         rows.push(r);
       }
       if (revision) this.setMirror(refKey(ref), loaded);
-      return { revision, complete, rows };
+      return { revision, content, complete, rows };
     })();
   }
 
@@ -217,17 +253,23 @@ export class FolderStore {
     const revision = this.write(() => {
       const rev = this.nextRevision();
       this.db.prepare(`DELETE FROM messages WHERE ${WHERE}`).run(...args(ref));
-      this.upsertFolder(ref, state, false, rev);
+      this.upsertFolder(ref, state, false, rev, rev);
       return rev;
     });
-    this.setMirror(refKey(ref), { rows: new Map(), complete: false, sizes: new Map(), bytes: 0, revision, checked: this.db.pragma('data_version', { simple: true }) as number });
+    this.setMirror(refKey(ref), { rows: new Map(), content: `c${revision}`, complete: false, sizes: new Map(), bytes: 0, revision, checked: this.db.pragma('data_version', { simple: true }) as number });
     return revision;
   }
 
-  private upsertFolder(ref: FolderRef, s: FolderState, complete: boolean, revision: number): void {
+  private upsertFolder(ref: FolderRef, s: FolderState, complete: boolean, revision: number, content: number): void {
     this.db
-      .prepare('INSERT OR REPLACE INTO folders (account, folder, scan_key, uid_validity, uid_next, msg_exists, highest_modseq, complete, revision, synced_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(...args(ref), s.uidValidity, s.uidNext ?? null, s.exists, s.highestModseq ?? null, complete ? 1 : 0, revision, this.now());
+      .prepare('INSERT OR REPLACE INTO folders (account, folder, scan_key, uid_validity, uid_next, msg_exists, highest_modseq, complete, revision, synced_at, content_revision, content_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(...args(ref), s.uidValidity, s.uidNext ?? null, s.exists, s.highestModseq ?? null, complete ? 1 : 0, revision, this.now(), content, revision);
+  }
+
+  /** The content revision after a write that moved the folder from `row` to `revision`: kept only when the write changed nothing a merge reads. */
+  private static nextContent(row: FolderRow, revision: number, touched: boolean): number {
+    const known = row.content_at === row.revision && row.content_revision !== null;
+    return known && !touched && row.complete === 1 ? row.content_revision! : revision;
   }
 
   /**
@@ -236,18 +278,22 @@ export class FolderStore {
    * messages is right whatever else was written, since a UID's content never changes. Returns the
    * revision before and after: a `before` other than the caller's last means another writer came between.
    */
-  putMessages(ref: FolderRef, uidValidity: string, results: MessageResult[]): { before: number; revision: number } {
+  putMessages(ref: FolderRef, uidValidity: string, results: MessageResult[]): { before: number; revision: number; content: string } {
     const rows = results.map((r) => [r, JSON.stringify(r)] as const);
     const put = this.db.prepare(`INSERT OR REPLACE INTO messages (account, folder, scan_key, uid, result) VALUES (?, ?, ?, ?, ?)`);
+    const has = this.db.prepare(`SELECT 1 FROM messages WHERE ${WHERE} AND uid = ?`).pluck();
     const out = this.write(() => {
       const row = this.row(ref);
       if (!row || row.uid_validity !== uidValidity) throw new CacheConflictError(ref, row ? 'new UIDVALIDITY' : 'rows dropped');
+      // A row replaced may have given the merge something: only new plain rows keep the content.
+      const touched = rows.some(([r]) => !isPlain(r) || has.get(...args(ref), r.uid) !== undefined);
       for (const [r, json] of rows) put.run(...args(ref), r.uid, json);
       const revision = this.nextRevision();
-      this.db.prepare(`UPDATE folders SET revision = ? WHERE ${WHERE}`).run(revision, ...args(ref));
-      return { before: row.revision, revision };
+      const content = FolderStore.nextContent(row, revision, touched);
+      this.db.prepare(`UPDATE folders SET revision = ?, content_revision = ?, content_at = ? WHERE ${WHERE}`).run(revision, content, revision, ...args(ref));
+      return { before: row.revision, revision, content: `c${content}` };
     });
-    this.follow(ref, out.before, out.revision, (m) => {
+    this.follow(ref, out.before, out.revision, out.content, (m) => {
       for (const [r, json] of rows) {
         m.bytes += json.length - (m.sizes.get(r.uid) ?? 0);
         m.rows.set(r.uid, r);
@@ -265,12 +311,18 @@ export class FolderStore {
    * the rows are then not what this state claims. Returns the new revision.
    */
   commitFolder(ref: FolderRef, gone: number[], state: FolderState, check: { revision: number | undefined; expected: () => Iterable<number> }): number {
-    const del = this.db.prepare(`DELETE FROM messages WHERE ${WHERE} AND uid = ?`);
+    const del = this.db.prepare(`DELETE FROM messages WHERE ${WHERE} AND uid = ? RETURNING result`).pluck();
     const out = this.write(() => {
       const row = this.row(ref);
       if (!row || row.uid_validity !== state.uidValidity) throw new CacheConflictError(ref, row ? 'new UIDVALIDITY' : 'rows dropped');
       let removed = 0;
-      for (const uid of gone) removed += del.run(...args(ref), uid).changes;
+      let touched = false;
+      for (const uid of gone) {
+        const result = del.get(...args(ref), uid) as string | undefined;
+        if (result === undefined) continue;
+        removed += 1;
+        touched ||= !plainRow(result);
+      }
       if (row.revision !== check.revision) {
         const want = new Set(check.expected());
         const have = this.db.prepare(`SELECT uid FROM messages WHERE ${WHERE}`).pluck().all(...args(ref)) as number[];
@@ -278,11 +330,12 @@ export class FolderStore {
       }
       // Becoming complete is a change too: a reader holding the incomplete rows must see it.
       const revision = removed || !row.complete ? this.nextRevision() : row.revision;
-      this.upsertFolder(ref, state, true, revision);
+      const content = revision === row.revision ? (row.content_at === row.revision && row.content_revision !== null ? row.content_revision : revision) : FolderStore.nextContent(row, revision, touched);
+      this.upsertFolder(ref, state, true, revision, content);
       this.pruneStaleKeys(ref);
-      return { before: row.revision, revision };
+      return { before: row.revision, revision, content: `c${content}` };
     });
-    this.follow(ref, check.revision === out.before ? out.before : undefined, out.revision, (m) => {
+    this.follow(ref, check.revision === out.before ? out.before : undefined, out.revision, out.content, (m) => {
       for (const uid of gone) {
         m.bytes -= m.sizes.get(uid) ?? 0;
         m.rows.delete(uid);
