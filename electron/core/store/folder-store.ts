@@ -3,6 +3,7 @@
 // writer last saw; never trusts a mirror after another process moved the folder's revision.
 import type Database from 'better-sqlite3';
 import type { MessageResult } from '../imap/message-scan.ts';
+import { contentKey, isPlain, knownContent, nextContent, plainRow } from './row-content.ts';
 
 /** One folder as seen through one set of scan settings. */
 export interface FolderRef {
@@ -92,33 +93,6 @@ interface FolderRow {
   synced_at: number;
   content_revision: number | null;
   content_at: number | null;
-}
-
-/**
- * A message that gives a merge nothing, nor its report (no calendar part, nothing skipped or said, not
- * filtered out): most mail. Such rows coming or going leave the merged feed as it was (see tally in imap/scan.ts).
- */
-export function isPlain(m: MessageResult): boolean {
-  return !m.hasCalendar && !m.filteredOut && m.parts.length === 0 && m.skipped.length === 0 && m.warnings.length === 0;
-}
-
-/**
- * What the rows give a merge, as a name a stored feed is keyed by: the revision at which the last
- * row that is not plain was put or removed (or the folder started over or became complete), kept only
- * by writers that know it: when another writer (an older mailbox2ics) moved the revision since, the
- * revision itself. Revisions are never reused in a file, so either names exactly one content.
- */
-function contentKey(row: Pick<FolderRow, 'revision' | 'content_revision' | 'content_at'>): string {
-  return row.content_at === row.revision && row.content_revision !== null ? `c${row.content_revision}` : `r${row.revision}`;
-}
-
-/** Whether a stored row is plain; one that cannot be read counts as not (it may have given the merge something). */
-function plainRow(json: string): boolean {
-  try {
-    return isPlain(JSON.parse(json) as MessageResult);
-  } catch {
-    return false;
-  }
 }
 
 const refKey = (r: FolderRef) => `${r.account}\0${r.folder}\0${r.scanKey}`;
@@ -266,11 +240,6 @@ export class FolderStore {
       .run(...args(ref), s.uidValidity, s.uidNext ?? null, s.exists, s.highestModseq ?? null, complete ? 1 : 0, revision, this.now(), content, revision);
   }
 
-  /** The content revision after a write that moved the folder from `row` to `revision`: kept only when the write changed nothing a merge reads. */
-  private static nextContent(row: FolderRow, revision: number, touched: boolean): number {
-    const known = row.content_at === row.revision && row.content_revision !== null;
-    return known && !touched && row.complete === 1 ? row.content_revision! : revision;
-  }
 
   /**
    * Stores a batch of scanned messages in one transaction. Refused when the folder's rows are gone
@@ -289,7 +258,7 @@ export class FolderStore {
       const touched = rows.some(([r]) => !isPlain(r) || has.get(...args(ref), r.uid) !== undefined);
       for (const [r, json] of rows) put.run(...args(ref), r.uid, json);
       const revision = this.nextRevision();
-      const content = FolderStore.nextContent(row, revision, touched);
+      const content = nextContent(row, revision, touched);
       this.db.prepare(`UPDATE folders SET revision = ?, content_revision = ?, content_at = ? WHERE ${WHERE}`).run(revision, content, revision, ...args(ref));
       return { before: row.revision, revision, content: `c${content}` };
     });
@@ -330,7 +299,7 @@ export class FolderStore {
       }
       // Becoming complete is a change too: a reader holding the incomplete rows must see it.
       const revision = removed || !row.complete ? this.nextRevision() : row.revision;
-      const content = revision === row.revision ? (row.content_at === row.revision && row.content_revision !== null ? row.content_revision : revision) : FolderStore.nextContent(row, revision, touched);
+      const content = revision === row.revision ? (knownContent(row) ?? revision) : nextContent(row, revision, touched);
       this.upsertFolder(ref, state, true, revision, content);
       this.pruneStaleKeys(ref);
       return { before: row.revision, revision, content: `c${content}` };
