@@ -6,6 +6,7 @@ import ICAL from 'ical.js';
 import { resolveTzid } from './tz-resolve.ts';
 import type { ZoneLookup } from './revision.ts';
 import { checkComponentText, type CheckedText } from './output-check.ts';
+import { ZoneFactMemo, zoneFact } from './zone-facts.ts';
 
 export interface ZoneRecord {
   tzid: string;
@@ -81,8 +82,10 @@ const SAMPLE_FROM = 1990;
 const SAMPLE_TO = 2045;
 // Per-process memos; bounded so a mailbox of endlessly varied zones cannot grow them without limit.
 const MEMO_LIMIT = 2000;
-const signatureCache = new Map<string, string>();
 const timezoneCache = new Map<string, ICAL.Timezone>();
+// A zone's signature, kept across runs by the sync cache (zone-facts.ts): working it out costs a fresh
+// process ~50-85 ms. The version names the sampling: bump the "1" when the computation changes.
+const signatureFacts = new ZoneFactMemo('zone-signature', `1|${SAMPLE_FROM}-${SAMPLE_TO}`, (v): v is string => typeof v === 'string' && /^(text:)?[0-9a-f]{32}$/.test(v));
 
 function remember<V>(map: Map<string, V>, key: string, value: V): V {
   if (map.size >= MEMO_LIMIT) map.clear();
@@ -97,9 +100,10 @@ function remember<V>(map: Map<string, V>, key: string, value: V): V {
  */
 export function semanticSignature(comp: ICAL.Component): string {
   const key = textKey(comp);
-  const cached = signatureCache.get(key);
-  if (cached) return cached;
-  let sig: string;
+  return zoneFact(signatureFacts, key, () => ({ value: computeSignature(comp, key) }))!;
+}
+
+function computeSignature(comp: ICAL.Component, key: string): string {
   try {
     const tz = new ICAL.Timezone(comp);
     const parts: string[] = [];
@@ -123,11 +127,10 @@ export function semanticSignature(comp: ICAL.Component): string {
       last = off;
     }
     // Hashed: records compare and store it for every part.
-    sig = createHash('sha256').update(parts.join(',')).digest('hex').slice(0, 32);
+    return createHash('sha256').update(parts.join(',')).digest('hex').slice(0, 32);
   } catch {
-    sig = `text:${key.slice(0, 32)}`;
+    return `text:${key.slice(0, 32)}`;
   }
-  return remember(signatureCache, key, sig);
 }
 
 /** An ical.js zone for a prepared definition; one per meaning, so every part computes alike. */

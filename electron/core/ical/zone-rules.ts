@@ -6,6 +6,7 @@ import { MAX_ZONE_CHANGES_PER_YEAR, MAX_ZONE_RULE_STEPS } from '../limits.ts';
 import { budgetedIterator, PastHorizon } from '../recurrence/budgeted-iterator.ts';
 import { BudgetExhausted, ExpansionBudget } from '../recurrence/expansion-budget.ts';
 import { floatingSeconds } from '../recurrence/fast-forward.ts';
+import { ZoneFactMemo, zoneFact } from './zone-facts.ts';
 
 // The Gregorian calendar repeats every 400 years: a rule with a match in the 401 years from its
 // DTSTART matches forever (or until its UNTIL/COUNT), so ical.js's search for the next one ends.
@@ -34,22 +35,22 @@ export function zoneRuleProblem(zone: ICAL.Component): string | undefined {
   return undefined;
 }
 
-// Per process, by rule and start: a mailbox repeats the same few zones in every invitation, and
-// checking one rule costs up to ~15 ms. Bounded so endlessly varied rules cannot grow it.
-const MEMO_LIMIT = 2000;
-const memo = new Map<string, string | null>();
+// By rule and start: a mailbox repeats the same few zones in every invitation, and checking one rule
+// costs up to ~15 ms (a fresh process ~95 ms for its first zone). Kept across runs by the sync cache
+// (zone-facts.ts); the version names every limit the verdict depends on: bump the "1" when the check changes.
+const ruleFacts = new ZoneFactMemo('zone-rule', `1|${CYCLE_YEARS}|${SETTLED_YEARS}|${MAX_ZONE_CHANGES_PER_YEAR}|${MAX_ZONE_RULE_STEPS}`,
+  (v): v is string | null => v === null || (typeof v === 'string' && v.length > 0 && v.length <= 2000));
 
 function ruleProblem(rule: ICAL.Recur, dtstart: ICAL.Time): string | undefined {
   const key = `${dtstart.toString()}|${rule.toString()}`;
-  const known = memo.get(key);
-  if (known !== undefined) return known ?? undefined;
-  const why = checkRule(rule, dtstart);
-  if (memo.size >= MEMO_LIMIT) memo.clear();
-  memo.set(key, why ?? null);
-  return why;
+  // A verdict of the processor-time limit depends on the machine's load at the time: never stored.
+  return zoneFact(ruleFacts, key, () => {
+    const r = checkRule(rule, dtstart);
+    return { value: r?.why ?? null, durable: !r?.timed };
+  }) ?? undefined;
 }
 
-function checkRule(rule: ICAL.Recur, dtstart: ICAL.Time): string | undefined {
+function checkRule(rule: ICAL.Recur, dtstart: ICAL.Time): { why: string; timed?: boolean } | undefined {
   const start = floatingSeconds(dtstart);
   const horizon = floatingSeconds(ICAL.Time.fromData({ year: dtstart.year + CYCLE_YEARS, month: 1, day: 1, isDate: true }));
   const budget = new ExpansionBudget({ maxSteps: MAX_ZONE_RULE_STEPS, maxMs: RULE_MS }, undefined, (limit) => `could not be checked within ${limit} (it never matches, or changes the offset too often)`);
@@ -61,19 +62,19 @@ function checkRule(rule: ICAL.Recur, dtstart: ICAL.Time): string | undefined {
       // ical.js yields DTSTART first whether or not the rule matches it.
       if (floatingSeconds(t) <= start) continue;
       const years = t.year - dtstart.year + 1;
-      if (++changes > MAX_ZONE_CHANGES_PER_YEAR * years) return `changes the offset more than ${MAX_ZONE_CHANGES_PER_YEAR} times a year`;
+      if (++changes > MAX_ZONE_CHANGES_PER_YEAR * years) return { why: `changes the offset more than ${MAX_ZONE_CHANGES_PER_YEAR} times a year` };
       // A rule that has matched, sparsely, through every kind of year has shown what it does: the
       // rest of the cycle costs a fresh process ~10 ms per zone for nothing.
       if (years > SETTLED_YEARS) break;
     }
     ended = true;
   } catch (err) {
-    if (err instanceof BudgetExhausted) return err.reason;
-    if (!(err instanceof PastHorizon)) return `cannot be expanded (${(err as Error).message})`;
+    if (err instanceof BudgetExhausted) return { why: err.reason, timed: err.timed };
+    if (!(err instanceof PastHorizon)) return { why: `cannot be expanded (${(err as Error).message})` };
   }
   // ended: the rule's COUNT or UNTIL stopped it, or ical.js gave up by itself (MONTHLY and YEARLY have a
   // give-up counter); it does the same when it builds the zone. Past the horizon with no match: it
   // never matches (or only after centuries), and ical.js would search for one forever.
-  if (changes === 0 && !ended) return `never occurs in the ${CYCLE_YEARS} years after its DTSTART`;
+  if (changes === 0 && !ended) return { why: `never occurs in the ${CYCLE_YEARS} years after its DTSTART` };
   return undefined;
 }

@@ -233,8 +233,22 @@ function partRequests(pending: Pending[], maxPartBytes: number): Array<{ section
   return out;
 }
 
-/** Scans the messages with these UIDs; results in UID order (UIDs the server no longer has are left out). */
-export async function scanBatch(session: ImapSession, folder: string, uids: number[], opts: BatchOptions): Promise<MessageResult[]> {
+/**
+ * Runs `work` (synchronous) once `pending` has had the chance to send its command, so that the work
+ * overlaps the server's answer; `pending` is awaited by the caller (its failure is not lost here).
+ */
+async function whileServerWorks(pending: Promise<unknown>, work: () => void): Promise<void> {
+  pending.catch(() => {});
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  work();
+}
+
+/**
+ * Scans the messages with these UIDs; results in UID order (UIDs the server no longer has are left out).
+ * `whileParts`: local work to run while the server answers the first FETCH of calendar parts (only
+ * messages with calendar parts get one, so the caller knows the batch brings something to merge).
+ */
+export async function scanBatch(session: ImapSession, folder: string, uids: number[], opts: BatchOptions, whileParts?: () => void): Promise<MessageResult[]> {
   const pending: Pending[] = [];
   const lost: Pending[] = [];
   const first = envelopeFirst(opts);
@@ -251,9 +265,10 @@ export async function scanBatch(session: ImapSession, folder: string, uids: numb
   for (const p of pending) if (!p.needsHeaders) reportNotes(p, folder);
   await readWhole(session, folder, pending.filter((p) => p.whole), opts);
   const bodies = new Map<number, Map<string, Buffer>>();
+  let work = whileParts;
   for (const req of partRequests(pending, opts.maxPartBytes)) {
     const byUid = new Map(req.items.map((p) => [p.result.uid, p]));
-    const got = await fetchEach(session, `fetching calendar parts of folder "${folder}"`, [...byUid.keys()],
+    const fetching = fetchEach(session, `fetching calendar parts of folder "${folder}"`, [...byUid.keys()],
       { uid: true, envelope: !first, bodyParts: req.sections.map((key, i) => ({ key, start: 0, maxLength: req.bounds[i] + 1 })) },
       (m) => (req.sections.some((s) => m.bodyParts?.has(s) || m.bodyParts?.has(s.toLowerCase())) ? 1 : 0) + (!first && m.envelope ? 1 : 0),
       (uid, fault) => {
@@ -264,6 +279,9 @@ export async function scanBatch(session: ImapSession, folder: string, uids: numb
         lose(p, folder, fault, p.sections.map((s) => s.section));
         p.sections = [];
       });
+    if (work) await whileServerWorks(fetching, work);
+    work = undefined;
+    const got = await fetching;
     for (const [uid, m] of got) {
       if (m.bodyParts) bodies.set(uid, m.bodyParts);
       const p = byUid.get(uid)!;

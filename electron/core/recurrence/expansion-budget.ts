@@ -10,7 +10,8 @@ export interface BudgetSpec {
 
 /** Thrown from inside an iteration when a budget is spent; `reason` is worded for a person. */
 export class BudgetExhausted extends Error {
-  constructor(readonly reason: string) {
+  /** timed: the processor-time limit ran out (depends on the machine's load), not the step limit. */
+  constructor(readonly reason: string, readonly timed = false) {
     super(reason);
     this.name = 'BudgetExhausted';
   }
@@ -56,7 +57,7 @@ export class ExpansionBudget {
     }
     if (this.steps >= this.nextClockAt || n >= CLOCK_EVERY) {
       this.nextClockAt = this.steps + CLOCK_EVERY;
-      if (this.clock() > this.deadline) throw new BudgetExhausted(this.say(`${this.spec.maxMs} ms`));
+      if (this.clock() > this.deadline) throw new BudgetExhausted(this.say(`${this.spec.maxMs} ms`), true);
     }
   }
 

@@ -11,6 +11,7 @@ import { FeedStore, type FeedRow, type FeedRowToStore } from './feed-store.ts';
 import { FolderStore } from './folder-store.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
 import { preparePrivateDatabase } from './private-file.ts';
+import { ZoneFactStore } from './zone-fact-store.ts';
 
 // The native module is loaded with the first cache a run opens: a run without a cache never loads it.
 const requireHere = createRequire(import.meta.url);
@@ -39,6 +40,8 @@ export class SyncCache {
   private readonly db: Database.Database;
   /** Each folder's state and rows per scan key, and their in-memory mirror. */
   readonly folders: FolderStore;
+  /** Time-zone facts kept across runs (see zone-fact-store.ts). */
+  readonly zoneFacts: ZoneFactStore;
   /** Per-process state kept alongside the cache (the merge memo of each feed); never written to disk. */
   private readonly scratch = new Map<string, unknown>();
   /** Syncs of one (account, folder) in this process run one at a time (see lockFolder). */
@@ -48,6 +51,8 @@ export class SyncCache {
   private readonly busyTimeoutMs: number;
   /** See the constructor: a merge takes no memo from a one-shot cache. */
   readonly oneShot: boolean;
+  /** What the cache found wrong and worked around, for the next run report (see takeNotices). */
+  private notices: string[] = [];
 
   /**
    * deferFeedWrites: ms of quiet after which a long-running process stores its feeds (see putFeed);
@@ -79,6 +84,19 @@ export class SyncCache {
     }
     this.feedStore = new FeedStore(this.db, opts.deferFeedWrites, this.now);
     this.folders = new FolderStore(this.db, (fn) => this.write(fn), this.now, !this.oneShot);
+    this.zoneFacts = new ZoneFactStore(this.db, (fn) => this.write(fn));
+  }
+
+  /** Records something the cache found wrong and worked around (nothing lost), for the run report. */
+  notice(message: string): void {
+    if (!this.notices.includes(message)) this.notices.push(message);
+  }
+
+  /** The notices since the last call. */
+  takeNotices(): string[] {
+    const out = this.notices;
+    this.notices = [];
+    return out;
   }
 
   /**

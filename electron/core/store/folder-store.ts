@@ -5,6 +5,7 @@ import type Database from 'better-sqlite3';
 import type { MessageResult } from '../imap/message-scan.ts';
 import { relieveHeap, reliefEvery } from '../memory/heap-relief.ts';
 import { packJson, unpackText } from './packed-text.ts';
+import { contentKey, isPlain, knownContent, nextContent, plainRow } from './row-content.ts';
 
 /** One folder as seen through one set of scan settings. */
 export interface FolderRef {
@@ -27,11 +28,15 @@ export interface CachedFolder extends FolderState {
   complete: boolean;
   /** Changes, to a value never used before in this file, whenever the folder's rows (or `complete`) change. */
   revision: number;
+  /** Names what the rows give a merge (see contentKey): unchanged while only plain messages come and go. */
+  content: string;
 }
 
 /** The folder's rows as one consistent read, and the revision they belong to (0: nothing cached). */
 export interface CachedRows<T> {
   revision: number;
+  /** See CachedFolder.content ('' when nothing is cached). */
+  content: string;
   /** False while a scan from scratch is under way (or nothing is cached): the rows are part of the folder only. */
   complete: boolean;
   rows: T;
@@ -76,8 +81,9 @@ const SYNCED_AT_STEP_MS = 3600_000;
 interface Mirror {
   /** undefined: a row over LARGE_ROW_CHARS, read from the file whenever it is needed (a very large
    * part's record would otherwise be held for as long as the process runs). One this process has just
-   * written is held until it is handed out once, so a sync never reads back what it just stored. */
+   * written or read ahead is held until it is handed out once, so a sync never reads it twice. */
   rows: Map<number, MessageResult | undefined>;
+  content: string;
   complete: boolean;
   /** Each row's size as stored, so replacing or removing one keeps `bytes` right; 0 for a large row. */
   sizes: Map<number, number>;
@@ -95,6 +101,8 @@ interface FolderRow {
   complete: number;
   revision: number;
   synced_at: number;
+  content_revision: number | null;
+  content_at: number | null;
 }
 
 const refKey = (r: FolderRef) => `${r.account}\0${r.folder}\0${r.scanKey}`;
@@ -129,7 +137,7 @@ export class FolderStore {
   }
 
   private row(ref: FolderRef): FolderRow | undefined {
-    return this.db.prepare(`SELECT uid_validity, uid_next, msg_exists, highest_modseq, complete, revision, synced_at FROM folders WHERE ${WHERE}`).get(...args(ref)) as FolderRow | undefined;
+    return this.db.prepare(`SELECT uid_validity, uid_next, msg_exists, highest_modseq, complete, revision, synced_at, content_revision, content_at FROM folders WHERE ${WHERE}`).get(...args(ref)) as FolderRow | undefined;
   }
 
   folderState(ref: FolderRef): CachedFolder | undefined {
@@ -137,7 +145,7 @@ export class FolderStore {
     if (!row) return undefined;
     return {
       uidValidity: row.uid_validity, uidNext: row.uid_next ?? undefined, exists: row.msg_exists, highestModseq: row.highest_modseq ?? undefined,
-      complete: row.complete === 1, revision: row.revision,
+      complete: row.complete === 1, revision: row.revision, content: contentKey(row),
     };
   }
 
@@ -168,7 +176,7 @@ export class FolderStore {
   }
 
   /** After a write that moved the folder from `before` to `after`: a mirror that was current follows it, any other is dropped. */
-  private follow(ref: FolderRef, before: number | undefined, after: number, change: (m: Mirror) => void): void {
+  private follow(ref: FolderRef, before: number | undefined, after: number, content: string, change: (m: Mirror) => void): void {
     const key = refKey(ref);
     const m = this.mirrors.get(key);
     if (!m) return;
@@ -179,6 +187,7 @@ export class FolderStore {
     const bytes = m.bytes;
     change(m);
     m.revision = after;
+    m.content = content;
     this.mirrorBytes += m.bytes - bytes;
     if (this.mirrorBytes > MIRROR_LIMIT_BYTES) this.setMirror(key, undefined);
   }
@@ -186,11 +195,11 @@ export class FolderStore {
   /** The cached UIDs of a folder, in order. */
   cachedUids(ref: FolderRef): CachedRows<number[]> {
     const m = this.mirror(ref);
-    if (m) return { revision: m.revision, complete: m.complete, rows: [...m.rows.keys()].sort((a, b) => a - b) };
+    if (m) return { revision: m.revision, content: m.content, complete: m.complete, rows: [...m.rows.keys()].sort((a, b) => a - b) };
     return this.db.transaction(() => {
       const row = this.row(ref);
       const rows = this.db.prepare(`SELECT uid FROM messages WHERE ${WHERE} ORDER BY uid`).pluck().all(...args(ref)) as number[];
-      return { revision: row?.revision ?? 0, complete: row?.complete === 1, rows };
+      return { revision: row?.revision ?? 0, content: row ? contentKey(row) : '', complete: row?.complete === 1, rows };
     })();
   }
 
@@ -201,6 +210,12 @@ export class FolderStore {
     const r = JSON.parse(unpackText(row.result)) as MessageResult;
     relieveHeap();
     return r;
+  }
+
+  /** Reads the folder's rows into the mirror unless it holds them already (see messages): they are
+   * then handed out by the next messages(), in a one-shot process too. */
+  mirrorRows(ref: FolderRef): void {
+    if (!this.mirror(ref)) this.read(ref, false);
   }
 
   /** Every cached message of a folder, in UID order, read as one snapshot. The results are shared: do not modify them. */
@@ -217,14 +232,24 @@ export class FolderStore {
       // Handed out: large rows (and in a one-shot process all of them) are the caller's alone now.
       if (!this.keepRows) this.setMirror(refKey(ref), undefined);
       else for (const [uid, size] of m.sizes) if (size === 0) m.rows.set(uid, undefined);
-      return { revision: m.revision, complete: m.complete, rows };
+      return { revision: m.revision, content: m.content, complete: m.complete, rows };
     }
+    return this.read(ref, true);
+  }
+
+  /**
+   * The folder's rows from the file, as one snapshot, and into the mirror. `handedOut`: the caller
+   * takes them now, so a one-shot process mirrors nothing and large rows are not held; otherwise
+   * (a read ahead) all are held until messages() hands them out.
+   */
+  private read(ref: FolderRef, handedOut: boolean): CachedRows<MessageResult[]> {
     // One read transaction: the revision and the rows are of the same moment, whatever another process writes.
     return this.db.transaction(() => {
       const row = this.row(ref);
       const revision = row?.revision ?? 0;
       const complete = row?.complete === 1;
-      const loaded: Mirror = { rows: new Map(), complete, sizes: new Map(), bytes: 0, revision, checked: this.db.pragma('data_version', { simple: true }) as number };
+      const content = row ? contentKey(row) : '';
+      const loaded: Mirror = { rows: new Map(), content, complete, sizes: new Map(), bytes: 0, revision, checked: this.db.pragma('data_version', { simple: true }) as number };
       const rows: MessageResult[] = [];
       const relief = reliefEvery(RELIEF_EVERY);
       for (const row of this.db.prepare(`SELECT result FROM messages WHERE ${WHERE} ORDER BY uid`).iterate(...args(ref)) as Iterable<{ result: string | Buffer }>) {
@@ -233,14 +258,14 @@ export class FolderStore {
         // A row of a very large part leaves megabytes of garbage at once; others add up slowly.
         if (json.length > LARGE_ROW_CHARS) relieveHeap();
         else relief();
-        const keep = json.length <= LARGE_ROW_CHARS;
-        loaded.rows.set(r.uid, keep ? r : undefined);
-        loaded.sizes.set(r.uid, keep ? json.length : 0);
-        if (keep) loaded.bytes += json.length;
+        const small = json.length <= LARGE_ROW_CHARS;
+        loaded.rows.set(r.uid, small || !handedOut ? r : undefined);
+        loaded.sizes.set(r.uid, small ? json.length : 0);
+        if (small) loaded.bytes += json.length;
         rows.push(r);
       }
-      if (revision && this.keepRows) this.setMirror(refKey(ref), loaded);
-      return { revision, complete, rows };
+      if (revision && (this.keepRows || !handedOut)) this.setMirror(refKey(ref), loaded);
+      return { revision, content, complete, rows };
     })();
   }
 
@@ -252,18 +277,19 @@ export class FolderStore {
     const revision = this.write(() => {
       const rev = this.nextRevision();
       this.db.prepare(`DELETE FROM messages WHERE ${WHERE}`).run(...args(ref));
-      this.upsertFolder(ref, state, false, rev);
+      this.upsertFolder(ref, state, false, rev, rev);
       return rev;
     });
-    this.setMirror(refKey(ref), { rows: new Map(), complete: false, sizes: new Map(), bytes: 0, revision, checked: this.db.pragma('data_version', { simple: true }) as number });
+    this.setMirror(refKey(ref), { rows: new Map(), content: `c${revision}`, complete: false, sizes: new Map(), bytes: 0, revision, checked: this.db.pragma('data_version', { simple: true }) as number });
     return revision;
   }
 
-  private upsertFolder(ref: FolderRef, s: FolderState, complete: boolean, revision: number): void {
+  private upsertFolder(ref: FolderRef, s: FolderState, complete: boolean, revision: number, content: number): void {
     this.db
-      .prepare('INSERT OR REPLACE INTO folders (account, folder, scan_key, uid_validity, uid_next, msg_exists, highest_modseq, complete, revision, synced_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(...args(ref), s.uidValidity, s.uidNext ?? null, s.exists, s.highestModseq ?? null, complete ? 1 : 0, revision, this.now());
+      .prepare('INSERT OR REPLACE INTO folders (account, folder, scan_key, uid_validity, uid_next, msg_exists, highest_modseq, complete, revision, synced_at, content_revision, content_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(...args(ref), s.uidValidity, s.uidNext ?? null, s.exists, s.highestModseq ?? null, complete ? 1 : 0, revision, this.now(), content, revision);
   }
+
 
   /**
    * Stores a batch of scanned messages in one transaction. Refused when the folder's rows are gone
@@ -271,7 +297,7 @@ export class FolderStore {
    * messages is right whatever else was written, since a UID's content never changes. Returns the
    * revision before and after: a `before` other than the caller's last means another writer came between.
    */
-  putMessages(ref: FolderRef, uidValidity: string, results: MessageResult[]): { before: number; revision: number } {
+  putMessages(ref: FolderRef, uidValidity: string, results: MessageResult[]): { before: number; revision: number; content: string } {
     // Packed as it is written: a very large part's JSON (tens of MB) is never held whole.
     const rows = results.map((r) => {
       const { packed, length } = packJson(r);
@@ -279,15 +305,19 @@ export class FolderStore {
     });
     if (rows.some(([, packed]) => typeof packed !== 'string')) relieveHeap();
     const put = this.db.prepare(`INSERT OR REPLACE INTO messages (account, folder, scan_key, uid, result) VALUES (?, ?, ?, ?, ?)`);
+    const has = this.db.prepare(`SELECT 1 FROM messages WHERE ${WHERE} AND uid = ?`).pluck();
     const out = this.write(() => {
       const row = this.row(ref);
       if (!row || row.uid_validity !== uidValidity) throw new CacheConflictError(ref, row ? 'new UIDVALIDITY' : 'rows dropped');
+      // A row replaced may have given the merge something: only new plain rows keep the content.
+      const touched = rows.some(([r]) => !isPlain(r) || has.get(...args(ref), r.uid) !== undefined);
       for (const [r, packed] of rows) put.run(...args(ref), r.uid, packed);
       const revision = this.nextRevision();
-      this.db.prepare(`UPDATE folders SET revision = ? WHERE ${WHERE}`).run(revision, ...args(ref));
-      return { before: row.revision, revision };
+      const content = nextContent(row, revision, touched);
+      this.db.prepare(`UPDATE folders SET revision = ?, content_revision = ?, content_at = ? WHERE ${WHERE}`).run(revision, content, revision, ...args(ref));
+      return { before: row.revision, revision, content: `c${content}` };
     });
-    this.follow(ref, out.before, out.revision, (m) => {
+    this.follow(ref, out.before, out.revision, out.content, (m) => {
       for (const [r, , length] of rows) {
         const size = length <= LARGE_ROW_CHARS ? length : 0;
         m.bytes += size - (m.sizes.get(r.uid) ?? 0);
@@ -306,12 +336,18 @@ export class FolderStore {
    * the rows are then not what this state claims. Returns the new revision.
    */
   commitFolder(ref: FolderRef, gone: number[], state: FolderState, check: { revision: number | undefined; expected: () => Iterable<number> }): number {
-    const del = this.db.prepare(`DELETE FROM messages WHERE ${WHERE} AND uid = ?`);
+    const del = this.db.prepare(`DELETE FROM messages WHERE ${WHERE} AND uid = ? RETURNING result`).pluck();
     const out = this.write(() => {
       const row = this.row(ref);
       if (!row || row.uid_validity !== state.uidValidity) throw new CacheConflictError(ref, row ? 'new UIDVALIDITY' : 'rows dropped');
       let removed = 0;
-      for (const uid of gone) removed += del.run(...args(ref), uid).changes;
+      let touched = false;
+      for (const uid of gone) {
+        const result = del.get(...args(ref), uid) as string | undefined;
+        if (result === undefined) continue;
+        removed += 1;
+        touched ||= !plainRow(result);
+      }
       if (row.revision !== check.revision) {
         const want = new Set(check.expected());
         const have = this.db.prepare(`SELECT uid FROM messages WHERE ${WHERE}`).pluck().all(...args(ref)) as number[];
@@ -319,11 +355,12 @@ export class FolderStore {
       }
       // Becoming complete is a change too: a reader holding the incomplete rows must see it.
       const revision = removed || !row.complete ? this.nextRevision() : row.revision;
-      this.upsertFolder(ref, state, true, revision);
+      const content = revision === row.revision ? (knownContent(row) ?? revision) : nextContent(row, revision, touched);
+      this.upsertFolder(ref, state, true, revision, content);
       this.pruneStaleKeys(ref);
-      return { before: row.revision, revision };
+      return { before: row.revision, revision, content: `c${content}` };
     });
-    this.follow(ref, check.revision === out.before ? out.before : undefined, out.revision, (m) => {
+    this.follow(ref, check.revision === out.before ? out.before : undefined, out.revision, out.content, (m) => {
       for (const uid of gone) {
         m.bytes -= m.sizes.get(uid) ?? 0;
         m.rows.delete(uid);

@@ -157,13 +157,14 @@ export async function syncFromImap(req: ImapSyncRequest, connect: (o: ConnectOpt
   const scans: FolderOutcome[] = [];
   let folders: string[];
   let account = '';
-  // With the cache, a feed built from exactly these cached rows (each folder's revision) and
-  // settings is reused: merging every cached part again (or even reading them) would cost far more
-  // than the re-sync itself. A revision names one content of one folder's rows for these settings,
-  // so a stored feed can never be served for rows it was not built from, whoever wrote them.
+  // With the cache, a feed built from exactly this content of the cached rows (each folder's content
+  // key) and settings is reused: merging every cached part again (or even reading them) would cost
+  // far more than the re-sync itself. A content key names one content of one folder's rows for these
+  // settings (it moves whenever a row that gives the merge something comes or goes, not for plain
+  // mail), so a stored feed can never be served for rows it was not built from, whoever wrote them.
   let built: Built | undefined;
   let key: string | undefined;
-  const stateOf = () => JSON.stringify(scans.map((s) => [s.folder, s.uidValidity, s.revision]));
+  const stateOf = () => JSON.stringify(scans.map((s) => [s.folder, s.uidValidity, s.content]));
   try {
     folders = resolveFolders(req.folders, await session.run('listing the folders', (c) => listFolders(c, false)));
     account = `${req.connect.username}@${req.connect.host}:${req.connect.port ?? defaultPort(req.connect.security)}`;
@@ -175,7 +176,7 @@ export async function syncFromImap(req: ImapSyncRequest, connect: (o: ConnectOpt
         : { ...(await scanFolder(session, folder, scanOpts, onPart)), mode: 'stateless' as const, messagesFetched: undefined, messagesExpunged: undefined };
       scans.push(scan);
     }
-    if (req.cache && scans.every((s) => s.revision !== undefined)) {
+    if (req.cache && scans.every((s) => s.content !== undefined)) {
       key = feedKey(account, folders, [scanKeyOf({ maxPartBytes: req.maxPartBytes, filter: req.serverFilter })], req);
       const memo = scans.every((s) => s.loadCached) ? req.cache.getFeed(key, stateOf(), decodeMemo) : undefined;
       if (memo) {
@@ -183,7 +184,8 @@ export async function syncFromImap(req: ImapSyncRequest, connect: (o: ConnectOpt
         for (const s of scans) {
           // Copies: the reports are extended below, and the memo may serve the next sync too.
           const t = memo.tallies[s.folder];
-          if (t) Object.assign(s, t, { skipped: [...t.skipped], warnings: [...t.warnings] });
+          // The SEARCH's count changes without the content (plain messages it left out): counted now.
+          if (t) Object.assign(s, t, { skipped: [...t.skipped], warnings: [...t.warnings], messagesFilteredOut: t.messagesFilteredOut + (s.searchedOut ?? 0) });
           s.loadCached = undefined;
         }
       }
@@ -239,12 +241,14 @@ export async function syncFromImap(req: ImapSyncRequest, connect: (o: ConnectOpt
     built = buildCalendar(drain(parts), folders, opts, req.cache && key && !req.cache.oneShot ? req.cache.memo(`merge:${key}`, () => new MergeMemo()) : undefined);
     if (req.cache && key) {
       const tallies: Record<string, Tally> = {};
-      for (const s of scans) tallies[s.folder] = { messagesWithCalendar: s.messagesWithCalendar, messagesFilteredOut: s.messagesFilteredOut, skipped: [...s.skipped], warnings: [...s.warnings] };
+      for (const s of scans) tallies[s.folder] = { messagesWithCalendar: s.messagesWithCalendar, messagesFilteredOut: s.messagesFilteredOut - (s.searchedOut ?? 0), skipped: [...s.skipped], warnings: [...s.warnings] };
       // Keyed by the revisions the parts were actually read at (a lazy load may see a later one).
       req.cache.putFeed(key, stateOf(), { built, tallies }, encodeMemo);
     }
   }
   const { ics, items, extra } = mergeInto(reports, built);
+  // What the cache worked around (nothing lost), said once.
+  for (const message of req.cache?.takeNotices() ?? []) extra.push({ folder: 'sync cache', message });
   return { ics, items, report: finishReport(`imap://${req.connect.username}@${req.connect.host}`, started, [...reports.values()], extra) };
 }
 

@@ -1,5 +1,8 @@
 // Server-side filters against the real Dovecot: SEARCH decides what is fetched, the sender
 // allow-list is exact (no substring tricks), and event filters apply to the merged result.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDovecot, type DovecotServer } from '../../helpers/dovecot.ts';
 import { buildMail, vcal, vevent } from '../../helpers/mail-builder.ts';
@@ -7,6 +10,7 @@ import { syncFromImap } from '../../../electron/core/sync/run-sync.ts';
 import { buildServerFilter } from '../../../electron/core/filters/server-filter.ts';
 import { buildEventFilter } from '../../../electron/core/filters/event-filter.ts';
 import type { ConnectOptions } from '../../../electron/core/imap/connect.ts';
+import { SyncCache } from '../../../electron/core/store/cache.ts';
 
 let server: DovecotServer;
 let conn: ConnectOptions;
@@ -48,5 +52,32 @@ describe('server-side filters over IMAP', () => {
     const { ics, report } = await syncFromImap({ ...settings, connect: conn, folders: ['Filtered'], eventFilter: buildEventFilter({ exclude: ['summary=glob:*won*'], match: ['summary=invitation|standup'] }) });
     expect(summaries(ics)).toEqual(['Daily standup', 'Invitation: Planning']);
     expect(report.folders[0]).toMatchObject({ eventsOut: 2, filteredOut: 2 });
+  });
+
+  it('with the cache, the count of messages the SEARCH leaves out follows the folder when the stored feed is reused', async () => {
+    server.createFolder('FilteredCached');
+    const put = (subject: string, calendar: boolean) =>
+      server.addMessage('FilteredCached', buildMail({ subject, calendars: calendar ? [{ method: 'REQUEST', ics: vcal('REQUEST', vevent({ uid: `${subject}@x`, summary: subject })) }] : [] }));
+    put('Invitation: kept', true);
+    put('Other', true);
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'filtered-cache-')), 'cache.sqlite');
+    const req = { ...settings, connect: conn, folders: ['FilteredCached'], serverFilter: buildServerFilter({ subject: 'Invitation' }) };
+    /** A one-shot sync against the cache file, checked against a stateless one. */
+    const both = async () => {
+      const cache = new SyncCache(file);
+      try {
+        const cached = await syncFromImap({ ...req, cache });
+        const fresh = await syncFromImap(req);
+        expect(cached.ics).toBe(fresh.ics);
+        expect(cached.report.folders[0].messagesFilteredOut).toBe(fresh.report.folders[0].messagesFilteredOut);
+        return cached.report.folders[0];
+      } finally {
+        cache.close();
+      }
+    };
+    expect(await both()).toMatchObject({ syncMode: 'full', messages: 2, messagesFilteredOut: 1 });
+    // Left out by the SEARCH: no row, the feed's content unchanged, the count one higher.
+    put('Unrelated', false);
+    expect(await both()).toMatchObject({ syncMode: 'incremental', messages: 3, messagesFilteredOut: 2, messagesFetched: 0 });
   });
 });

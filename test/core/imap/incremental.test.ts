@@ -188,4 +188,54 @@ describe('incremental sync', () => {
       cli.close();
     }
   });
+
+  it('only plain mail coming or going reuses the stored feed (no merge, no write); an invitation merges again; each equals a full scan', async () => {
+    server.createFolder('P');
+    server.addMessage('P', invitation('p1@example.com'));
+    server.addMessage('P', buildMail({ subject: 'plain 1' }));
+    server.addMessage('P', invitation('p2@example.com'));
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'cache-plain-')), 'cache.sqlite');
+    const own = { ...req, folders: ['P'] };
+    /** One sync as a fresh process (a cron run of the CLI) at clock `now`; checked against a stateless scan. */
+    const oneShot = async (now: number) => {
+      const c = new SyncCache(file, { now: () => now });
+      try {
+        const cached = await syncFromImap({ ...own, cache: c });
+        const fresh = await syncFromImap(own);
+        expect(cached.ics).toBe(fresh.ics);
+        const counts = (r: typeof fresh) => r.report.folders.map((f) => [f.messages, f.messagesWithCalendar, f.calendarParts, f.eventsOut, f.skipped.length]);
+        expect(counts(cached)).toEqual(counts(fresh));
+        return cached;
+      } finally {
+        c.close();
+      }
+    };
+    const writtenAt = () => {
+      const db = new Database(file, { readonly: true });
+      try {
+        return db.prepare('SELECT written_at FROM feeds').pluck().all();
+      } finally {
+        db.close();
+      }
+    };
+    expect(modes(await oneShot(1000))).toEqual({ P: 'full:3:0' });
+    expect(writtenAt()).toEqual([1000]);
+    server.addMessage('P', buildMail({ subject: 'plain 2' }));
+    server.addMessage('P', buildMail({ subject: 'plain 3' }));
+    expect(modes(await oneShot(2000))).toEqual({ P: 'incremental:2:0' });
+    expect(writtenAt()).toEqual([1000]);
+    server.removeMessageFile('P', 1); // plain 1
+    expect(modes(await oneShot(3000))).toEqual({ P: 'incremental:0:1' });
+    expect(writtenAt()).toEqual([1000]);
+    server.addMessage('P', invitation('p3@example.com'));
+    const r = await oneShot(4000);
+    expect(modes(r)).toEqual({ P: 'incremental:1:0' });
+    expect(r.ics).toContain('p3@example.com');
+    expect(writtenAt()).toEqual([4000]);
+    // An invitation expunged: merged and written again too.
+    server.removeMessageFile('P', 0); // p1
+    const gone = await oneShot(5000);
+    expect(gone.ics).not.toContain('p1@example.com');
+    expect(writtenAt()).toEqual([5000]);
+  });
 });

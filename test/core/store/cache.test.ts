@@ -411,3 +411,78 @@ describe('SyncCache file versions', () => {
     }
   });
 });
+
+describe('SyncCache content keys (what the rows give a merge)', () => {
+  const withPart = (uid: number): MessageResult => ({ ...msg(uid), hasCalendar: true });
+  const content = (c: SyncCache, ref = F) => c.folders.folderState(ref)!.content;
+
+  it('moves when a row that is not plain comes or goes, or a row is replaced; not for plain rows', () => {
+    const file = tempFile('content');
+    const c = new SyncCache(file);
+    try {
+      const s = state(100);
+      let rev = c.folders.beginFullScan(F, s);
+      rev = c.folders.putMessages(F, '7', [msg(1), withPart(2)]).revision;
+      c.folders.commitFolder(F, [], s, { revision: rev, expected: () => [] });
+      const base = content(c);
+      // Plain mail added, and removed: the same content, under new revisions.
+      rev = c.folders.putMessages(F, '7', [msg(3)]).revision;
+      c.folders.commitFolder(F, [1], s, { revision: rev, expected: () => [] });
+      expect(content(c)).toBe(base);
+      // What the mirror says is what the file says.
+      expect(c.folders.messages(F).content).toBe(base);
+      const other = new SyncCache(file);
+      expect(other.folders.messages(F).content).toBe(base);
+      other.close();
+      // A row with something for the merge, added or removed; a plain row replacing one.
+      const moves: Array<() => void> = [
+        () => c.folders.commitFolder(F, [], s, { revision: c.folders.putMessages(F, '7', [withPart(4)]).revision, expected: () => [] }),
+        () => c.folders.commitFolder(F, [2], s, { revision: c.folders.folderState(F)!.revision, expected: () => [] }),
+        () => c.folders.commitFolder(F, [], s, { revision: c.folders.putMessages(F, '7', [msg(4)]).revision, expected: () => [] }),
+      ];
+      const seen = new Set([base]);
+      for (const move of moves) {
+        move();
+        expect(seen.has(content(c))).toBe(false);
+        seen.add(content(c));
+      }
+    } finally {
+      c.close();
+    }
+  });
+
+  it('a file from before the content columns gains them and keeps its rows; a writer that does not keep them (an older mailbox2ics) is never taken for unchanged content', () => {
+    const file = tempFile('content-old');
+    const c = new SyncCache(file);
+    const s = state(100);
+    c.folders.beginFullScan(F, s);
+    c.folders.commitFolder(F, [], s, { revision: c.folders.putMessages(F, '7', [withPart(1)]).revision, expected: () => [] });
+    c.close();
+    const db = new Database(file);
+    db.exec('ALTER TABLE folders DROP COLUMN content_revision; ALTER TABLE folders DROP COLUMN content_at');
+    db.close();
+    const reopened = new SyncCache(file);
+    try {
+      expect(subjects(reopened)).toEqual(['m1']);
+      const rev = reopened.folders.folderState(F)!.revision;
+      expect(content(reopened)).toBe(`r${rev}`);
+      // Once written by this version, plain rows keep what it records.
+      reopened.folders.commitFolder(F, [], s, { revision: reopened.folders.putMessages(F, '7', [msg(2)]).revision, expected: () => [] });
+      const kept = content(reopened);
+      reopened.folders.commitFolder(F, [], s, { revision: reopened.folders.putMessages(F, '7', [msg(3)]).revision, expected: () => [] });
+      expect(content(reopened)).toBe(kept);
+      // An older writer moves the revision only (it knows nothing of the content columns).
+      const other = new Database(file);
+      other.prepare("UPDATE messages SET result = ? WHERE uid = 1").run(JSON.stringify({ ...withPart(1), subject: 'changed' }));
+      other.prepare("UPDATE folders SET revision = (SELECT CAST(value AS INTEGER) + 1 FROM meta WHERE key = 'revision')").run();
+      other.prepare("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'revision'").run();
+      other.close();
+      expect(content(reopened)).not.toBe(kept);
+      reopened.folders.commitFolder(F, [], s, { revision: reopened.folders.putMessages(F, '7', [msg(4)]).revision, expected: () => [] });
+      expect(content(reopened)).not.toBe(kept);
+      expect(subjects(reopened)[0]).toBe('changed');
+    } finally {
+      reopened.close();
+    }
+  });
+});
