@@ -10,9 +10,14 @@ export function compactString(s: string): string {
   return Buffer.from(s, 'utf8').toString('utf8');
 }
 
-/** Distinct texts kept by sharedString; past this the pool starts over (it only saves memory). */
+/** What sharedString keeps: distinct texts, their characters in all (the pool starts over past
+ * either), and the longest text it shares (longer ones are only copied). Real zones are 1-10 KB; the
+ * bounds keep a hostile run of thousands of large distinct zones from staying in memory after it. */
 const SHARED_STRINGS = 4_096;
+const SHARED_CHARS = 8 * 1024 * 1024;
+const SHARED_MAX_CHARS = 64 * 1024;
 const shared = new Map<string, string>();
+let sharedChars = 0;
 
 /**
  * One flat copy of a text many parts repeat (the same VTIMEZONE in every invitation of an
@@ -21,8 +26,13 @@ const shared = new Map<string, string>();
 export function sharedString(s: string): string {
   const known = shared.get(s);
   if (known !== undefined) return known;
-  if (shared.size >= SHARED_STRINGS) shared.clear();
   const flat = compactString(s);
+  if (flat.length > SHARED_MAX_CHARS) return flat;
+  if (shared.size >= SHARED_STRINGS || sharedChars + flat.length > SHARED_CHARS) {
+    shared.clear();
+    sharedChars = 0;
+  }
   shared.set(flat, flat);
+  sharedChars += flat.length;
   return flat;
 }
