@@ -129,6 +129,34 @@ function uidOf(comp: ICAL.Component): string | undefined {
   }
 }
 
+/** Zones accepted before, by their text as read: one VTIMEZONE comes with every invitation of an
+ * organisation, and vetting, checking and signing it again each time was a sixth of a merge. */
+const acceptedZones = new Map<string, PreparedZone>();
+/** Accepted zones remembered (the memo starts over past it), and the longest text remembered. */
+const ACCEPTED_ZONES = 256;
+const ACCEPTED_ZONE_MAX_CHARS = 64 * 1024;
+
+/** A VTIMEZONE as prepared, or why it is refused. The same text always gives the same answer; a
+ * refusal is worked out again each time (rare, and the rule check's time limit may decide it). */
+function acceptedZone(sub: ICAL.Component, tzid: string): PreparedZone | string {
+  const asRead = componentText(sub);
+  const known = acceptedZones.get(asRead);
+  if (known) return known;
+  const vetted = vetComponent(sub, () => undefined);
+  const ruleWhy = vetted.ok ? zoneRuleProblem(sub) : undefined;
+  const why = ruleWhy ? { ok: false as const, reason: ruleWhy } : vetted;
+  const checked = why.ok ? checkComponentText(componentText(sub), 'vtimezone') : why;
+  if (!checked.ok) return checked.reason;
+  const usable = isUsableZone(sub);
+  // Shared: one VTIMEZONE is repeated in every invitation of a sender's organisation.
+  const z: PreparedZone = { tzid: sharedString(tzid), usable, sig: usable ? sharedString(semanticSignature(sub)) : '', text: sharedString(checked.text) as CheckedText };
+  if (asRead.length <= ACCEPTED_ZONE_MAX_CHARS) {
+    if (acceptedZones.size >= ACCEPTED_ZONES) acceptedZones.clear();
+    acceptedZones.set(sharedString(asRead), z);
+  }
+  return z;
+}
+
 /** The record, with the part's own repairs apart from its components' (a sliced part lists the part's first). */
 function prepareUnsafe(part: Pick<CalendarPart, 'text' | 'mimeMethod'>): PreparedPart & { componentRepairs?: string[] } {
   const parsed = parsePart(part.text);
@@ -148,19 +176,13 @@ function prepareUnsafe(part: Pick<CalendarPart, 'text' | 'mimeMethod'>): Prepare
         const tzid = tzidOf(sub);
         if (!tzid) continue;
         try {
-          const vetted = vetComponent(sub, () => undefined);
-          const ruleWhy = vetted.ok ? zoneRuleProblem(sub) : undefined;
-          const why = ruleWhy ? { ok: false as const, reason: ruleWhy } : vetted;
-          const checked = why.ok ? checkComponentText(componentText(sub), 'vtimezone') : why;
-          if (!checked.ok) {
-            refused.push({ kind: 'vtimezone', uid: tzid, reason: checked.reason });
+          const z = acceptedZone(sub, tzid);
+          if (typeof z === 'string') {
+            refused.push({ kind: 'vtimezone', uid: tzid, reason: z });
             continue;
           }
-          const usable = isUsableZone(sub);
-          // Shared: one VTIMEZONE is repeated in every invitation of a sender's organisation.
-          const z: PreparedZone = { tzid: sharedString(tzid), usable, sig: usable ? sharedString(semanticSignature(sub)) : '', text: sharedString(checked.text) as CheckedText };
           zones.push(z);
-          if (usable) own.set(tzid, z);
+          if (z.usable) own.set(tzid, z);
         } catch (err) {
           refused.push({ kind: 'vtimezone', uid: tzid, reason: `could not be read (${(err as Error).message})` });
         }

@@ -1,4 +1,4 @@
-// The same VTIMEZONE in many invitations is kept once: prepared parts share its text and meaning.
+// The same VTIMEZONE in many invitations is kept once, and prepared once: parts share its record.
 import v8 from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { preparePart } from '../../../electron/core/ical/prepare.ts';
@@ -25,5 +25,28 @@ describe('prepared zones', () => {
     const grown = live() - before;
     expect(kept.length).toBe(1_000);
     expect(grown).toBeLessThan(8 * MB);
+  });
+
+  it('a zone accepted once is not vetted, checked and signed again: the next part with the same text gets the same record; another text its own', () => {
+    const zone = (offset: string) => ['BEGIN:VTIMEZONE', 'TZID:Memo/Zone', 'BEGIN:STANDARD', 'DTSTART:19700101T000000', `TZOFFSETFROM:${offset}`, `TZOFFSETTO:${offset}`, 'END:STANDARD', 'END:VTIMEZONE'].join('\r\n');
+    const part = (offset: string, uid: string) => preparePart({ text: vcal('REQUEST', zone(offset), vevent({ uid, start: 'TZID=Memo/Zone:20260101T090000', end: 'TZID=Memo/Zone:20260101T100000' })) });
+    const a = part('+0300', 'm-a@example.com');
+    const b = part('+0300', 'm-b@example.com');
+    const c = part('-0200', 'm-c@example.com');
+    expect(b.zones[0]).toBe(a.zones[0]);
+    expect(c.zones[0]).not.toBe(a.zones[0]);
+    expect(c.zones[0].text).toContain('TZOFFSETTO:-0200');
+    expect(c.zones[0].sig).not.toBe(a.zones[0].sig);
+    // What it remembers is what a fresh preparation gives.
+    expect(JSON.parse(JSON.stringify(b))).toEqual(JSON.parse(JSON.stringify(part('+0300', 'm-b@example.com'))));
+  });
+
+  it('a refused zone is worked out again each time, never remembered as accepted', () => {
+    const bad = ['BEGIN:VTIMEZONE', 'TZID:Bad/Zone', 'BEGIN:STANDARD', 'DTSTART:19700101T000000', 'RRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30', 'TZOFFSETFROM:+0100', 'TZOFFSETTO:+0100', 'END:STANDARD', 'END:VTIMEZONE'].join('\r\n');
+    for (const uid of ['r-1@example.com', 'r-2@example.com']) {
+      const rec = preparePart({ text: vcal('REQUEST', bad, vevent({ uid })) });
+      expect(rec.zones).toEqual([]);
+      expect(rec.refused.map((r) => r.kind)).toEqual(['vtimezone']);
+    }
   });
 });
