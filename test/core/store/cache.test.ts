@@ -256,7 +256,7 @@ describe('SyncCache large rows and one-shot processes', () => {
     }
   });
 
-  it('a one-shot process (the CLI) keeps no mirror: every read is a fresh copy from the file', () => {
+  it('a one-shot process (the CLI) hands what it wrote to the first read, then keeps no mirror: later reads are fresh copies from the file', () => {
     const file = tempFile('one-shot');
     const once = new SyncCache(file, { oneShot: true });
     const app = new SyncCache(file);
