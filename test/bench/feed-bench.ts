@@ -67,7 +67,7 @@ export async function benchFeed(rounds = 3): Promise<Array<{ row: string; value:
     'daemon off;', 'worker_processes 1;', `pid ${dir}/nginx.pid;`, `error_log ${dir}/error.log;`,
     'events { worker_connections 256; }',
     'http {', '  access_log off;', `  client_body_temp_path ${dir}/tmp;`, `  proxy_temp_path ${dir}/tmp;`, `  fastcgi_temp_path ${dir}/tmp;`, `  uwsgi_temp_path ${dir}/tmp;`, `  scgi_temp_path ${dir}/tmp;`,
-    '  types { text/calendar ics; }', '  sendfile on;', '  keepalive_requests 100;',
+    '  types { text/calendar ics; }', '  sendfile on;', '  keepalive_requests 1000;',
     `  server { listen 127.0.0.1:${port}; root ${dir}/www; }`, '}', '',
   ].join('\n'));
   const nginx = spawn('/usr/sbin/nginx', ['-p', dir, '-c', conf], { stdio: 'ignore' });

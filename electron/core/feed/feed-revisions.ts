@@ -55,6 +55,16 @@ export class FeedRevisions {
     private readonly opts: { fs?: RevisionFs; watch?: boolean; now?: () => number } = {},
   ) {}
 
+  /**
+   * The revision held for the file when it is still known current (no change seen, checked within recheckMs),
+   * without waiting: a 304 or 200 from memory is answered in the same turn. Otherwise undefined: use get().
+   */
+  current(file: string): FeedRevision | undefined {
+    const e = this.entries.get(file);
+    if (!e?.rev || (this.opts.now ?? Date.now)() - e.checkedAt >= this.recheckMs) return undefined;
+    return e.rev;
+  }
+
   /** The file's current revision; rejects when it cannot be read (not written yet). */
   async get(file: string): Promise<FeedRevision> {
     const now = (this.opts.now ?? Date.now)();

@@ -46,6 +46,18 @@ export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
+/**
+ * Constant-time comparison of a URL's token with a profile's. Tokens have a public, fixed format
+ * (newFeedToken: 24 characters), so a length mismatch may answer at once; equal lengths are compared without
+ * hashing (two SHA-256 per request were a third of the 304 path).
+ */
+function tokenEqual(given: string, token: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Constant-time comparison that does not tell the length either (user names and passwords). */
 function safeEqual(a: string, b: string): boolean {
   const x = createHash('sha256').update(a).digest();
   const y = createHash('sha256').update(b).digest();
@@ -61,13 +73,29 @@ function authorized(header: string | undefined, auth: { username: string; passwo
 }
 
 function plain(res: http.ServerResponse, status: number, text: string, extra: Record<string, string> = {}, head = false): void {
-  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', ...extra });
-  res.end(head ? undefined : text + '\n');
+  const body = Buffer.from(text + '\n');
+  // A length lets an HTTP/1.0 client that asked for keep-alive keep its connection (Node closes one it cannot frame).
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': String(body.length), 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', ...extra });
+  res.end(head ? undefined : body);
+}
+
+/**
+ * Adds to the headers of an answer that has no body (304), and returns them, saying "Connection: keep-alive" to an HTTP/1.0 client that
+ * asked for it and may keep it. Node closes such a connection after any answer without a length, though a 304
+ * needs none (RFC 9110 §15.4.5): every revalidation would cost a new TCP connection. HTTP/1.1 clients are kept
+ * alive by Node already; a socket at its last allowed request (shouldKeepAlive false) is left to close.
+ */
+export function bodilessKeepAlive(req: http.IncomingMessage, res: http.ServerResponse, headers: Record<string, string>): Record<string, string> {
+  if (req.httpVersion !== '1.0' || !res.shouldKeepAlive || !/(?:^|,)\s*keep-alive\s*(?:,|$)/i.test(req.headers.connection ?? '')) return headers;
+  headers.Connection = 'keep-alive';
+  return headers;
 }
 
 // Connections the kernel queues before the feed accepts them (Node's default is 511): a calendar feed never
 // sees a burst of honest clients that large, and a smaller queue bounds a flood's overshoot of the caps.
 const LISTEN_BACKLOG = 128;
+// /<token>/<profile>.ics: the only paths the feed answers.
+const FEED_PATH = /^\/([A-Za-z0-9_-]{16,})\/([A-Za-z0-9][A-Za-z0-9._-]{0,63})\.ics$/;
 // An attack sheds hundreds of sockets a second: one line a minute says so without flooding the log.
 const SHED_LOG_EVERY_MS = 60_000;
 
@@ -106,40 +134,54 @@ export async function startFeedServer(opts: FeedServerOptions): Promise<RunningF
   server.maxConnections = limits.maxConnections * FRESH_CEILING_FACTOR + LISTEN_BACKLOG;
   guardConnections(server, limits, shedLogger(limits, log));
   const revisions = new FeedRevisions(limits.revisionRecheckMs, opts.revisions);
-  server.on('request', async (req, res) => {
+  const answer = (req: http.IncomingMessage, res: http.ServerResponse, profile: FeedProfile, rev: FeedRevision, head: boolean): void => {
+    const { etag, lastModified, data } = rev;
+    const headers = { ETag: etag, 'Last-Modified': rev.lastModifiedText, 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' };
+    const inm = req.headers['if-none-match'];
+    const ims = req.headers['if-modified-since'];
+    const notModified = inm !== undefined ? inm === etag || inm.split(',').map((s) => s.trim()).some((t) => t === etag || t === `W/${etag}` || t === '*') : ims !== undefined && Date.parse(ims) >= lastModified.getTime();
+    if (notModified) {
+      res.writeHead(304, bodilessKeepAlive(req, res, headers));
+      res.end();
+      return;
+    }
+    res.writeHead(200, { ...headers, 'Content-Type': 'text/calendar; charset=utf-8', 'Content-Length': String(data.length), 'Content-Disposition': `inline; filename="${profile.name}.ics"` });
+    res.end(head ? undefined : data);
+  };
+  const failed = (req: http.IncomingMessage, res: http.ServerResponse, head: boolean, err: unknown): void => {
+    log(`feed: ${req.method} failed: ${(err as Error).message}`);
+    if (!res.headersSent) plain(res, 500, 'Internal error', {}, head);
+    else res.destroy();
+  };
+  server.on('request', (req, res) => {
     const head = req.method === 'HEAD';
     try {
       if (req.method !== 'GET' && !head) return plain(res, 405, 'Method not allowed', { Allow: 'GET, HEAD' });
       if (opts.basicAuth && !authorized(req.headers.authorization, opts.basicAuth)) {
         return plain(res, 401, 'Authentication required', { 'WWW-Authenticate': 'Basic realm="mailbox2ics", charset="UTF-8"' }, head);
       }
-      const m = /^\/([A-Za-z0-9_-]{16,})\/([A-Za-z0-9][A-Za-z0-9._-]{0,63})\.ics$/.exec(new URL(req.url ?? '/', 'http://feed').pathname);
-      const profile = m && opts.profiles().find((p) => p.name === m[2] && safeEqual(p.token, m[1]));
-      if (!profile) return plain(res, 404, 'Not found', {}, head);
+      // A target that is already a feed path is its own pathname (no query, dot segments or escapes can be in
+      // it); anything else goes through URL parsing as before.
+      const m = FEED_PATH.exec(req.url ?? '') ?? FEED_PATH.exec(new URL(req.url ?? '/', 'http://feed').pathname);
       const served = opts.profiles();
+      const profile = m && served.find((p) => p.name === m[2] && tokenEqual(m[1], p.token));
+      if (!profile) return plain(res, 404, 'Not found', {}, head);
       if (revisions.size > served.length) revisions.retain(new Set(served.map((p) => p.file)));
-      let rev: FeedRevision;
-      try {
-        // In memory once read: a 304 or 200 for an unchanged revision does not touch the disk.
-        rev = await revisions.get(profile.file);
-      } catch {
-        return plain(res, 404, `The calendar for "${profile.name}" has not been written yet.`, {}, head);
-      }
-      const { etag, lastModified, data } = rev;
-      const headers = { ETag: etag, 'Last-Modified': rev.lastModifiedText, 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' };
-      const inm = req.headers['if-none-match'];
-      const ims = req.headers['if-modified-since'];
-      const notModified = inm !== undefined ? inm.split(',').map((s) => s.trim()).some((t) => t === etag || t === `W/${etag}` || t === '*') : ims !== undefined && Date.parse(ims) >= lastModified.getTime();
-      if (notModified) {
-        res.writeHead(304, headers);
-        return res.end();
-      }
-      res.writeHead(200, { ...headers, 'Content-Type': 'text/calendar; charset=utf-8', 'Content-Length': String(data.length), 'Content-Disposition': `inline; filename="${profile.name}.ics"` });
-      res.end(head ? undefined : data);
+      // In memory once read: a 304 or 200 for an unchanged revision does not touch the disk, nor wait a turn.
+      const held = revisions.current(profile.file);
+      if (held) return answer(req, res, profile, held, head);
+      revisions.get(profile.file).then(
+        (rev) => {
+          try {
+            answer(req, res, profile, rev, head);
+          } catch (err) {
+            failed(req, res, head, err);
+          }
+        },
+        () => plain(res, 404, `The calendar for "${profile.name}" has not been written yet.`, {}, head),
+      );
     } catch (err) {
-      log(`feed: ${req.method} failed: ${(err as Error).message}`);
-      if (!res.headersSent) plain(res, 500, 'Internal error', {}, head);
-      else res.destroy();
+      failed(req, res, head, err);
     }
   });
   await new Promise<void>((resolve, reject) => {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { newFeedToken, startFeedServer, type FeedProfile } from '../../../electron/core/feed/feed-server.ts';
-import type { RevisionFs } from '../../../electron/core/feed/feed-revisions.ts';
+import { FeedRevisions, type RevisionFs } from '../../../electron/core/feed/feed-revisions.ts';
 import { writeFileAtomic } from '../../../electron/core/store/atomic-write.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'feed-rev-'));
@@ -113,6 +113,27 @@ describe('feed revisions', () => {
       expect(await (await fetch(feed.url(p))).text()).toBe(ics('Now'));
     } finally {
       await feed.close();
+    }
+  });
+  it('hands out a held revision without waiting only while it is known current', async () => {
+    const file = path.join(dir, 'held.ics');
+    writeFileSync(file, ics('Held'));
+    let now = 1_000_000;
+    const revs = new FeedRevisions(1_000, { watch: false, now: () => now });
+    try {
+      expect(revs.current(file)).toBeUndefined(); // never read
+      const rev = await revs.get(file);
+      expect(revs.current(file)).toBe(rev);
+      now += 999;
+      expect(revs.current(file)).toBe(rev);
+      now += 1; // the recheck is due: the caller must go through get(), which looks at the disk
+      expect(revs.current(file)).toBeUndefined();
+      await writeFileAtomic(file, ics('Changed'));
+      const next = await revs.get(file);
+      expect(next.data.toString()).toBe(ics('Changed'));
+      expect(revs.current(file)).toBe(next);
+    } finally {
+      revs.close();
     }
   });
 });

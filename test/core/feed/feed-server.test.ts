@@ -1,7 +1,7 @@
 // The local feed over real HTTP, with real clients (Node's fetch and curl): content type, ETag and
 // Last-Modified with 304, HEAD, 401/404, nothing but the profiles' files, Basic auth on the LAN.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync, utimesSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -52,7 +52,7 @@ describe('feed server', () => {
 
   it('serves nothing else: wrong token, listing, traversal, other methods', async () => {
     const base = `http://127.0.0.1:${feed.port}`;
-    for (const p of ['/', `/${team.token}/`, `/${newFeedToken()}/team.ics`, `/${team.token}/../secret.txt`, `/${team.token}/%2e%2e%2fsecret.txt`, `/${team.token}/secret.ics`]) {
+    for (const p of ['/', `/${team.token}/`, `/${newFeedToken()}/team.ics`, `/${team.token}/../secret.txt`, `/${team.token}/%2e%2e%2fsecret.txt`, `/${team.token}/secret.ics`, `/${team.token.slice(0, -1)}/team.ics`, `/${team.token}A/team.ics`, `/${team.token.slice(1)}${team.token[0] === 'A' ? 'B' : 'A'}/team.ics`]) {
       const r = await fetch(base + p);
       expect(r.status, p).toBe(404);
       expect(await r.text()).not.toContain('not for the feed');
@@ -70,6 +70,53 @@ describe('feed server', () => {
     const etag = /ETag: (".*")/i.exec(first)![1];
     const again = await curl(['-H', `If-None-Match: ${etag}`, feed.url(team)]);
     expect(again).toMatch(/^HTTP\/1\.1 304 Not Modified/);
+  });
+
+  it('keeps an HTTP/1.0 keep-alive client\'s connection across a 304 and a 404, and closes one that did not ask', async () => {
+    const net = await import('node:net');
+    const etag = (await fetch(feed.url(team))).headers.get('etag')!;
+    const pathOf = new URL(feed.url(team)).pathname;
+    // Sends each request once the previous answer is complete; resolves with the answers and whether the server closed.
+    const exchange = (requests: string[]) =>
+      new Promise<{ answers: string[]; closedBy: 'server' | 'client' }>((resolve, reject) => {
+        const answers: string[] = [];
+        let text = '';
+        const s = net.connect(feed.port, '127.0.0.1');
+        s.on('error', reject);
+        s.on('close', () => resolve({ answers, closedBy: answers.length < requests.length ? 'server' : 'client' }));
+        s.on('connect', () => s.write(requests[0]));
+        s.on('data', (d) => {
+          text += d.toString('latin1'); // one character per byte: Content-Length counts bytes
+          // Every answer here is bodiless or has a Content-Length: one complete answer per request.
+          for (;;) {
+            const end = text.indexOf('\r\n\r\n');
+            if (end < 0) return;
+            const length = Number(/content-length: (\d+)/i.exec(text.slice(0, end))?.[1] ?? 0);
+            const status = Number(text.slice(9, 12));
+            const total = end + 4 + (status === 304 ? 0 : length);
+            if (text.length < total) return;
+            answers.push(text.slice(0, total));
+            text = text.slice(total);
+            if (answers.length === requests.length) s.end();
+            else s.write(requests[answers.length]);
+          }
+        });
+      });
+    const ka = `Host: x\r\nConnection: keep-alive\r\n`;
+    const kept = await exchange([
+      `GET ${pathOf} HTTP/1.0\r\n${ka}If-None-Match: ${etag}\r\n\r\n`,
+      `GET /nothing-here HTTP/1.0\r\n${ka}\r\n`,
+      `GET ${pathOf} HTTP/1.0\r\n${ka}\r\n`,
+    ]);
+    expect(kept.answers.map((a) => a.slice(0, 12))).toEqual(['HTTP/1.1 304', 'HTTP/1.1 404', 'HTTP/1.1 200']);
+    expect(kept.answers[0]).toMatch(/\r\nConnection: keep-alive\r\n/i);
+    expect(kept.answers[0]).not.toMatch(/content-length/i);
+    expect(kept.answers[2].endsWith(readFileSync(team.file, 'latin1'))).toBe(true);
+    expect(kept.closedBy).toBe('client');
+    const once = await exchange([`GET ${pathOf} HTTP/1.0\r\nHost: x\r\nIf-None-Match: ${etag}\r\n\r\n`, `GET ${pathOf} HTTP/1.0\r\nHost: x\r\n\r\n`]);
+    expect(once.answers.map((a) => a.slice(0, 12))).toEqual(['HTTP/1.1 304']);
+    expect(once.answers[0]).not.toMatch(/keep-alive/i);
+    expect(once.closedBy).toBe('server');
   });
 
   it('refuses the LAN without a password, and requires Basic auth there', async () => {
