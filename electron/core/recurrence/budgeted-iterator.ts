@@ -4,6 +4,7 @@
 import ICAL from 'ical.js';
 import type { ExpansionBudget } from './expansion-budget.ts';
 import { floatingSeconds } from './fast-forward.ts';
+import { FastTime } from './fast-time.ts';
 
 interface Limits {
   budget: ExpansionBudget;
@@ -62,7 +63,8 @@ export function budgetedIterator(rule: ICAL.Recur, dtstart: ICAL.Time, budget: E
   const limits = { budget, horizon };
   constructing = limits;
   try {
-    const it = new BudgetedRecurIterator({ rule, dtstart });
+    // Its candidate, and every instant cloned from it, clones without ical.js's fromData (fast-time.ts).
+    const it = new BudgetedRecurIterator({ rule, dtstart: FastTime.of(dtstart) });
     limitsOf.set(it, limits);
     return it;
   } finally {
