@@ -14,11 +14,11 @@ interface Internals {
 export class FastTime extends ICAL.Time {
   /** A FastTime equal to `t` (what t.clone() would give). */
   static of(t: ICAL.Time): ICAL.Time {
-    return copyInto(new FastTime(), t);
+    return copyInto(new FastTime(undefined as never, undefined as never), t);
   }
 
   override clone(): ICAL.Time {
-    return copyInto(new FastTime(), this);
+    return copyInto(new FastTime(undefined as never, undefined as never), this);
   }
 }
 

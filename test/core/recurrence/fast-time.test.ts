@@ -25,14 +25,21 @@ describe('FastTime', () => {
     const pendingDate = ICAL.Time.fromDateString('2026-01-31');
     pendingDate.day = 45;
     samples.push(pendingDate);
+    // A date given an hour past 24: ical.js's clone rolls it into the next day before it becomes a date again.
+    const dateWithHour = ICAL.Time.fromDateString('2026-01-31');
+    (dateWithHour as unknown as { _time: { hour: number } })._time.hour = 30;
+    dateWithHour.day = 31;
+    samples.push(dateWithHour);
     const stepped = ICAL.Time.fromDateTimeString('2026-01-31T10:00:00');
     stepped.adjust(0, 30, 0, 0); // normalised by adjust, no setter since
     samples.push(stepped);
     for (const t of samples) {
+      // ical.js's clone first: reading the source normalises it, after which its clone can differ.
+      const expected = view(t.clone());
       const fast = FastTime.of(t);
       const again = fast.clone();
-      expect(view(fast), t.toString()).toEqual(view(t.clone()));
-      expect(view(again)).toEqual(view(t.clone()));
+      expect(view(fast), expected.s).toEqual(expected);
+      expect(view(again)).toEqual(expected);
       expect(fast).toBeInstanceOf(ICAL.Time);
       // A clone is its own: changing it leaves the source as it was.
       const before = t.toString();
