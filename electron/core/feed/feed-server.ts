@@ -80,12 +80,12 @@ function plain(res: http.ServerResponse, status: number, text: string, extra: Re
 }
 
 /**
- * Adds to the headers of an answer that has no body (304), and returns them, saying "Connection: keep-alive" to an HTTP/1.0 client that
- * asked for it and may keep it. Node closes such a connection after any answer without a length, though a 304
- * needs none (RFC 9110 §15.4.5): every revalidation would cost a new TCP connection. HTTP/1.1 clients are kept
- * alive by Node already; a socket at its last allowed request (shouldKeepAlive false) is left to close.
+ * The headers of an answer without a body (304), with "Connection: keep-alive" added for an HTTP/1.0 client
+ * that asked for it and may keep it. Node closes such a connection after any answer without a length, though
+ * a 304 needs none (RFC 9110 §15.4.5): every revalidation would cost a new TCP connection. HTTP/1.1 clients
+ * are kept alive by Node already; a socket at its last allowed request (shouldKeepAlive false) is left to close.
  */
-export function bodilessKeepAlive(req: http.IncomingMessage, res: http.ServerResponse, headers: Record<string, string>): Record<string, string> {
+function bodilessKeepAlive(req: http.IncomingMessage, res: http.ServerResponse, headers: Record<string, string>): Record<string, string> {
   if (req.httpVersion !== '1.0' || !res.shouldKeepAlive || !/(?:^|,)\s*keep-alive\s*(?:,|$)/i.test(req.headers.connection ?? '')) return headers;
   headers.Connection = 'keep-alive';
   return headers;
