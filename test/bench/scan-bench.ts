@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { startDovecot } from '../helpers/dovecot.ts';
 import { mail } from './mail-profile.ts';
+import { bundleBenchChildren } from './bench-bundle.ts';
 
 const { values } = parseArgs({ options: { messages: { type: 'string', default: '10000' }, summary: { type: 'string' }, 'rss-only': { type: 'boolean' } } });
 const N = Number(values.messages);
@@ -18,7 +19,7 @@ const WARM_ROUNDS = 5;
 /** Timed repetitions of each incremental case (the folder changes again before each); the median counts. */
 const TIMED_ROUNDS = 5;
 
-/** What scan-child.ts prints. wallMs is timed inside the child, so it excludes Node/tsx startup. */
+/** What scan-child.ts prints. wallMs is timed inside the child, so it excludes Node start-up and loading the code. */
 interface ChildResult {
   /** The median of `walls`. */
   wallMs: number;
@@ -53,13 +54,15 @@ try {
     server.addMessage(FOLDER, m);
   }
   const seedMs = performance.now() - t0;
-  const child = path.resolve(import.meta.dirname, 'scan-child.ts');
+  // Every child runs bundled under plain Node, as users run the command (see bench-bundle.ts).
+  const bundled = await bundleBenchChildren();
+  const child = bundled('scan-child.ts');
 
   /** One scan in a child process (stateless, or against cacheFile) plus the bytes the server sent for its session. */
   async function runScan(cacheFile?: string): Promise<ChildResult & { serverBytes: number }> {
     const before = server.readSessionStats();
     const args = [server.host, String(server.imapsPort), server.user, server.pki.caFile, FOLDER, ...(cacheFile ? [cacheFile] : [])];
-    const out = execFileSync(process.execPath, ['--import', 'tsx', child, ...args], {
+    const out = execFileSync(process.execPath, [child, ...args], {
       env: { ...process.env, MAILBOX2ICS_PASSWORD: server.password },
       maxBuffer: 1 << 26,
     }).toString();
@@ -84,7 +87,7 @@ try {
     const total = WARM_ROUNDS + TIMED_ROUNDS;
     const before = server.readSessionStats();
     const args = [server.host, String(server.imapsPort), server.user, server.pki.caFile, FOLDER, cacheFile];
-    const proc = spawn(process.execPath, ['--import', 'tsx', child, ...args], {
+    const proc = spawn(process.execPath, [child, ...args], {
       env: { ...process.env, MAILBOX2ICS_PASSWORD: server.password, BENCH_POOLED: '1', BENCH_ROUNDS: String(WARM_ROUNDS), BENCH_TIMED: String(TIMED_ROUNDS) },
       stdio: ['pipe', 'pipe', 'inherit'],
     });
@@ -117,7 +120,7 @@ try {
   async function runFloor(script: string, plan: string): Promise<{ wallMs: number; serverBytes: number; maxRssKb: number }> {
     const before = server.readSessionStats();
     const args = [server.host, String(server.imapsPort), server.user, server.pki.caFile, FOLDER, plan];
-    const out = execFileSync(process.execPath, ['--import', 'tsx', path.resolve(import.meta.dirname, script), ...args], {
+    const out = execFileSync(process.execPath, [bundled(script), ...args], {
       env: { ...process.env, MAILBOX2ICS_PASSWORD: server.password },
       maxBuffer: 1 << 26,
     }).toString();

@@ -129,7 +129,7 @@ function uidOf(comp: ICAL.Component): string | undefined {
   }
 }
 
-/** Zones accepted before, by their text as read: one VTIMEZONE comes with every invitation of an
+/** Zones accepted before, by their parse as read: one VTIMEZONE comes with every invitation of an
  * organisation, and vetting, checking and signing it again each time was a sixth of a merge. */
 const acceptedZones = new Map<string, PreparedZone>();
 /** Accepted zones remembered (the memo starts over past it), and the longest text remembered. */
@@ -139,7 +139,9 @@ const ACCEPTED_ZONE_MAX_CHARS = 64 * 1024;
 /** A VTIMEZONE as prepared, or why it is refused. The same text always gives the same answer; a
  * refusal is worked out again each time (rare, and the rule check's time limit may decide it). */
 function acceptedZone(sub: ICAL.Component, tzid: string): PreparedZone | string {
-  const asRead = componentText(sub);
+  // Keyed by the parse itself (the text ical.js would write is a function of it): JSON.stringify is
+  // native and needs no folding, where writing the zone out was half the cost of a hit.
+  const asRead = JSON.stringify(sub.jCal);
   const known = acceptedZones.get(asRead);
   if (known) return known;
   const vetted = vetComponent(sub, () => undefined);
