@@ -1,6 +1,7 @@
 // Trusting one certificate by its SHA-256 fingerprint (pinning), against a real Dovecot whose
 // certificate is signed by a throwaway CA the client does NOT trust.
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect as tlsConnect } from 'node:tls';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { makeTestPki } from '../../helpers/certs.ts';
@@ -98,6 +99,29 @@ describe('pinned certificate', () => {
     writeFileSync(caFile, makeTestPki(path.join(dir, 'other')).caPem);
     expect(tlsOptions({ caPem: await readCaFile(caFile) }).secureContext).not.toBe(first.secureContext);
     const err = await connectImap({ ...conn, caFile }).catch((e) => e);
+    expect(err.code).toBe('TLS_UNTRUSTED');
+  });
+
+  it("a CA file's trust stays in its own context: a bundle's every certificate counts, and nothing else in the process comes to trust them", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ca-bundle-'));
+    const bundle = path.join(dir, 'bundle.pem');
+    // Another CA first: every certificate of the file is read, not just the first.
+    writeFileSync(bundle, makeTestPki(path.join(dir, 'other')).caPem + '\n' + readFileSync(server.pki.caFile, 'utf8'));
+    const client = await connectImap({ ...conn, caFile: bundle });
+    await disconnect(client);
+    // Node's shared root store is not where the file's certificates went: a plain TLS connection in
+    // this process, and an account without the file, still refuse the server.
+    const plain = await new Promise<string>((resolve) => {
+      const socket = tlsConnect({ host: server.host, port: server.imapsPort, servername: 'localhost' });
+      socket.once('secureConnect', () => {
+        socket.destroy();
+        resolve('trusted');
+      });
+      socket.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+    });
+    expect(plain).not.toBe('trusted');
+    expect(plain).toMatch(/CERT|CA|VERIFY|SIGNATURE/i);
+    const err = await connectImap({ ...conn }).catch((e) => e);
     expect(err.code).toBe('TLS_UNTRUSTED');
   });
 });
