@@ -37,6 +37,47 @@ function charge(it: ICAL.RecurIterator, n: number, candidate: ICAL.Time | null):
   if (candidate && limits.horizon !== undefined && floatingSeconds(candidate) > limits.horizon) throw new PastHorizon();
 }
 
+interface TimeInternals {
+  _time?: { year: number; month: number; day: number };
+  _pendingNormalization: boolean;
+  _cachedUnixTime: number | null;
+}
+
+/**
+ * `inc` days on from `last`, as ical.js's increment_monthday moves it, without its round trip through
+ * normalisation on every day: ical.js sets `day` past the month's end through a setter and reads it back,
+ * which runs Time.adjust on all the fields each time (a third of a year's preview). The fields are read
+ * through the getters first (a candidate set past its range is normalised as ical.js would), then step
+ * day by day with the month's length, and are left normal, as ical.js leaves them. A Time not laid out
+ * as ical.js 2 lays it out is left to ical.js (`fallback`).
+ */
+export function stepDays(last: ICAL.Time, inc: number, fallback: () => void): void {
+  const t = last as unknown as TimeInternals;
+  if (!t._time || typeof t._time.day !== 'number') {
+    fallback();
+    return;
+  }
+  let year = last.year;
+  let month = last.month;
+  let day = last.day;
+  for (let i = 0; i < inc; i++) {
+    day++;
+    if (day > ICAL.Time.daysInMonth(month, year)) {
+      day = 1;
+      month++;
+      if (month > 12) {
+        month = 1;
+        year++;
+      }
+    }
+  }
+  t._time.year = year;
+  t._time.month = month;
+  t._time.day = day;
+  t._cachedUnixTime = null;
+  t._pendingNormalization = false;
+}
+
 class BudgetedRecurIterator extends ICAL.RecurIterator {
   override check_contracting_rules(): boolean {
     charge(this, 1, this.last);
@@ -45,7 +86,7 @@ class BudgetedRecurIterator extends ICAL.RecurIterator {
 
   override increment_monthday(inc: number): void {
     charge(this, Math.floor(inc / DAY_STEPS_PER_CHARGE), null);
-    super.increment_monthday(inc);
+    stepDays(this.last, inc, () => super.increment_monthday(inc));
   }
 
   override expand_year_days(year: number): number {
