@@ -173,7 +173,7 @@ function uidOf(comp: ICAL.Component): string | undefined {
 /** Zones accepted before, by their parse as read: one VTIMEZONE comes with every invitation of an
  * organisation, and vetting, checking and signing it again each time was a sixth of a merge. */
 const acceptedZones = new Map<string, PreparedZone>();
-/** Accepted zones remembered (the memo starts over past it), and the longest text remembered. */
+/** Accepted zones remembered (the memo starts over past it), and the longest key remembered (a zone's parse as JSON, about its text's length). */
 const ACCEPTED_ZONES = 256;
 const ACCEPTED_ZONE_MAX_CHARS = 64 * 1024;
 
