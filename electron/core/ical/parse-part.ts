@@ -1,17 +1,19 @@
 // Parses the text of one calendar part into VCALENDAR components with ical.js, one part at a time.
 // A part that cannot be parsed is reported by the caller; this module never throws past parsePart.
 import ICAL from 'ical.js';
-import { preScan, type Refused } from './pre-scan.ts';
+import { preScan, type Refused, type ZoneReuse, type ZoneSpan } from './pre-scan.ts';
 
-export interface ParsedPart {
+export interface ParsedPart<T = never> {
   calendars: ICAL.Component[];
   /** Repairs applied to get the part through the parser (reported as warnings). */
   repairs: string[];
   /** Components cut out before parsing (reported as skipped). */
   refused: Refused[];
+  /** With `reuse`: the VTIMEZONEs directly in a VCALENDAR, in order, known or read (see PreScan.zones). */
+  zones?: Array<ZoneSpan<T>>;
 }
 
-export type ParseOutcome = { ok: true; value: ParsedPart } | { ok: false; reason: string };
+export type ParseOutcome<T = never> = { ok: true; value: ParsedPart<T> } | { ok: false; reason: string };
 
 const TOP_LEVEL = new Set(['vcalendar']);
 // C0 controls except HTAB, LF and CR (line ends are structure, handled above), and DEL.
@@ -65,11 +67,15 @@ function parserProblem(line: string): string | undefined {
   }
 }
 
-export function parsePart(text: string): ParseOutcome {
+/**
+ * `reuse`: VTIMEZONE blocks read before (see preScan) are not checked again; `zones` lists, for each
+ * VTIMEZONE the parser gives directly in a VCALENDAR, what it gave before or its block's lines.
+ */
+export function parsePart<T = never>(text: string, reuse?: ZoneReuse<T>): ParseOutcome<T> {
   const repairs: string[] = [];
   const repaired = repair(text, repairs);
   if (!/BEGIN:/i.test(repaired)) return { ok: false, reason: 'no iCalendar data (no BEGIN: line)' };
-  let scan = preScan(repaired);
+  let scan = preScan(repaired, undefined, reuse);
   if (scan.error !== undefined) return { ok: false, reason: scan.error };
   if (!scan.text.trim()) return scan.refused.length ? { ok: true, value: { calendars: [], repairs: [...repairs, ...scan.repairs], refused: scan.refused } } : { ok: false, reason: 'calendar contains no components' };
   let jcal: unknown;
@@ -78,7 +84,7 @@ export function parsePart(text: string): ParseOutcome {
   } catch (first) {
     // One line the parser cannot take would fail the whole part: find such lines, cut out the
     // components holding them, and read the rest.
-    scan = preScan(repaired, parserProblem);
+    scan = preScan(repaired, parserProblem, reuse);
     try {
       if (scan.error !== undefined) throw new Error(scan.error);
       jcal = ICAL.parse(scan.text);
@@ -105,5 +111,5 @@ export function parsePart(text: string): ParseOutcome {
   }
   const hasContent = calendars.some((c) => c.getAllSubcomponents().length > 0);
   if (!hasContent && !scan.refused.length) return { ok: false, reason: 'calendar contains no components' };
-  return { ok: true, value: { calendars, repairs, refused: scan.refused } };
+  return { ok: true, value: { calendars, repairs, refused: scan.refused, ...(scan.zones ? { zones: scan.zones } : {}) } };
 }

@@ -200,9 +200,39 @@ function acceptedZone(sub: ICAL.Component, tzid: string): PreparedZone | string 
   return z;
 }
 
+/**
+ * VTIMEZONE blocks accepted before, by their lines exactly as the pre-scan reads them (nothing in them
+ * needed changing): in a part carrying one, the pre-scan does not check its lines again and the zone is
+ * the one it gave (the record acceptedZone keeps), not vetted or keyed again. The block was half the
+ * lines of a typical invitation. Bounded like acceptedZones.
+ */
+const knownZoneBlocks = new Map<string, { value: PreparedZone; components: number }>();
+
+function rememberZoneBlock(block: string, zone: PreparedZone): void {
+  if (block.length > ACCEPTED_ZONE_MAX_CHARS) return;
+  if (knownZoneBlocks.size >= ACCEPTED_ZONES) knownZoneBlocks.clear();
+  // Its lines are as the pre-scan left them, so every structure line is exactly "BEGIN:NAME".
+  const components = block.split('\r\n').filter((l) => l.startsWith('BEGIN:')).length;
+  knownZoneBlocks.set(sharedString(block), { value: zone, components });
+}
+
+/** Blocks reused so far in this process (tests). */
+export const zoneBlockReuse = { hits: 0 };
+
+function reuseZoneBlock(block: string): { value: PreparedZone; components: number } | undefined {
+  const known = knownZoneBlocks.get(block);
+  if (known) zoneBlockReuse.hits++;
+  return known;
+}
+
+/** Forgets the blocks remembered (tests: a part read as if for the first time). */
+export function forgetZoneBlocks(): void {
+  knownZoneBlocks.clear();
+}
+
 /** The record, with the part's own repairs apart from its components' (a sliced part lists the part's first). */
-function prepareUnsafe(part: Pick<CalendarPart, 'text' | 'mimeMethod'>): PreparedPart & { componentRepairs?: string[] } {
-  const parsed = parsePart(part.text);
+function prepareUnsafe(part: Pick<CalendarPart, 'text' | 'mimeMethod'>, reuse = true): PreparedPart & { componentRepairs?: string[] } {
+  const parsed = parsePart(part.text, reuse ? reuseZoneBlock : undefined);
   if (!parsed.ok) return { v: PREPARED_VERSION, error: parsed.reason, repairs: [], refused: [], zones: [], comps: [] };
   const zones: PreparedZone[] = [];
   const comps: PreparedComp[] = [];
@@ -211,11 +241,28 @@ function prepareUnsafe(part: Pick<CalendarPart, 'text' | 'mimeMethod'>): Prepare
   const componentRepairs: string[] = [];
   const own = new Map<string, PreparedZone>();
   const pending: Array<{ sub: ICAL.Component; method: string }> = [];
+  const take = (z: PreparedZone) => {
+    zones.push(z);
+    if (z.usable) own.set(z.tzid, z);
+  };
+  // The pre-scan's zones, one for each VTIMEZONE parsed directly in a calendar, in order.
+  const spans = parsed.value.zones;
+  let at = 0;
+  let misread = false;
+  // Blocks to remember, once the zones parsed are known to be the ones the pre-scan counted.
+  const learned: Array<[string, PreparedZone]> = [];
   for (const cal of parsed.value.calendars) {
     const calMethod = String(cal.getFirstPropertyValue('method') ?? '').trim().toUpperCase();
     const method = part.mimeMethod ?? (calMethod || 'PUBLISH');
     for (const sub of cal.getAllSubcomponents()) {
       if (sub.name === 'vtimezone') {
+        const span = spans ? spans[at++] : undefined;
+        if (spans && !span) misread = true;
+        // The same lines as a zone accepted before: the same zone (what acceptedZone would give).
+        if (span?.reused !== undefined) {
+          take(span.reused);
+          continue;
+        }
         const tzid = tzidOf(sub);
         if (!tzid) continue;
         try {
@@ -224,14 +271,18 @@ function prepareUnsafe(part: Pick<CalendarPart, 'text' | 'mimeMethod'>): Prepare
             refused.push({ kind: 'vtimezone', uid: tzid, reason: z });
             continue;
           }
-          zones.push(z);
-          if (z.usable) own.set(tzid, z);
+          take(z);
+          if (span?.key !== undefined) learned.push([span.key, z]);
         } catch (err) {
           refused.push({ kind: 'vtimezone', uid: tzid, reason: `could not be read (${(err as Error).message})` });
         }
       } else if (KINDS.has(sub.name)) pending.push({ sub, method });
     }
   }
+  // The zones parsed are not the ones the pre-scan counted (it cannot happen; if it did, a zone
+  // could be taken for another): read the part again without reuse.
+  if (spans && (misread || at !== spans.length)) return prepareUnsafe(part, false);
+  for (const [block, z] of learned) rememberZoneBlock(block, z);
   // A TZID means the part's own usable definition, else the known zone of that name, else nothing
   // (times kept as written). The merge re-derives a component whose TZIDs end up meaning otherwise.
   const zoneOf: ZoneLookup = (tzid) => {
