@@ -207,10 +207,17 @@ function acceptedZone(sub: ICAL.Component, tzid: string): PreparedZone | string 
  * lines of a typical invitation. Bounded like acceptedZones.
  */
 const knownZoneBlocks = new Map<string, { value: PreparedZone; components: number }>();
+/** Characters the remembered blocks hold in all: a run of large distinct (hostile) zones starts the memo over. */
+const KNOWN_BLOCKS_MAX_CHARS = 2 * 1024 * 1024;
+let knownBlockChars = 0;
 
 function rememberZoneBlock(block: string, zone: PreparedZone): void {
   if (block.length > ACCEPTED_ZONE_MAX_CHARS) return;
-  if (knownZoneBlocks.size >= ACCEPTED_ZONES) knownZoneBlocks.clear();
+  if (knownZoneBlocks.size >= ACCEPTED_ZONES || knownBlockChars + block.length > KNOWN_BLOCKS_MAX_CHARS) {
+    knownZoneBlocks.clear();
+    knownBlockChars = 0;
+  }
+  knownBlockChars += block.length;
   // Its lines are as the pre-scan left them, so every structure line is exactly "BEGIN:NAME".
   const components = block.split('\r\n').filter((l) => l.startsWith('BEGIN:')).length;
   knownZoneBlocks.set(sharedString(block), { value: zone, components });
@@ -228,6 +235,7 @@ function reuseZoneBlock(block: string): { value: PreparedZone; components: numbe
 /** Forgets the blocks remembered (tests: a part read as if for the first time). */
 export function forgetZoneBlocks(): void {
   knownZoneBlocks.clear();
+  knownBlockChars = 0;
 }
 
 /** The record, with the part's own repairs apart from its components' (a sliced part lists the part's first). */
