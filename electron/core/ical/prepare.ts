@@ -140,7 +140,7 @@ const exact = <T>(list: T[]): T[] => (list.length ? list.slice() : NO_ITEMS);
  * The record as kept: its lists at their exact length (an array pushed to once holds room for 17,
  * which was a sixth of a kept invitation) and empty ones shared, in one shape for every record.
  */
-function settled(rec: PreparedPart): PreparedPart {
+function exactRecord(rec: PreparedPart): PreparedPart {
   return {
     v: rec.v,
     ...(rec.error !== undefined ? { error: rec.error } : {}),
@@ -153,9 +153,9 @@ export function preparePart(part: Pick<CalendarPart, 'text' | 'mimeMethod'>): Pr
   try {
     // A very large part is read a slice at a time (memory), each slice through the same checks.
     const slices = splitLargeCalendar(part.text);
-    if (slices) return settled(prepareSlices(part, slices));
+    if (slices) return exactRecord(prepareSlices(part, slices));
     const rec = prepareUnsafe(part);
-    return settled({ ...rec, repairs: bounded(rec.repairs) });
+    return exactRecord({ ...rec, repairs: bounded(rec.repairs) });
   } catch (err) {
     return { v: PREPARED_VERSION, error: `could not be read: ${(err as Error)?.message ?? String(err)}`, repairs: [], refused: [], zones: [], comps: [] };
   }
