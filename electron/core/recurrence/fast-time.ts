@@ -5,9 +5,11 @@
 import ICAL from 'ical.js';
 
 type Fields = { year: number; month: number; day: number; hour: number; minute: number; second: number; isDate: boolean };
-interface Internals {
-  _time: Fields;
+/** How ical.js 2 lays out a Time (absent `_time`: some other layout, left to ical.js). */
+export interface TimeInternals {
+  _time?: Fields;
   _pendingNormalization: boolean;
+  _cachedUnixTime: number | null;
   zone: ICAL.Timezone | null;
 }
 
@@ -23,14 +25,14 @@ export class FastTime extends ICAL.Time {
 }
 
 function copyInto(target: ICAL.Time, source: ICAL.Time): ICAL.Time {
-  const s = source as unknown as Internals;
+  const s = source as unknown as TimeInternals;
   // ical.js's clone sets the fields one by one through its setters: for a date whose fields await
   // normalisation, setting isDate adjusts them first (a different answer from normalising them);
   // leave that case, and any Time not laid out as ical.js 2 lays it out, to ical.js itself.
   if (!s._time || (s._pendingNormalization && s._time.isDate)) return ICAL.Time.prototype.clone.call(source);
-  const t = target as unknown as Internals;
+  const t = target as unknown as TimeInternals;
   const from = s._time;
-  const to = t._time;
+  const to = t._time!;
   to.year = from.year;
   to.month = from.month;
   to.day = from.day;
