@@ -42,6 +42,14 @@ interface ChildResult {
   maxRssKb: number;
 }
 
+/** What floor-resync.ts prints. */
+interface FloorResult {
+  wallMs: number;
+  walls: number[];
+  fetched: number;
+  expunged: number;
+}
+
 const server = await startDovecot();
 const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'm2i-bench-cache-'));
 try {
@@ -79,41 +87,82 @@ try {
     console.log(`peak RSS, ${one.messages} messages: ${(one.maxRssKb / 1024).toFixed(0)} MB (full scan ${(one.wallMs / 1000).toFixed(1)} s)`);
   } else {
   /**
+   * A child that syncs when told (scan-child.ts or floor-resync.ts with BENCH_POOLED): it prints READY
+   * before each sync after its first and waits for a line on stdin; its last line is its result.
+   */
+  function driven(script: string, args: string[], env: Record<string, string>) {
+    const proc = spawn(process.execPath, [script, ...args], { env: { ...process.env, MAILBOX2ICS_PASSWORD: server.password, ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
+    let out = '';
+    let readies = 0;
+    let consumed = 0;
+    let exited = false;
+    const pending: Array<() => void> = [];
+    const check = () => {
+      while (pending.length && (readies > consumed || exited)) {
+        if (readies > consumed) consumed += 1;
+        pending.shift()!();
+      }
+    };
+    const closed = new Promise<number>((resolve, reject) => {
+      proc.on('error', reject);
+      proc.on('close', (code) => {
+        exited = true;
+        check();
+        resolve(code ?? 1);
+      });
+    });
+    proc.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      while (out.includes('READY\n')) {
+        out = out.replace('READY\n', '');
+        readies += 1;
+      }
+      check();
+    });
+    return {
+      /** Until the child is READY for its next sync, or has ended. */
+      ready: () => new Promise<void>((resolve) => {
+        pending.push(resolve);
+        check();
+      }),
+      go: () => proc.stdin.write('go\n'),
+      result: async <T>(): Promise<T> => {
+        const code = await closed;
+        if (code !== 0 || readies !== consumed) throw new Error(`pooled bench child ${path.basename(script)} failed (exit ${code}, ${readies} rounds)`);
+        return JSON.parse(out.trim().split('\n').pop()!) as T;
+      },
+    };
+  }
+
+  /**
    * As the tray and `serve` run it: one process keeps its connection open and syncs again and again.
    * Before each of WARM_ROUNDS untimed syncs one new message arrives; before the timed sync,
-   * `change` alters the folder.
+   * `change` alters the folder. The re-sync floor (floor-resync.ts) runs beside it in a kept-open
+   * process of its own, each round just after ours: Dovecot takes in the change for whoever asks
+   * first, so the floor is, if anything, flattered.
    */
-  async function runPooled(cacheFile: string, change: () => void | Promise<void>): Promise<ChildResult & { serverBytes: number }> {
+  async function runPooled(cacheFile: string, floorState: string, change: () => void | Promise<void>): Promise<ChildResult & { serverBytes: number; floor: FloorResult }> {
     const total = WARM_ROUNDS + TIMED_ROUNDS;
     const before = server.readSessionStats();
-    const args = [server.host, String(server.imapsPort), server.user, server.pki.caFile, FOLDER, cacheFile];
-    const proc = spawn(process.execPath, [child, ...args], {
-      env: { ...process.env, MAILBOX2ICS_PASSWORD: server.password, BENCH_POOLED: '1', BENCH_ROUNDS: String(WARM_ROUNDS), BENCH_TIMED: String(TIMED_ROUNDS) },
-      stdio: ['pipe', 'pipe', 'inherit'],
-    });
-    let out = '';
-    let round = 0;
-    const done = new Promise<number>((resolve, reject) => {
-      proc.on('error', reject);
-      proc.on('close', (code) => resolve(code ?? 1));
-    });
-    // One READY at a time: the child prints the next only after the sync that follows 'go'.
-    proc.stdout.on('data', async (chunk: Buffer) => {
-      out += chunk.toString();
-      if (!out.includes('READY\n')) return;
-      out = out.replace('READY\n', '');
+    const env = { BENCH_POOLED: '1', BENCH_ROUNDS: String(WARM_ROUNDS), BENCH_TIMED: String(TIMED_ROUNDS) };
+    const ours = driven(child, [server.host, String(server.imapsPort), server.user, server.pki.caFile, FOLDER, cacheFile], env);
+    const floor = driven(bundled('floor-resync.ts'), [server.host, String(server.imapsPort), server.user, server.pki.caFile, FOLDER, floorState], env);
+    await ours.ready();
+    await floor.ready();
+    for (let round = 0; round < total; round++) {
       if (round < WARM_ROUNDS) add(1);
       else await change();
-      round += 1;
-      proc.stdin.write('go\n');
-    });
-    const code = await done;
-    if (code !== 0 || round !== total) throw new Error(`pooled bench child failed (exit ${code}, ${round} rounds)`);
-    const r = JSON.parse(out.trim().split('\n').pop()!) as ChildResult;
-    await server.waitForSessions(before.sessions + 1);
+      ours.go();
+      await ours.ready();
+      floor.go();
+      await floor.ready();
+    }
+    const r = await ours.result<ChildResult>();
+    const f = await floor.result<FloorResult>();
+    await server.waitForSessions(before.sessions + 2);
     // Dovecot logs bytes per session, and this session spans every round: count the timed sync's
     // bytes on the client side instead.
-    return { ...r, serverBytes: r.clientBytes };
+    return { ...r, serverBytes: r.clientBytes, floor: f };
   }
 
   /** A floor script (floor-raw.ts, floor-imapflow.ts) in its own process, with the bytes the server sent for its session. */
@@ -180,15 +229,37 @@ try {
     for (let k = K - 1; k >= 0; k--) server.removeMessageFile(FOLDER, Math.floor((k * files) / K));
     files -= K;
   };
-  /** A fresh process per sync (a cron run of the CLI), `change` before each; the median run counts. */
-  async function runOneShots(cacheFile: string, change: () => void | Promise<void>): Promise<ChildResult & { serverBytes: number }> {
+  /** The re-sync floor (floor-resync.ts) as one sync in a fresh process, against its own state file. */
+  async function runResyncFloor(stateFile: string): Promise<FloorResult> {
+    const before = server.readSessionStats();
+    const out = execFileSync(process.execPath, [bundled('floor-resync.ts'), server.host, String(server.imapsPort), server.user, server.pki.caFile, FOLDER, stateFile], {
+      env: { ...process.env, MAILBOX2ICS_PASSWORD: server.password },
+      maxBuffer: 1 << 26,
+    }).toString();
+    await server.waitForSessions(before.sessions + 1);
+    return JSON.parse(out.trim().split('\n').pop()!) as FloorResult;
+  }
+  // The floor's state starts where the cache does: just after the cache-filling scan.
+  const floorState = path.join(cacheDir, 'floor-state.json');
+  await runResyncFloor(floorState);
+  /**
+   * A fresh process per sync (a cron run of the CLI), `change` before each; the median run counts.
+   * The re-sync floor runs just after each of ours, in a fresh process too (flattered, if anything:
+   * see runPooled).
+   */
+  async function runOneShots(cacheFile: string, change: () => void | Promise<void>): Promise<ChildResult & { serverBytes: number; floor: FloorResult }> {
     const runs: Array<ChildResult & { serverBytes: number }> = [];
+    const floorWalls: number[] = [];
+    let floor!: FloorResult;
     for (let i = 0; i < TIMED_ROUNDS; i++) {
       await change();
       runs.push(await runScan(cacheFile));
+      floor = await runResyncFloor(floorState);
+      floorWalls.push(floor.wallMs);
     }
     const sorted = [...runs].sort((a, b) => a.wallMs - b.wallMs);
-    return { ...sorted[Math.floor(runs.length / 2)], walls: runs.map((r) => r.wallMs) };
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    return { ...sorted[Math.floor(runs.length / 2)], walls: runs.map((r) => r.wallMs), floor: { ...floor, wallMs: median(floorWalls), walls: floorWalls } };
   }
   // A tray app syncs every few minutes, not within a second of a delivery. Dovecot re-reads a
   // Maildir directory whose mtime is under a second or two old (mtime granularity: it cannot know
@@ -200,11 +271,11 @@ try {
     await settle();
   };
   const unchanged = await runOneShots(cacheFile, settle);
-  const unchangedPooled = await runPooled(cacheFile, settle);
+  const unchangedPooled = await runPooled(cacheFile, floorState, settle);
   const added = await runOneShots(cacheFile, then(() => add(K)));
-  const addedPooled = await runPooled(cacheFile, then(() => add(K)));
+  const addedPooled = await runPooled(cacheFile, floorState, then(() => add(K)));
   const expunged = await runOneShots(cacheFile, then(expunge));
-  const expungedPooled = await runPooled(cacheFile, then(expunge));
+  const expungedPooled = await runPooled(cacheFile, floorState, then(expunge));
   // The reference: a stateless full scan of the folder as it is now.
   const fresh = await runScan();
 
@@ -212,11 +283,11 @@ try {
   // also pays for Dovecot indexing the freshly seeded Maildir, which would flatter the percentages.
   const base = filled.wallMs;
   const table: string[][] = [
-    ['run', 'mode', 'wall time', '% of full scan (a)', 'CPU', 'bytes sent by server', 'fetched', 'expunged', 'each run (ms)', 'target'],
+    ['run', 'mode', 'wall time', '% of full scan (a)', 'CPU', 're-sync floor', 'bytes sent by server', 'fetched', 'expunged', 'each run (ms)', 'target'],
   ];
   const verdict = (ok: boolean, target: string) => (ok ? `OK (${target})` : `OVER TARGET (${target})`);
-  const row = (name: string, x: ChildResult & { serverBytes: number }, note: string) =>
-    table.push([name, x.syncMode, `${(x.wallMs / 1000).toFixed(3)} s`, `${((100 * x.wallMs) / base).toFixed(2)}%`, `${x.cpuMs.toFixed(0)} ms`, String(x.serverBytes), String(x.messagesFetched), String(x.messagesExpunged), x.walls.map((w) => w.toFixed(0)).join(' '), note]);
+  const row = (name: string, x: ChildResult & { serverBytes: number; floor?: FloorResult }, note: string) =>
+    table.push([name, x.syncMode, `${(x.wallMs / 1000).toFixed(3)} s`, `${((100 * x.wallMs) / base).toFixed(2)}%`, `${x.cpuMs.toFixed(0)} ms`, x.floor ? `${x.floor.wallMs.toFixed(0)} ms = ${((100 * x.floor.wallMs) / base).toFixed(2)}%, ours ${(x.wallMs / x.floor.wallMs).toFixed(2)}×` : '', String(x.serverBytes), String(x.messagesFetched), String(x.messagesExpunged), x.walls.map((w) => w.toFixed(0)).join(' '), note]);
   row('(a) full scan, filling cache', filled, 'baseline');
   row('no change (new connection)', unchanged, verdict(unchanged.messagesFetched === 0 && unchanged.wallMs <= base / 100, '0 fetched, ≤ 1%'));
   row('no change (kept-open conn.)', unchangedPooled, verdict(unchangedPooled.messagesFetched === 0 && unchangedPooled.wallMs <= base / 100, '0 fetched, ≤ 1%'));
@@ -230,6 +301,8 @@ try {
   console.log(`"new conn.": a fresh process per sync (a cron run of the CLI). "kept-open": one process, connection kept open, after ${WARM_ROUNDS} earlier`);
   console.log('syncs (as the tray app and `serve` run); its bytes are those the client counted for the timed sync alone.');
   console.log(`Each incremental case runs ${TIMED_ROUNDS} times, the folder changing again before each; the median counts.`);
+  console.log('"re-sync floor": the same IMAP commands through imapflow alone (floor-resync.ts: LIST, EXAMINE, the UID diff, structures, calendar parts),');
+  console.log('in a process of its own run the same way, each time just after ours (Dovecot takes in a change for whoever asks first).');
   console.log('A kept-open process stores its last merged feed in the cache when idle, not during the sync; that write, measured once');
   console.log(`after the timed syncs: ${[addedPooled, expungedPooled].map((x) => `${x.deferredWriteMs.toFixed(1)} ms`).join(' (1% new), ')} (1% expunged).`);
   console.log(`Each process loads the IMAP client (imapflow) before its timed syncs, as start-up; that load took ${[unchanged, added, expunged].map((x) => `${x.importMs.toFixed(0)} ms`).join(' / ')} in the`);
@@ -251,6 +324,7 @@ try {
       base,
       importMs: [unchanged, added, expunged].map((x) => x.importMs),
       cpu: { unchanged: unchanged.cpuMs, added: added.cpuMs, expunged: expunged.cpuMs, addedPooled: addedPooled.cpuMs },
+      floors: { unchanged: unchanged.floor.wallMs, added: added.floor.wallMs, expunged: expunged.floor.wallMs, addedPooled: addedPooled.floor.wallMs, addedPooledRuns: addedPooled.floor.walls },
       resync: { unchanged: unchanged.wallMs, added: added.wallMs, expunged: expunged.wallMs, addedPooled: addedPooled.wallMs, unchangedPooled: unchangedPooled.wallMs, expungedPooled: expungedPooled.wallMs, addedRuns: added.walls, addedPooledRuns: addedPooled.walls },
       same,
     }));
