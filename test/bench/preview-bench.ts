@@ -56,9 +56,9 @@ export function benchPreview(rounds = 3): Array<Record<string, unknown>> {
     incomplete = res.incompleteTotal;
   }
   return [
-    { row: "preview, one week, 10,000-event profile (first answer after the sync's preview rows)", ms: median(first) },
+    { row: "preview, one week, 10,000-event profile (first answer after the sync's preview rows)", ms: median(first), runs: first },
     { row: 'preview, one week, 10,000-event profile (next weeks: feed parsed once)', ms: median(next) },
-    { row: 'preview, one year, 10,000-event profile', ms: median(year), occurrences: yearCount },
+    { row: 'preview, one year, 10,000-event profile', ms: median(year), occurrences: yearCount, runs: year },
     { row: 'preview, one year, 100 weekly series', ms: median(wt), occurrences: got, expected: 5_214, incomplete },
     { row: 'preview, one week, 10,000-event profile (first answer without the preview rows: parses the feed)', ms: median(cold) },
     { row: "sync's preview rows, 10,000-event profile (parse, rows, and the occurrence index)", ms: median(rows) },
