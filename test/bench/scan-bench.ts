@@ -111,6 +111,8 @@ try {
         resolve(code ?? 1);
       });
     });
+    // A child that died is reported by result() with its exit code, not by a write to its closed stdin.
+    proc.stdin.on('error', () => {});
     proc.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       while (out.includes('READY\n')) {
@@ -126,9 +128,10 @@ try {
         check();
       }),
       go: () => proc.stdin.write('go\n'),
-      result: async <T>(): Promise<T> => {
+      /** Its result, once it has ended after `readies` READYs. */
+      result: async <T>(expected: number): Promise<T> => {
         const code = await closed;
-        if (code !== 0 || readies !== consumed) throw new Error(`pooled bench child ${path.basename(script)} failed (exit ${code}, ${readies} rounds)`);
+        if (code !== 0 || readies !== expected) throw new Error(`pooled bench child ${path.basename(script)} failed (exit ${code}, ${readies} rounds)`);
         return JSON.parse(out.trim().split('\n').pop()!) as T;
       },
     };
@@ -157,8 +160,8 @@ try {
       floor.go();
       await floor.ready();
     }
-    const r = await ours.result<ChildResult>();
-    const f = await floor.result<FloorResult>();
+    const r = await ours.result<ChildResult>(total);
+    const f = await floor.result<FloorResult>(total);
     await server.waitForSessions(before.sessions + 2);
     // Dovecot logs bytes per session, and this session spans every round: count the timed sync's
     // bytes on the client side instead.
