@@ -4,31 +4,15 @@
 // counts the bytes in Dovecot's log).
 import { writeFileSync, readFileSync } from 'node:fs';
 import { ImapFlow } from 'imapflow';
-import { findCalendarSections } from '../../electron/core/imap/body-structure.ts';
+import { fetchCalendarParts } from './floor-fetch.ts';
 
 const [host, port, user, caFile, folder, plan] = process.argv.slice(2);
-const BATCH = 500;
 const started = performance.now();
 const client = new ImapFlow({ host, port: Number(port), secure: true, auth: { user, pass: process.env.MAILBOX2ICS_PASSWORD ?? '' }, tls: { ca: readFileSync(caFile) }, logger: false });
 await client.connect();
 await client.mailboxOpen(folder, { readOnly: true });
 const uids = ((await client.search({ all: true }, { uid: true })) || []) as number[];
-const fetched: Array<{ uids: number[]; sections: string[] }> = [];
-let parts = 0;
-for (let i = 0; i < uids.length; i += BATCH) {
-  const batch = uids.slice(i, i + BATCH);
-  const want = new Map<string, number[]>();
-  for await (const m of client.fetch(batch.join(','), { uid: true, bodyStructure: true, internalDate: true, size: true }, { uid: true })) {
-    if (!m.bodyStructure) continue;
-    const key = findCalendarSections(m.bodyStructure).calendar.map((s) => s.section).join(' ');
-    if (key) want.set(key, [...(want.get(key) ?? []), m.uid]);
-  }
-  for (const [key, list] of want) {
-    const sections = key.split(' ');
-    for await (const m of client.fetch(list.join(','), { uid: true, envelope: true, bodyParts: sections }, { uid: true })) parts += m.bodyParts?.size ?? 0;
-    fetched.push({ uids: list, sections });
-  }
-}
+const { fetched, parts } = await fetchCalendarParts(client, uids);
 await client.logout();
 const wallMs = performance.now() - started;
 if (plan) writeFileSync(plan, JSON.stringify({ uids: uids.length, fetched }));

@@ -3,10 +3,10 @@
 // the imapflow floor's plan file. Prints a JSON line: wall time and bytes received.
 import { readFileSync } from 'node:fs';
 import tls from 'node:tls';
+import { FLOOR_BATCH as BATCH } from './floor-fetch.ts';
 
 const [host, port, user, caFile, folder, planFile] = process.argv.slice(2);
 const plan = JSON.parse(readFileSync(planFile, 'utf8')) as { fetched: Array<{ uids: number[]; sections: string[] }> };
-const BATCH = 500;
 const started = performance.now();
 const socket = tls.connect({ host, port: Number(port), ca: readFileSync(caFile), servername: 'localhost' });
 let bytes = 0;

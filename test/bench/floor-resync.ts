@@ -6,10 +6,9 @@
 // Prints a JSON line: the median wall time of the timed syncs and each of them.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { ImapFlow } from 'imapflow';
-import { findCalendarSections } from '../../electron/core/imap/body-structure.ts';
+import { fetchCalendarParts } from './floor-fetch.ts';
 
 const [host, port, user, caFile, folder, stateFile] = process.argv.slice(2);
-const BATCH = 500;
 
 interface State {
   uidValidity: string;
@@ -51,18 +50,7 @@ async function sync(keepOpen: boolean): Promise<{ fetched: number; expunged: num
       known = now.filter((u) => had.has(u));
     }
   }
-  for (let i = 0; i < fresh.length; i += BATCH) {
-    const batch = fresh.slice(i, i + BATCH);
-    const want = new Map<string, number[]>();
-    for await (const m of client.fetch(batch.join(','), { uid: true, bodyStructure: true, internalDate: true, size: true }, { uid: true })) {
-      if (!m.bodyStructure) continue;
-      const key = findCalendarSections(m.bodyStructure).calendar.map((s) => s.section).join(' ');
-      if (key) want.set(key, [...(want.get(key) ?? []), m.uid]);
-    }
-    for (const [key, list] of want) {
-      for await (const m of client.fetch(list.join(','), { uid: true, envelope: true, bodyParts: key.split(' ') }, { uid: true })) void m;
-    }
-  }
+  await fetchCalendarParts(client, fresh);
   state = { uidValidity, uidNext, exists: mb.exists, uids: [...known, ...fresh].sort((a, b) => a - b) };
   writeFileSync(stateFile, JSON.stringify(state));
   if (keepOpen) {
