@@ -2,10 +2,11 @@
 // nothing of ours but finding the calendar sections in BODYSTRUCTURE and the UID diff. Its own state
 // (UIDVALIDITY, UIDNEXT, EXISTS, the UIDs it knows) lives in a JSON file, as ours lives in the cache.
 // One sync per process (a cron run), or with BENCH_POOLED=1 a kept-open connection driven like
-// scan-child.ts (READY / a line on stdin). A run without a state file only records the state.
+// scan-child.ts (child-rounds.ts). A run without a state file only records the state.
 // Prints a JSON line: the median wall time of the timed syncs and each of them.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { ImapFlow } from 'imapflow';
+import { ready, timedRounds, warmUp } from './child-rounds.ts';
 import { fetchCalendarParts } from './floor-fetch.ts';
 
 const [host, port, user, caFile, folder, stateFile] = process.argv.slice(2);
@@ -65,19 +66,8 @@ async function sync(keepOpen: boolean): Promise<{ fetched: number; expunged: num
 }
 
 const pooled = !!process.env.BENCH_POOLED;
-const rounds = Number(process.env.BENCH_ROUNDS ?? 0);
-const timed = pooled ? Math.max(1, Number(process.env.BENCH_TIMED ?? 1)) : 1;
-const ready = async () => {
-  process.stdout.write('READY\n');
-  await new Promise<void>((resolve) => process.stdin.once('data', () => resolve()));
-};
-if (pooled) {
-  await sync(true);
-  for (let i = 0; i < rounds; i++) {
-    await ready();
-    await sync(true);
-  }
-}
+const timed = timedRounds(pooled);
+await warmUp(pooled, () => sync(true));
 const walls: number[] = [];
 let last = { fetched: 0, expunged: 0 };
 for (let i = 0; i < timed; i++) {

@@ -8,6 +8,7 @@ import { Session } from 'node:inspector/promises';
 import { syncFromImap } from '../../electron/core/sync/run-sync.ts';
 import { IDLE_FEED_WRITE_MS, SyncCache } from '../../electron/core/store/cache.ts';
 import { ConnectionPool } from '../../electron/core/imap/connection-pool.ts';
+import { ready, timedRounds, warmUp } from './child-rounds.ts';
 
 async function startProfiler(): Promise<{ stop(): Promise<unknown> }> {
   const session = new Session();
@@ -43,23 +44,10 @@ const request = () => ({
   cache,
   pool,
 });
-// BENCH_ROUNDS=N, BENCH_TIMED=T (with BENCH_POOLED): a long-running process. One untimed sync opens
-// the connection; then before each of N untimed and T timed syncs the child prints READY and waits
-// for a line on stdin while the parent changes the folder. The untimed rounds are the syncs a tray
-// app has already run, so the timed ones see compiled code and filled memos; the median is reported.
-const rounds = Number(process.env.BENCH_ROUNDS ?? 0);
-const timed = pool ? Math.max(1, Number(process.env.BENCH_TIMED ?? 1)) : 1;
-const ready = async () => {
-  process.stdout.write('READY\n');
-  await new Promise<void>((resolve) => process.stdin.once('data', () => resolve()));
-};
-if (pool) {
-  await syncFromImap(request());
-  for (let i = 0; i < rounds; i++) {
-    await ready();
-    await syncFromImap(request());
-  }
-}
+// Kept open (BENCH_POOLED), the untimed rounds are the syncs a tray app has already run, so the timed
+// ones see compiled code and filled memos; the median is reported (see child-rounds.ts).
+const timed = timedRounds(!!pool);
+await warmUp(!!pool, () => syncFromImap(request()));
 // Timed inside the child around syncFromImap only: Node/tsx startup and opening the cache are not
 // part of a sync's wall time (a long-running app pays them once).
 // BENCH_CPU_PROFILE=FILE: a CPU profile of the (last) timed sync alone (open it in Chrome's DevTools).
