@@ -36,3 +36,23 @@ export function sharedString(s: string): string {
   sharedChars += flat.length;
   return flat;
 }
+
+/** Lists sharedList keeps; the pool starts over past it. */
+const SHARED_LISTS = 1_024;
+const sharedLists = new Map<string, readonly string[]>();
+
+/**
+ * One frozen list of shared strings for every equal list (the TZIDs of a component: ['Europe/Berlin']
+ * in every invitation of an organisation), where each kept component had an array of its own (56 bytes).
+ * For lists nobody changes: a record is read by many and changed by none.
+ */
+export function sharedList(list: readonly string[]): string[] {
+  const key = JSON.stringify(list);
+  const known = sharedLists.get(key);
+  if (known !== undefined) return known as string[];
+  if (sharedLists.size >= SHARED_LISTS) sharedLists.clear();
+  const made = Object.freeze(list.map(sharedString));
+  // Keyed by JSON of at most a few TZIDs; a list longer than a shared string is only copied.
+  if (key.length <= SHARED_MAX_CHARS) sharedLists.set(key, made);
+  return made as string[];
+}

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { AppError } from '../errors.ts';
 import type { CalendarPart } from '../model.ts';
 import { CacheConflictError, type CachedFolder, type CachedRows, type FolderRef, type FolderState, type SyncCache } from '../store/cache.ts';
-import { PREPARED_VERSION, preparePart } from '../ical/prepare.ts';
+import { PREPARED_VERSION, settledPart } from '../ical/prepare.ts';
 import { learnZoneFacts, takeFreshZoneFacts } from '../ical/zone-facts.ts';
 import { scanBatch, type MessageResult } from './message-scan.ts';
 import { cleanUids, newFolderScan, scanFolder, tally, throwIfAborted, type FolderScan, type ScanOptions } from './scan.ts';
@@ -157,7 +157,7 @@ async function attempt(session: ImapSession, cache: SyncCache, ref: FolderRef, o
       }
       // Stored prepared, so later merges read the parts' components without parsing them again; the
       // raw text is then not needed (a new prepared-record version changes the scan key: rescan).
-      for (const r of results) r.parts = r.parts.map((p) => ({ ...p, text: '', prepared: preparePart(p) }));
+      for (const r of results) r.parts = r.parts.map(settledPart);
       // Each batch is committed on its own: a killed run keeps what it finished, and the next
       // run's UID diff picks up exactly the rest.
       const w = cache.folders.putMessages(ref, state.uidValidity, results);

@@ -5,7 +5,7 @@
 import type { FetchMessageObject, FetchQueryObject } from 'imapflow';
 import type { CalendarPart, SkippedItem, Warning } from '../model.ts';
 import { decodePart } from '../mime/decode.ts';
-import { compactString } from '../ical/compact-string.ts';
+import { compactString, sharedString } from '../ical/compact-string.ts';
 import { partsFromScan } from '../mime/extract-local.ts';
 import { scanMime } from '../mime/mime-scan.ts';
 import { FETCH_BYTES_BUDGET } from '../limits.ts';
@@ -105,12 +105,13 @@ function applyHeaders(result: MessageResult, env: FetchMessageObject['envelope']
   const envDate = env?.date ? new Date(env.date) : undefined;
   const internal = internalDate ? new Date(internalDate) : undefined;
   const date = envDate && !Number.isNaN(envDate.getTime()) ? envDate : internal && !Number.isNaN(internal.getTime()) ? internal : undefined;
-  // Copies: imapflow hands them out as slices of the whole FETCH response line, and a subject kept
-  // with every part kept its message's ENVELOPE alive (every To and Cc address, kilobytes each).
+  // Strings of their own: imapflow hands them out as slices of the whole FETCH response line, and a
+  // subject kept with every part kept its message's ENVELOPE alive (every To and Cc address, kilobytes each).
   const subject = env?.subject;
   const from = env?.from?.[0]?.address;
   result.subject = typeof subject === 'string' ? compactString(subject) : subject;
-  result.from = typeof from === 'string' ? compactString(from) : from;
+  // The sender shared: it repeats across a folder's messages, and every kept calendar part names it.
+  result.from = typeof from === 'string' ? sharedString(from) : from;
   result.date = date?.toISOString();
 }
 

@@ -1,5 +1,6 @@
 // Decides from a MIME node's headers alone whether it holds calendar data, so the IMAP scan can
 // pick parts from BODYSTRUCTURE without downloading anything. Never looks at the part's content.
+import { sharedString } from '../ical/compact-string.ts';
 
 export type PartKind = 'calendar' | 'tnef' | 'message' | 'multipart' | 'other';
 
@@ -47,5 +48,6 @@ export function classifyPart(node: MimeNodeInfo): PartKind {
 /** The iTIP method named in the Content-Type (`method=REQUEST`), upper-cased. */
 export function mimeMethod(node: MimeNodeInfo): string | undefined {
   const m = node.parameters?.method?.trim();
-  return m ? m.toUpperCase() : undefined;
+  // Shared: every calendar part kept for a run holds its method (a handful of distinct values).
+  return m ? sharedString(m.toUpperCase()) : undefined;
 }

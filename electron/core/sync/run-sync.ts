@@ -13,7 +13,7 @@ import { ImapSession, ServerFault } from '../imap/session.ts';
 import { LOGOUT_TIMEOUT_MS } from '../limits.ts';
 import { scanFolder, type FolderScan, type ScanProgress } from '../imap/scan.ts';
 import { extractFromMessage } from '../mime/extract-local.ts';
-import { PREPARED_VERSION, preparePart } from '../ical/prepare.ts';
+import { settledPart } from '../ical/prepare.ts';
 import { readEmlFiles, readMaildir, readMbox, type LocalMessage } from '../sources/local-mail.ts';
 import { AppError, errorMessage } from '../errors.ts';
 import type { ServerFilter } from '../filters/server-filter.ts';
@@ -169,7 +169,9 @@ export async function syncFromImap(req: ImapSyncRequest, connect: (o: ConnectOpt
     folders = resolveFolders(req.folders, await session.run('listing the folders', (c) => listFolders(c, false)));
     account = `${req.connect.username}@${req.connect.host}:${req.connect.port ?? defaultPort(req.connect.security)}`;
     const scanOpts = { maxPartBytes: req.maxPartBytes, signal: req.signal, onProgress: req.onProgress, filter: req.serverFilter };
-    const onPart = (p: CalendarPart) => parts.push(settled(p));
+    // A part read now, with its text dropped: the merge needs only the prepared record, and a run would
+    // otherwise hold every part's text and its prepared components until the end (twice the memory).
+    const onPart = (p: CalendarPart) => parts.push(settledPart(p));
     for (const folder of folders) {
       const scan: FolderOutcome = req.cache
         ? await syncFolderCached(session, req.cache, account, folder, { ...scanOpts, full: req.full, lazyUnchanged: true }, onPart)
@@ -252,14 +254,6 @@ export async function syncFromImap(req: ImapSyncRequest, connect: (o: ConnectOpt
   return { ics, items, report: finishReport(`imap://${req.connect.username}@${req.connect.host}`, started, [...reports.values()], extra) };
 }
 
-/**
- * A part read now, with its text dropped: the merge needs only the prepared record, and a run would
- * otherwise hold every part's text and its prepared components until the end (twice the memory).
- */
-function settled(p: CalendarPart): CalendarPart {
-  return p.prepared?.v === PREPARED_VERSION ? p : { ...p, text: '', prepared: preparePart(p) };
-}
-
 /** The array's items, each dropped from it as it is handed out: the receiver becomes their only holder. */
 function* drain<T>(items: (T | undefined)[]): Generator<T> {
   for (let i = 0; i < items.length; i++) {
@@ -291,7 +285,7 @@ async function readLocal(msg: LocalMessage, r: FolderReport, maxPartBytes: numbe
   if (found.hadCalendar) r.messagesWithCalendar += 1;
   r.skipped.push(...found.skipped);
   r.warnings.push(...found.warnings);
-  return found.parts.map(settled);
+  return found.parts.map(settledPart);
 }
 
 export async function syncFromLocal(req: LocalSyncRequest): Promise<SyncResult> {

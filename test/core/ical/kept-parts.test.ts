@@ -1,0 +1,57 @@
+// What a run keeps of each calendar part (its record, without its text) is the part as it was, and
+// costs no more than it must: parts share their hidden classes and the lists many of them repeat.
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { preparePart, settledPart } from '../../../electron/core/ical/prepare.ts';
+import type { CalendarPart } from '../../../electron/core/model.ts';
+import { vcal, vevent } from '../../helpers/mail-builder.ts';
+
+const run = promisify(execFile);
+const ZONE = 'BEGIN:VTIMEZONE\r\nTZID:Europe/Berlin\r\nBEGIN:STANDARD\r\nDTSTART:19701025T030000\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nEND:STANDARD\r\nEND:VTIMEZONE';
+const text = (uid: string) => vcal('REQUEST', ZONE, vevent({ uid, start: 'TZID=Europe/Berlin:20260301T100000', end: 'TZID=Europe/Berlin:20260301T110000' }));
+const source = (uid: number) => ({ folder: 'INBOX', uid, subject: `Meeting ${uid}`, from: 'organizer@example.com', date: '2026-01-01T00:00:00.000Z' });
+/** What the part was kept as before: a copy with its text dropped and its record added. */
+const spread = (p: CalendarPart): CalendarPart => ({ ...p, text: '', prepared: preparePart(p) });
+/** Keys in order and values, undefined ones included (JSON would drop them). */
+const layout = (p: CalendarPart) => Object.entries(p).map(([k, v]) => [k, v === undefined ? '(undefined)' : JSON.stringify(v)]);
+
+describe('parts kept for a run', () => {
+  it('have the keys, the order and the values of the part with its text dropped and its record added, whatever keys the part has', () => {
+    const shapes: CalendarPart[] = [
+      // As message-scan.ts and extract-local.ts make them, with and without notes and a method.
+      { source: source(1), section: '2', mimeMethod: 'REQUEST', text: text('a@example.com'), decodeNotes: undefined },
+      { source: source(2), section: '1.2', mimeMethod: undefined, text: text('b@example.com'), decodeNotes: ['guessed charset'] },
+      // Made elsewhere: keys missing, in another order, or one more.
+      { source: source(3), section: '2', text: text('c@example.com') },
+      { text: text('d@example.com'), section: '3', source: source(4), mimeMethod: 'PUBLISH' },
+      { source: source(5), section: '2', mimeMethod: 'REQUEST', text: text('e@example.com'), decodeNotes: undefined, extra: 1 } as CalendarPart,
+    ];
+    for (const p of shapes) expect(layout(settledPart(p))).toEqual(layout(spread(p)));
+    // A part already settled is kept as it is.
+    const done = settledPart(shapes[0]);
+    expect(settledPart(done)).toBe(done);
+  });
+
+  it('carrying the same zone and TZIDs share one frozen list of each', () => {
+    const [a, b] = [settledPart({ source: source(1), section: '2', text: text('s-1@example.com') }), settledPart({ source: source(2), section: '2', text: text('s-2@example.com') })];
+    const [ca, cb] = [a.prepared!.comps[0], b.prepared!.comps[0]];
+    expect(ca.uid).not.toBe(cb.uid);
+    expect(ca.tzids).toEqual(['Europe/Berlin']);
+    expect(cb.tzids).toBe(ca.tzids);
+    expect(Object.isFrozen(ca.tzids)).toBe(true);
+    expect(a.prepared!.zones.map((z) => z.tzid)).toEqual(['Europe/Berlin']);
+    expect(b.prepared!.zones).toBe(a.prepared!.zones);
+    expect(Object.isFrozen(a.prepared!.zones)).toBe(true);
+    // Another zone, another list.
+    const other = settledPart({ source: source(3), section: '2', text: text('s-3@example.com').replace(/Europe\/Berlin/g, 'Europe/Paris') });
+    expect(other.prepared!.zones).not.toBe(a.prepared!.zones);
+    expect(other.prepared!.comps[0].tzids).toEqual(['Europe/Paris']);
+  });
+
+  it('share V8 hidden classes: parts, their sources, records and components (V8 natives, in a child process)', async () => {
+    const { stdout } = await run(process.execPath, ['--allow-natives-syntax', '--import', 'tsx', path.resolve(import.meta.dirname, 'kept-parts-child.ts')], { timeout: 60_000 });
+    expect(JSON.parse(stdout.trim())).toEqual({ parts: true, sources: true, records: true, comps: true });
+  });
+});
