@@ -37,8 +37,11 @@ export function sharedString(s: string): string {
   return flat;
 }
 
-/** Lists sharedList keeps; the pool starts over past it. */
+/** Lists sharedList keeps (the pool starts over past it), and the longest list it shares, as JSON: real
+ * TZID lists are a few dozen characters; longer ones (hostile, or a component naming dozens of zones)
+ * are only copied, so the pool holds at most 256 KB of keys whatever the mail. */
 const SHARED_LISTS = 1_024;
+const SHARED_LIST_MAX_CHARS = 256;
 const sharedLists = new Map<string, readonly string[]>();
 
 /**
@@ -50,9 +53,9 @@ export function sharedList(list: readonly string[]): string[] {
   const key = JSON.stringify(list);
   const known = sharedLists.get(key);
   if (known !== undefined) return known as string[];
-  if (sharedLists.size >= SHARED_LISTS) sharedLists.clear();
   const made = Object.freeze(list.map(sharedString));
-  // Keyed by JSON of at most a few TZIDs; a list longer than a shared string is only copied.
-  if (key.length <= SHARED_MAX_CHARS) sharedLists.set(key, made);
+  if (key.length > SHARED_LIST_MAX_CHARS) return made as string[];
+  if (sharedLists.size >= SHARED_LISTS) sharedLists.clear();
+  sharedLists.set(key, made);
   return made as string[];
 }

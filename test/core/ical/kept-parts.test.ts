@@ -4,6 +4,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { sharedList } from '../../../electron/core/ical/compact-string.ts';
 import { preparePart, settledPart } from '../../../electron/core/ical/prepare.ts';
 import type { CalendarPart } from '../../../electron/core/model.ts';
 import { vcal, vevent } from '../../helpers/mail-builder.ts';
@@ -48,6 +49,16 @@ describe('parts kept for a run', () => {
     const other = settledPart({ source: source(3), section: '2', text: text('s-3@example.com').replace(/Europe\/Berlin/g, 'Europe/Paris') });
     expect(other.prepared!.zones).not.toBe(a.prepared!.zones);
     expect(other.prepared!.comps[0].tzids).toEqual(['Europe/Paris']);
+  });
+
+  it('share only short lists: a long one (hostile TZIDs) is copied, so the pool stays small whatever the mail', () => {
+    const short = ['Europe/Berlin', 'America/New_York'];
+    expect(sharedList([...short])).toBe(sharedList([...short]));
+    const long = Array.from({ length: 20 }, (_, i) => `Hostile/Zone-${i}-${'x'.repeat(20)}`);
+    const a = sharedList(long);
+    expect(a).toEqual(long);
+    expect(Object.isFrozen(a)).toBe(true);
+    expect(sharedList([...long])).not.toBe(a);
   });
 
   it('share V8 hidden classes: parts, their sources, records and components (V8 natives, in a child process)', async () => {
