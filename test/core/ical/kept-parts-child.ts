@@ -2,16 +2,15 @@
 // components, share V8's hidden classes (a class of its own per part was ~290 bytes of each).
 import { settledPart } from '../../../electron/core/ical/prepare.ts';
 import type { CalendarPart } from '../../../electron/core/model.ts';
-import { vcal, vevent } from '../../helpers/mail-builder.ts';
+import { zonedInvite } from './kept-parts-fixture.ts';
 
 // In a string: the natives syntax is V8's, not TypeScript's.
 const sameMap = new Function('a', 'b', 'return %HaveSameMap(a, b)') as (a: object, b: object) => boolean;
-const ZONE = 'BEGIN:VTIMEZONE\r\nTZID:Europe/Berlin\r\nBEGIN:STANDARD\r\nDTSTART:19701025T030000\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nEND:STANDARD\r\nEND:VTIMEZONE';
 // As message-scan.ts makes them.
 const scanned = (i: number): CalendarPart => ({
   source: { folder: 'INBOX', uid: i, subject: `Meeting ${i}`, from: 'organizer@example.com', date: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString() },
   section: '2', mimeMethod: 'REQUEST',
-  text: vcal('REQUEST', ZONE, vevent({ uid: `k-${i}@example.com`, start: 'TZID=Europe/Berlin:20260301T100000', end: 'TZID=Europe/Berlin:20260301T110000' })),
+  text: zonedInvite(`k-${i}@example.com`),
   decodeNotes: undefined,
 });
 const kept = Array.from({ length: 50 }, (_, i) => settledPart(scanned(i + 1)));

@@ -7,11 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { sharedList } from '../../../electron/core/ical/compact-string.ts';
 import { preparePart, settledPart } from '../../../electron/core/ical/prepare.ts';
 import type { CalendarPart } from '../../../electron/core/model.ts';
-import { vcal, vevent } from '../../helpers/mail-builder.ts';
+import { zonedInvite as text } from './kept-parts-fixture.ts';
 
 const run = promisify(execFile);
-const ZONE = 'BEGIN:VTIMEZONE\r\nTZID:Europe/Berlin\r\nBEGIN:STANDARD\r\nDTSTART:19701025T030000\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nEND:STANDARD\r\nEND:VTIMEZONE';
-const text = (uid: string) => vcal('REQUEST', ZONE, vevent({ uid, start: 'TZID=Europe/Berlin:20260301T100000', end: 'TZID=Europe/Berlin:20260301T110000' }));
 const source = (uid: number) => ({ folder: 'INBOX', uid, subject: `Meeting ${uid}`, from: 'organizer@example.com', date: '2026-01-01T00:00:00.000Z' });
 /** What the part was kept as before: a copy with its text dropped and its record added. */
 const spread = (p: CalendarPart): CalendarPart => ({ ...p, text: '', prepared: preparePart(p) });
