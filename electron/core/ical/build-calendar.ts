@@ -2,7 +2,8 @@
 // time zones, merge by iTIP rules, serialize. A bad part is skipped and reported, never fatal.
 import ICAL from 'ical.js';
 import type { CalendarPart, SkippedItem, SourceRef, Warning } from '../model.ts';
-import { componentFacts, COUNTED_ONLY, preparedOf, referencedTzids, type ComponentFacts, type PreparedComp } from './prepare.ts';
+import { COUNTED_ONLY, preparedOf, type PreparedComp } from './prepare.ts';
+import { componentFacts, referencedTzids, type ComponentFacts } from './component-facts.ts';
 import { groupByUid, mergeGroup, type CancelledPolicy, type Entry, type GroupOutcome, type MergeContext, type MergedComponent } from './merge.ts';
 import { senderMatches } from '../filters/server-filter.ts';
 import { TimezoneCollector, componentText, rewriteTzids } from './timezones.ts';

@@ -7,12 +7,13 @@ import type { CalendarPart } from '../model.ts';
 import { parsePart } from './parse-part.ts';
 import { splitLargeCalendar } from './split-calendar.ts';
 import { compactString, sharedList, sharedString } from './compact-string.ts';
-import { derivedUid, recurrenceKeyIn, stampIn, type ZoneLookup } from './revision.ts';
-import { itipFacts, type ItipFacts } from './itip-facts.ts';
-import { zoneRuleProblem } from './zone-rules.ts';
-import { componentText, isUsableZone, resolvedZone, semanticSignature, timezoneFor, tzidOf } from './timezones.ts';
+import { derivedUid, type ZoneLookup } from './revision.ts';
+import type { ItipFacts } from './itip-facts.ts';
+import { componentText, resolvedZone, timezoneFor, tzidOf } from './timezones.ts';
 import { checkComponentText, type CheckedText } from './output-check.ts';
 import { vetComponent } from './vet.ts';
+import { componentFacts, referencedTzids } from './component-facts.ts';
+import { acceptedZone, rememberZoneBlock, reuseZoneBlock } from './prepared-zones.ts';
 import { relieveHeap } from '../memory/heap-relief.ts';
 import type { Refused } from './pre-scan.ts';
 
@@ -72,40 +73,6 @@ const NO_TZIDS = Object.freeze([]) as unknown as string[];
 const NO_ZONES = Object.freeze({}) as Record<string, string | null>;
 /** Methods whose components never enter the feed (attendee traffic): only counted. */
 export const COUNTED_ONLY = new Set(['REPLY', 'COUNTER', 'REFRESH', 'DECLINECOUNTER']);
-
-export function referencedTzids(comp: ICAL.Component, into: Set<string>): Set<string> {
-  for (const prop of comp.getAllProperties()) {
-    const tzid = prop.getParameter('tzid');
-    if (typeof tzid === 'string' && tzid) into.add(tzid);
-  }
-  for (const sub of comp.getAllSubcomponents()) referencedTzids(sub, into);
-  return into;
-}
-
-function intProp(comp: ICAL.Component, name: string): number | undefined {
-  const v = comp.getFirstPropertyValue(name);
-  if (v === null || v === undefined) return undefined;
-  const n = Number.parseInt(String(v), 10);
-  return Number.isFinite(n) ? n : undefined;
-}
-
-export type ComponentFacts = Pick<PreparedComp, 'uid' | 'recurKey' | 'recurrenceId' | 'sequence' | 'dtstamp' | 'status' | keyof ItipFacts>;
-
-/** The facts of one component that the merge reads, with TZIDs looked up through `zoneOf`. */
-export function componentFacts(comp: ICAL.Component, zoneOf: ZoneLookup, method: string): ComponentFacts {
-  const rid = comp.getFirstProperty('recurrence-id');
-  const stamp = stampIn(comp, zoneOf);
-  return {
-    ...itipFacts(comp, method, zoneOf),
-    uid: String(comp.getFirstPropertyValue('uid')),
-    recurKey: recurrenceKeyIn(comp, zoneOf),
-    ...(rid ? { recurrenceId: String(rid.getFirstValue()) } : {}),
-    // Outlook sometimes omits SEQUENCE but always sends its CDO counter.
-    sequence: intProp(comp, 'sequence') ?? intProp(comp, 'x-microsoft-cdo-appt-sequence') ?? 0,
-    dtstamp: Number.isFinite(stamp) ? stamp : null,
-    status: String(comp.getFirstPropertyValue('status') ?? '').trim().toUpperCase(),
-  };
-}
 
 /**
  * The record with strings of its own. ical.js hands out values and parameters as slices of the text it
@@ -180,74 +147,6 @@ function uidOf(comp: ICAL.Component): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Zones accepted before, by their parse as read: one VTIMEZONE comes with every invitation of an
- * organisation, and vetting, checking and signing it again each time was a sixth of a merge. */
-const acceptedZones = new Map<string, PreparedZone>();
-/** Accepted zones remembered (the memo starts over past it), and the longest key remembered (a zone's parse as JSON, about its text's length). */
-const ACCEPTED_ZONES = 256;
-const ACCEPTED_ZONE_MAX_CHARS = 64 * 1024;
-
-/** A VTIMEZONE as prepared, or why it is refused. The same text always gives the same answer; a
- * refusal is worked out again each time (rare, and the rule check's time limit may decide it). */
-function acceptedZone(sub: ICAL.Component, tzid: string): PreparedZone | string {
-  // Keyed by the parse itself (the text ical.js would write is a function of it): JSON.stringify is
-  // native and needs no folding, where writing the zone out was half the cost of a hit.
-  const asRead = JSON.stringify(sub.jCal);
-  const known = acceptedZones.get(asRead);
-  if (known) return known;
-  const vetted = vetComponent(sub, () => undefined);
-  const ruleWhy = vetted.ok ? zoneRuleProblem(sub) : undefined;
-  const why = ruleWhy ? { ok: false as const, reason: ruleWhy } : vetted;
-  const checked = why.ok ? checkComponentText(componentText(sub), 'vtimezone') : why;
-  if (!checked.ok) return checked.reason;
-  const usable = isUsableZone(sub);
-  // Shared: one VTIMEZONE is repeated in every invitation of a sender's organisation.
-  const z: PreparedZone = { tzid: sharedString(tzid), usable, sig: usable ? sharedString(semanticSignature(sub)) : '', text: sharedString(checked.text) as CheckedText };
-  if (asRead.length <= ACCEPTED_ZONE_MAX_CHARS) {
-    if (acceptedZones.size >= ACCEPTED_ZONES) acceptedZones.clear();
-    acceptedZones.set(sharedString(asRead), z);
-  }
-  return z;
-}
-
-/**
- * VTIMEZONE blocks accepted before, by their lines exactly as the pre-scan reads them (nothing in them
- * needed changing): in a part carrying one, the pre-scan does not check its lines again and the zone is
- * the one it gave (the record acceptedZone keeps), not vetted or keyed again. The block was half the
- * lines of a typical invitation. Bounded like acceptedZones.
- */
-const knownZoneBlocks = new Map<string, { value: PreparedZone; components: number }>();
-/** Characters the remembered blocks hold in all: a run of large distinct (hostile) zones starts the memo over. */
-const KNOWN_BLOCKS_MAX_CHARS = 2 * 1024 * 1024;
-let knownBlockChars = 0;
-
-function rememberZoneBlock(block: string, zone: PreparedZone): void {
-  if (block.length > ACCEPTED_ZONE_MAX_CHARS) return;
-  if (knownZoneBlocks.size >= ACCEPTED_ZONES || knownBlockChars + block.length > KNOWN_BLOCKS_MAX_CHARS) {
-    knownZoneBlocks.clear();
-    knownBlockChars = 0;
-  }
-  knownBlockChars += block.length;
-  // Its lines are as the pre-scan left them, so every structure line is exactly "BEGIN:NAME".
-  const components = block.split('\r\n').filter((l) => l.startsWith('BEGIN:')).length;
-  knownZoneBlocks.set(sharedString(block), { value: zone, components });
-}
-
-/** Blocks reused so far in this process (tests). */
-export const zoneBlockReuse = { hits: 0 };
-
-function reuseZoneBlock(block: string): { value: PreparedZone; components: number } | undefined {
-  const known = knownZoneBlocks.get(block);
-  if (known) zoneBlockReuse.hits++;
-  return known;
-}
-
-/** Forgets the blocks remembered (tests: a part read as if for the first time). */
-export function forgetZoneBlocks(): void {
-  knownZoneBlocks.clear();
-  knownBlockChars = 0;
 }
 
 /** The record, with the part's own repairs apart from its components' (a sliced part lists the part's first). */
@@ -394,21 +293,3 @@ export function prepareSlices(part: Pick<CalendarPart, 'mimeMethod'>, slices: It
 export function preparedOf(part: CalendarPart): PreparedPart {
   return part.prepared?.v === PREPARED_VERSION ? part.prepared : preparePart(part);
 }
-
-/**
- * The part with its record and without its text (the merge reads only the record), as kept for the rest
- * of a run. A part as the scans make it is written out key by key: `{ ...part, text: '', prepared }` gave
- * every kept part a hidden class of its own (V8 copies a spread object's map, and adding `prepared` to
- * the copy makes a new map each time: with its descriptors, ~290 bytes per part, 3 MB of a
- * 50,000-message scan). The same keys in the same order either way.
- */
-export function settledPart(part: CalendarPart): CalendarPart {
-  if (part.prepared?.v === PREPARED_VERSION) return part;
-  const prepared = preparePart(part);
-  const { source, section, mimeMethod, decodeNotes } = part;
-  if (SCANNED_PART_KEYS.test(Object.keys(part).join(','))) return { source, section, mimeMethod, text: '', decodeNotes, prepared };
-  return { ...part, text: '', prepared };
-}
-
-/** The keys of a part as message-scan.ts and extract-local.ts make it. */
-const SCANNED_PART_KEYS = /^source,section,mimeMethod,text,decodeNotes(?:,prepared)?$/;

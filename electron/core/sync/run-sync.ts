@@ -13,7 +13,7 @@ import { ImapSession, ServerFault } from '../imap/session.ts';
 import { LOGOUT_TIMEOUT_MS } from '../limits.ts';
 import { scanFolder, type FolderScan, type ScanProgress } from '../imap/scan.ts';
 import { extractFromMessage } from '../mime/extract-local.ts';
-import { settledPart } from '../ical/prepare.ts';
+import { settledPart } from '../ical/kept-part.ts';
 import { readEmlFiles, readMaildir, readMbox, type LocalMessage } from '../sources/local-mail.ts';
 import { AppError, errorMessage } from '../errors.ts';
 import type { ServerFilter } from '../filters/server-filter.ts';

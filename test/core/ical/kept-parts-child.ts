@@ -1,6 +1,6 @@
 // Run by kept-parts.test.ts with --allow-natives-syntax: whether parts kept for a run, and their
 // components, share V8's hidden classes (a class of its own per part was ~290 bytes of each).
-import { settledPart } from '../../../electron/core/ical/prepare.ts';
+import { settledPart } from '../../../electron/core/ical/kept-part.ts';
 import type { CalendarPart } from '../../../electron/core/model.ts';
 import { zonedInvite } from './kept-parts-fixture.ts';
 

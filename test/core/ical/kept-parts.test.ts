@@ -5,7 +5,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { sharedList } from '../../../electron/core/ical/compact-string.ts';
-import { preparePart, settledPart } from '../../../electron/core/ical/prepare.ts';
+import { preparePart } from '../../../electron/core/ical/prepare.ts';
+import { settledPart } from '../../../electron/core/ical/kept-part.ts';
 import type { CalendarPart } from '../../../electron/core/model.ts';
 import { zonedInvite as text } from './kept-parts-fixture.ts';
 

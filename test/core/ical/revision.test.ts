@@ -1,6 +1,6 @@
 import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
-import { componentFacts } from '../../../electron/core/ical/prepare.ts';
+import { componentFacts } from '../../../electron/core/ical/component-facts.ts';
 import { compareRank, derivedUid, recurrenceKeyIn, type Rank, type ZoneLookup } from '../../../electron/core/ical/revision.ts';
 
 const ev = (...lines: string[]) => ICAL.Component.fromString(['BEGIN:VEVENT', ...lines, 'END:VEVENT'].join('\r\n'));

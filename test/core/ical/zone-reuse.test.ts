@@ -5,7 +5,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { forgetZoneBlocks, preparePart, zoneBlockReuse } from '../../../electron/core/ical/prepare.ts';
+import { preparePart } from '../../../electron/core/ical/prepare.ts';
+import { forgetZoneBlocks, zoneBlockReuse } from '../../../electron/core/ical/prepared-zones.ts';
 import { MAX_COMPONENTS_PER_PART } from '../../../electron/core/limits.ts';
 import { vcal, vevent } from '../../helpers/mail-builder.ts';
 
