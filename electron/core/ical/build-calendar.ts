@@ -1,17 +1,16 @@
 // From decoded calendar parts to one merged, serialized feed: parse each part on its own, resolve
 // time zones, merge by iTIP rules, serialize. A bad part is skipped and reported, never fatal.
-import ICAL from 'ical.js';
 import type { CalendarPart, SkippedItem, SourceRef, Warning } from '../model.ts';
 import { COUNTED_ONLY, preparedOf, type PreparedComp } from './prepare.ts';
-import { componentFacts, referencedTzids, type ComponentFacts } from './component-facts.ts';
-import { groupByUid, mergeGroup, type CancelledPolicy, type Entry, type GroupOutcome, type MergeContext, type MergedComponent } from './merge.ts';
+import { groupByUid, type CancelledPolicy, type Entry, type MergeContext } from './merge.ts';
 import { senderMatches } from '../filters/server-filter.ts';
-import { TimezoneCollector, componentText, rewriteTzids } from './timezones.ts';
+import { TimezoneCollector } from './timezones.ts';
 import { serializeCalendar } from './serialize.ts';
 import { reliefEvery } from '../memory/heap-relief.ts';
-import { checkComponentText, publishProblem, type CheckedText } from './output-check.ts';
-import type { Refused } from './pre-scan.ts';
 import type { EventFilter } from '../filters/event-filter.ts';
+import { deriveEntries, messageOf, refusalReason, RELIEF_EVERY, where, type PartRef } from './merge-entries.ts';
+import { safeFinishGroup, type Finished, type GroupResult } from './group-finish.ts';
+import { MAX_MEMO_COMPONENTS_PER_PART, MergeMemo } from './merge-memo.ts';
 
 export type ComponentType = 'VEVENT' | 'VTODO' | 'VJOURNAL';
 
@@ -59,75 +58,10 @@ export interface BuildResult {
   warnings: Warning[];
 }
 
-const KINDS = ['vevent', 'vtodo', 'vjournal'];
 
 function emptyStats(): FolderMergeStats {
   return { calendarParts: 0, componentsIn: 0, eventsOut: 0, updatesApplied: 0, cancellationsApplied: 0, attendeeTraffic: 0, notIncluded: 0, filteredOut: 0 };
 }
-
-function where(part: Pick<CalendarPart, 'source' | 'section'>) {
-  const s = part.source;
-  return { folder: s.folder, uid: s.uid, file: s.file, subject: s.subject, section: part.section };
-}
-
-/** A component (or zone) that is not taken, as a person reads it: kind, UID, why. */
-export function refusalReason(r: Refused): string {
-  return `${r.kind.toUpperCase()}${r.uid !== undefined ? ` ${JSON.stringify(r.uid.length > 80 ? `${r.uid.slice(0, 80)}…` : r.uid)}` : ''}: ${r.reason}`;
-}
-
-/** What an entry needs of its part: where it came from. */
-type PartRef = Pick<CalendarPart, 'source' | 'section'>;
-
-const messageOf = (err: unknown) => (err as Error)?.message ?? String(err);
-
-/** What a component of the output needs once its UID is merged: its sort key, text and zones, and how
- * the result names it. Nothing that reaches back to the merge entries, so a one-shot build frees each
- * UID's entries as soon as that UID is merged. */
-interface Finished {
-  item: MergedItem;
-  /** Index of the folder whose revision decided it. */
-  folder: number;
-  /** Kind, then UID, then RECURRENCE-ID (the master first), as one key: NUL sorts below any character. */
-  key: string;
-  text: CheckedText;
-  tzids: Iterable<string>;
-}
-
-/** One UID merged, event filter applied: what the output and the statistics take from it. */
-interface GroupResult {
-  entries: Entry[];
-  outcome: GroupOutcome;
-  kept: Finished[];
-  dropped: MergedComponent[];
-  /** Revisions the merge did not apply (organizer binding, ADD without a series), and components that could not be merged or written. */
-  skipped: SkippedItem[];
-  /** Applied with a caveat, or what the event filter could not evaluate (the events are kept). */
-  warnings: Warning[];
-}
-
-/**
- * What one build keeps for the next, so a long-running process (the app, `serve`) that re-merges
- * after a small change derives and merges only what the change touched. A part is recognised by
- * identity (the sync cache hands out the same objects while its rows are unchanged) and reused only
- * while its TZIDs keep their output names and meanings; a UID is re-merged unless exactly the same
- * entries, in the same order, make it up. The output equals a build without a memo (tested).
- */
-export class MergeMemo {
-  /** The settings and folders the memo was built for: anything else starts afresh. */
-  key = '';
-  parts = new Map<CalendarPart, { zoneKey: string; entries: Entry[] }>();
-  groups = new Map<string, GroupResult>();
-  /** What the last build reused and what it had to do again. */
-  lastBuild = { partsReused: 0, partsDerived: 0, uidsReused: 0, uidsMerged: 0 };
-}
-
-/** Components of one part above which a memo does not keep the part (see buildCalendar). Real
- * invitations have a handful; an exported calendar a few thousand. Re-deriving and merging 5,000
- * components again takes ~0.2 s; keeping them costs ~2.5 KB each for as long as the process runs. */
-export const MAX_MEMO_COMPONENTS_PER_PART = 5_000;
-
-// Loops over every component (or UID) check the heap this often (see memory/heap-relief.ts).
-const RELIEF_EVERY = 512;
 
 /**
  * Merges the parts into one feed. Each part is read through its prepared record (stored with it by
@@ -288,148 +222,6 @@ function zoneKeyOf(refs: Set<string>, map: Map<string, string>, tz: TimezoneColl
   return key;
 }
 
-/** The merge entries of a part's components; one that cannot be derived is skipped, not fatal.
- * `release`: the array is the build's own, and each component is dropped from it once used. */
-function deriveEntries(comps: (PreparedComp | undefined)[], map: Map<string, string>, part: PartRef, tz: TimezoneCollector, skipped: SkippedItem[], release: boolean): Entry[] {
-  const out: Entry[] = [];
-  const relief = reliefEvery(RELIEF_EVERY);
-  for (let i = 0; i < comps.length; i++) {
-    relief();
-    const c = comps[i]!;
-    if (release) comps[i] = undefined;
-    try {
-      const e = entryOf(c, map, part, tz);
-      if (typeof e === 'string') skipped.push({ ...where(part), reason: refusalReason({ kind: c.kind, uid: c.uid, reason: e }) });
-      else out.push(e);
-    } catch (err) {
-      skipped.push({ ...where(part), reason: refusalReason({ kind: c.kind, uid: c.uid, reason: `could not be merged (${messageOf(err)})` }) });
-    }
-  }
-  return out;
-}
-
-/** One component's merge entry: its prepared text and facts, or re-derived where its zones changed (or why it cannot be). */
-function entryOf(c: PreparedComp, map: Map<string, string>, part: PartRef, tz: TimezoneCollector): Entry | string {
-  const date = part.source.date ? Date.parse(part.source.date) : Number.NaN;
-  const same = c.tzids.every((t) => map.get(t) === t) && Object.entries(c.zones).every(([t, sig]) => (tz.sigOf(t) ?? null) === sig);
-  let facts: ComponentFacts = c;
-  let text = c.text!;
-  let tzids = c.tzids;
-  if (!same) {
-    const comp = ICAL.Component.fromString(text);
-    rewriteTzids(comp, map);
-    facts = componentFacts(comp, tz.lookup, c.method);
-    const checked = checkComponentText(componentText(comp), c.kind);
-    if (!checked.ok) return checked.reason;
-    text = checked.text;
-    tzids = [...referencedTzids(comp, new Set())].sort();
-  }
-  return {
-    text,
-    kind: c.kind,
-    uid: facts.uid,
-    recurKey: facts.recurKey,
-    ...(facts.recurrenceId !== undefined ? { recurrenceId: facts.recurrenceId } : {}),
-    tzids,
-    status: facts.status,
-    method: c.method,
-    rank: { sequence: facts.sequence, dtstamp: facts.dtstamp ?? -Infinity, messageDate: Number.isFinite(date) ? date : -Infinity, order: 0 },
-    itip: itipOf(facts),
-    msg: 0,
-    folder: 0,
-    source: part.source,
-    section: part.section,
-  };
-}
-
-/** finishGroup, with a failure of the merge costing only this UID (each of its entries reported). */
-function safeFinishGroup(uid: string, entries: Entry[], opts: BuildOptions, ctx: MergeContext, folderNames: readonly string[]): GroupResult {
-  try {
-    return finishGroup(uid, entries, opts, ctx, folderNames);
-  } catch (err) {
-    const skipped = entries.map((e) => ({ ...sourceOf(e), reason: refusalReason({ kind: e.kind, uid, reason: `could not be merged (${messageOf(err)})` }) }));
-    return { entries, outcome: { components: [], updates: [], cancels: [], rejected: [], warnings: [] }, kept: [], dropped: [], skipped, warnings: [] };
-  }
-}
-
-/** Merges one UID and applies the event filter to each of its series as a whole, so an override never survives without its series. */
-function finishGroup(uid: string, entries: Entry[], opts: BuildOptions, ctx: MergeContext, folderNames: readonly string[]): GroupResult {
-  const outcome = mergeGroup(uid, entries, ctx);
-  const kept: MergedComponent[] = [];
-  const dropped: MergedComponent[] = [];
-  const skipped: SkippedItem[] = outcome.rejected.map(({ entry, reason }) => ({ ...sourceOf(entry), reason }));
-  const warnings: Warning[] = outcome.warnings.map(({ entry, message }) => {
-    const { folder, uid: msgUid, subject, section } = sourceOf(entry);
-    return { folder, uid: msgUid, subject, section, message };
-  });
-  const filter = opts.eventFilter && !opts.eventFilter.isEmpty ? opts.eventFilter : undefined;
-  if (!filter) kept.push(...outcome.components);
-  else {
-    // A series split off by a range change has its own UID: it is filtered as the series it is.
-    const bySeries = new Map<string, MergedComponent[]>();
-    for (const m of outcome.components) {
-      const k = `${m.kind}\0${m.uid}`;
-      bySeries.set(k, [...(bySeries.get(k) ?? []), m]);
-    }
-    for (const g of bySeries.values()) {
-      const master = g.find((m) => m.recurKey === null) ?? g[0];
-      const s = master.decidedBy.source;
-      const problem = (reason: string) => warnings.push({ folder: s?.folder ?? '', uid: s?.uid, subject: s?.subject, message: `${master.kind.toUpperCase()} ${master.uid}: ${reason}` });
-      let keep = true;
-      try {
-        keep = filter.keep(parsed(master), g.map(parsed), problem);
-      } catch (err) {
-        // A filter never loses an event to a quirk of its data.
-        problem(`the event filters could not be applied (${messageOf(err)}); kept`);
-      }
-      (keep ? kept : dropped).push(...g);
-    }
-  }
-  const finished: Finished[] = [];
-  for (const m of kept) {
-    // Text the merge built or changed is checked like prepared text: nothing unchecked is written.
-    const checked = m.comp ? checkComponentText(componentText(m.comp), m.kind) : { ok: true as const, text: m.text as CheckedText };
-    const problem = checked.ok ? publishProblem(checked.text, m.kind) : checked.reason;
-    if (!checked.ok || problem) {
-      skipped.push({ ...sourceOf(m.decidedBy), reason: refusalReason({ kind: m.kind, uid: m.uid, reason: problem! }) });
-      continue;
-    }
-    const item: MergedItem = {
-      uid: m.uid,
-      ...(m.recurrenceId !== undefined ? { recurrenceId: m.recurrenceId } : {}),
-      kind: m.kind.toUpperCase() as ComponentType,
-      cancelled: m.cancelled,
-      source: m.decidedBy.source ?? { folder: folderNames[m.decidedBy.folder], uid: 0 },
-    };
-    const tzids = m.comp ? [...referencedTzids(m.comp, new Set())] : m.tzids;
-    finished.push({ item, folder: m.decidedBy.folder, key: `${KINDS.indexOf(m.kind)}\0${m.uid}\0${m.recurKey ?? ''}`, text: checked.text, tzids });
-  }
-  return { entries, outcome, kept: finished, dropped, skipped, warnings };
-}
-
-/** Where an entry came from, as reports name it. */
-function sourceOf(e: Entry): Omit<SkippedItem, 'reason'> {
-  const s = e.source;
-  return { folder: s?.folder ?? '', uid: s?.uid, file: s?.file, subject: s?.subject, section: e.section };
-}
-
-/** The scheduling facts of an entry, without the keys a component does not have (the memo compares entries). */
-function itipOf(f: ComponentFacts): Entry['itip'] {
-  const out: Entry['itip'] = {};
-  if (f.organizer) out.organizer = f.organizer;
-  if (f.sentBy) out.sentBy = f.sentBy;
-  if (f.range) out.range = true;
-  if (f.startForm) out.startForm = f.startForm;
-  if (f.ridForm) out.ridForm = f.ridForm;
-  if (f.addKey) out.addKey = f.addKey;
-  return out;
-}
-
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** A merged component to read (the filter never changes it, so its text stays the output). */
-function parsed(m: MergedComponent): ICAL.Component {
-  return m.comp ?? ICAL.Component.fromString(m.text!);
 }

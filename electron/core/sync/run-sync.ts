@@ -3,7 +3,8 @@
 import type { ImapFlow } from 'imapflow';
 import type { CalendarPart, Warning } from '../model.ts';
 import { createHash } from 'node:crypto';
-import { buildCalendar, MergeMemo, type BuildOptions, type BuildResult, type FolderMergeStats, type MergedItem } from '../ical/build-calendar.ts';
+import { buildCalendar, type BuildOptions, type BuildResult, type FolderMergeStats, type MergedItem } from '../ical/build-calendar.ts';
+import { MergeMemo } from '../ical/merge-memo.ts';
 import { connectImap, defaultPort, disconnect, type ConnectOptions } from '../imap/connect.ts';
 import type { ConnectionPool } from '../imap/connection-pool.ts';
 import { scanKeyOf, syncFolderCached, type CachedFolderScan } from '../imap/incremental.ts';

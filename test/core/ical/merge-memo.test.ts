@@ -3,7 +3,8 @@
 // changed), a build with the memo must equal a build without one, and it must really reuse work.
 // The corpus holds every golden case, the iTIP ones (binding, ranges, ADD, supersession) among them.
 import { describe, expect, it } from 'vitest';
-import { buildCalendar, MAX_MEMO_COMPONENTS_PER_PART, MergeMemo, type BuildOptions, type BuildResult } from '../../../electron/core/ical/build-calendar.ts';
+import { buildCalendar, type BuildOptions, type BuildResult } from '../../../electron/core/ical/build-calendar.ts';
+import { MAX_MEMO_COMPONENTS_PER_PART, MergeMemo } from '../../../electron/core/ical/merge-memo.ts';
 import { preparePart } from '../../../electron/core/ical/prepare.ts';
 import { extractFromMessage } from '../../../electron/core/mime/extract-local.ts';
 import type { CalendarPart } from '../../../electron/core/model.ts';
