@@ -58,7 +58,6 @@ export interface BuildResult {
   warnings: Warning[];
 }
 
-
 function emptyStats(): FolderMergeStats {
   return { calendarParts: 0, componentsIn: 0, eventsOut: 0, updatesApplied: 0, cancellationsApplied: 0, attendeeTraffic: 0, notIncluded: 0, filteredOut: 0 };
 }

@@ -252,7 +252,6 @@ function prepareUnsafe(part: Pick<CalendarPart, 'text' | 'mimeMethod'>, reuse = 
 // Why: a part of 20,000 events that all end as they start would otherwise report 20,000 warnings.
 const MAX_REPAIRS_LISTED = 20;
 
-
 /** The part's repairs, the first few in full and the rest counted. */
 function bounded(repairs: string[]): string[] {
   if (repairs.length <= MAX_REPAIRS_LISTED) return repairs;

@@ -21,7 +21,8 @@ function openDatabase(): typeof Database {
 }
 
 export type { FeedRow, FeedRowToStore } from './feed-store.ts';
-export { CacheConflictError, STALE_SCAN_KEY_MS, type CachedFolder, type CachedRows, type FolderRef, type FolderState } from './folder-store.ts';
+export { STALE_SCAN_KEY_MS } from './folder-store.ts';
+export { CacheConflictError, type CachedFolder, type CachedRows, type FolderRef, type FolderState } from './folder-types.ts';
 
 /**
  * How long a long-running process (the app, `serve`) waits after a sync before storing its merged

@@ -6,60 +6,13 @@ import type { MessageResult } from '../imap/message-scan.ts';
 import { relieveHeap, reliefEvery } from '../memory/heap-relief.ts';
 import { packJson, unpackText } from './packed-text.ts';
 import { contentKey, isPlain, knownContent, nextContent, plainRow } from './row-content.ts';
-
-/** One folder as seen through one set of scan settings. */
-export interface FolderRef {
-  account: string;
-  folder: string;
-  /** Hash of the settings that decide what a scan stores (filters, size limit); see scanKeyOf. */
-  scanKey: string;
-}
-
-export interface FolderState {
-  uidValidity: string;
-  /** Absent when the server did not say (RFC 3501 lets EXAMINE omit it): then it proves nothing. */
-  uidNext?: number;
-  exists: number;
-  highestModseq?: string;
-}
-
-export interface CachedFolder extends FolderState {
-  /** False while a scan from scratch is under way: the rows hold part of the folder only. */
-  complete: boolean;
-  /** Changes, to a value never used before in this file, whenever the folder's rows (or `complete`) change. */
-  revision: number;
-  /** Names what the rows give a merge (see contentKey): unchanged while only plain messages come and go. */
-  content: string;
-}
-
-/** The folder's rows as one consistent read, and the revision they belong to (0: nothing cached). */
-export interface CachedRows<T> {
-  revision: number;
-  /** See CachedFolder.content ('' when nothing is cached). */
-  content: string;
-  /** False while a scan from scratch is under way (or nothing is cached): the rows are part of the folder only. */
-  complete: boolean;
-  rows: T;
-}
-
-/**
- * Another writer (another process on the same file) changed a folder's rows in a way this sync
- * did not plan for; nothing of the failed write was kept. The sync starts that folder over.
- */
-export class CacheConflictError extends Error {
-  constructor(ref: FolderRef, why: string) {
-    super(`the cached rows of ${ref.folder} changed under this sync (${why})`);
-    this.name = 'CacheConflictError';
-  }
-}
+import { CacheConflictError, type CachedFolder, type CachedRows, type FolderRef, type FolderState } from './folder-types.ts';
+import { FolderMirrors, type Mirror } from './folder-mirrors.ts';
 
 /** Rows read between two heap checks (see memory/heap-relief.ts), and a row's size above which it is
  * checked at once and never mirrored (a part of 78,000 events is one 18 MB row; invitations are a few KB). */
 const RELIEF_EVERY = 256;
 const LARGE_ROW_CHARS = 1024 * 1024;
-
-/** Above this many bytes of cached rows, folders are read from the database on every merge. */
-const MIRROR_LIMIT_BYTES = 96 * 1024 * 1024;
 
 /**
  * Rows of a scan key not synced for this long are dropped when another key of that folder syncs.
@@ -77,21 +30,6 @@ export const MAX_SCAN_KEYS_PER_FOLDER = 32;
 
 /** A no-change sync records when it ran at most this often (the record only orders stale keys). */
 const SYNCED_AT_STEP_MS = 3600_000;
-
-interface Mirror {
-  /** undefined: a row over LARGE_ROW_CHARS, read from the file whenever it is needed (a very large
-   * part's record would otherwise be held for as long as the process runs). One this process has just
-   * written or read ahead is held until it is handed out once, so a sync never reads it twice. */
-  rows: Map<number, MessageResult | undefined>;
-  content: string;
-  complete: boolean;
-  /** Each row's size as stored, so replacing or removing one keeps `bytes` right; 0 for a large row. */
-  sizes: Map<number, number>;
-  bytes: number;
-  revision: number;
-  /** The data_version at which the revision was last checked against the file. */
-  checked: number;
-}
 
 interface FolderRow {
   uid_validity: string;
@@ -118,8 +56,7 @@ export class FolderStore {
    * after a small change reads no row from disk. When another process has written the file
    * (SQLite's data_version moved), a mirror is used only if its folder's revision did not move.
    */
-  private readonly mirrors = new Map<string, Mirror>();
-  private mirrorBytes = 0;
+  private readonly mirrors = new FolderMirrors();
 
   constructor(
     private readonly db: Database.Database,
@@ -159,37 +96,11 @@ export class FolderStore {
     // Another connection wrote since the last check: only this folder's revision says whether it
     // was this folder (every change of its rows moves it).
     if (this.row(ref)?.revision !== m.revision) {
-      this.setMirror(key, undefined);
+      this.mirrors.set(key, undefined);
       return undefined;
     }
     m.checked = v;
     return m;
-  }
-
-  private setMirror(key: string, m: Mirror | undefined): void {
-    this.mirrorBytes -= this.mirrors.get(key)?.bytes ?? 0;
-    this.mirrors.delete(key);
-    if (m && this.mirrorBytes + m.bytes <= MIRROR_LIMIT_BYTES) {
-      this.mirrors.set(key, m);
-      this.mirrorBytes += m.bytes;
-    }
-  }
-
-  /** After a write that moved the folder from `before` to `after`: a mirror that was current follows it, any other is dropped. */
-  private follow(ref: FolderRef, before: number | undefined, after: number, content: string, change: (m: Mirror) => void): void {
-    const key = refKey(ref);
-    const m = this.mirrors.get(key);
-    if (!m) return;
-    if (m.revision !== before) {
-      this.setMirror(key, undefined);
-      return;
-    }
-    const bytes = m.bytes;
-    change(m);
-    m.revision = after;
-    m.content = content;
-    this.mirrorBytes += m.bytes - bytes;
-    if (this.mirrorBytes > MIRROR_LIMIT_BYTES) this.setMirror(key, undefined);
   }
 
   /** The cached UIDs of a folder, in order. */
@@ -226,11 +137,11 @@ export class FolderStore {
       const rows = uids.map((uid) => m.rows.get(uid) ?? this.largeRow(ref, uid));
       // A row the mirror names is gone from the file: the mirror is wrong, so read everything afresh.
       if (!rows.every((r) => r !== undefined)) {
-        this.setMirror(refKey(ref), undefined);
+        this.mirrors.set(refKey(ref), undefined);
         return this.messages(ref);
       }
       // Handed out: large rows (and in a one-shot process all of them) are the caller's alone now.
-      if (!this.keepRows) this.setMirror(refKey(ref), undefined);
+      if (!this.keepRows) this.mirrors.set(refKey(ref), undefined);
       else for (const [uid, size] of m.sizes) if (size === 0) m.rows.set(uid, undefined);
       return { revision: m.revision, content: m.content, complete: m.complete, rows };
     }
@@ -264,7 +175,7 @@ export class FolderStore {
         if (small) loaded.bytes += json.length;
         rows.push(r);
       }
-      if (revision && (this.keepRows || !handedOut)) this.setMirror(refKey(ref), loaded);
+      if (revision && (this.keepRows || !handedOut)) this.mirrors.set(refKey(ref), loaded);
       return { revision, content, complete, rows };
     })();
   }
@@ -280,7 +191,7 @@ export class FolderStore {
       this.upsertFolder(ref, state, false, rev, rev);
       return rev;
     });
-    this.setMirror(refKey(ref), { rows: new Map(), content: `c${revision}`, complete: false, sizes: new Map(), bytes: 0, revision, checked: this.db.pragma('data_version', { simple: true }) as number });
+    this.mirrors.set(refKey(ref), { rows: new Map(), content: `c${revision}`, complete: false, sizes: new Map(), bytes: 0, revision, checked: this.db.pragma('data_version', { simple: true }) as number });
     return revision;
   }
 
@@ -289,7 +200,6 @@ export class FolderStore {
       .prepare('INSERT OR REPLACE INTO folders (account, folder, scan_key, uid_validity, uid_next, msg_exists, highest_modseq, complete, revision, synced_at, content_revision, content_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
       .run(...args(ref), s.uidValidity, s.uidNext ?? null, s.exists, s.highestModseq ?? null, complete ? 1 : 0, revision, this.now(), content, revision);
   }
-
 
   /**
    * Stores a batch of scanned messages in one transaction. Refused when the folder's rows are gone
@@ -317,7 +227,7 @@ export class FolderStore {
       this.db.prepare(`UPDATE folders SET revision = ?, content_revision = ?, content_at = ? WHERE ${WHERE}`).run(revision, content, revision, ...args(ref));
       return { before: row.revision, revision, content: `c${content}` };
     });
-    this.follow(ref, out.before, out.revision, out.content, (m) => {
+    this.mirrors.follow(refKey(ref), out.before, out.revision, out.content, (m) => {
       for (const [r, , length] of rows) {
         const size = length <= LARGE_ROW_CHARS ? length : 0;
         m.bytes += size - (m.sizes.get(r.uid) ?? 0);
@@ -361,7 +271,7 @@ export class FolderStore {
       this.pruneStaleKeys(ref);
       return { before: row.revision, revision, content: `c${content}` };
     });
-    this.follow(ref, check.revision === out.before ? out.before : undefined, out.revision, out.content, (m) => {
+    this.mirrors.follow(refKey(ref), check.revision === out.before ? out.before : undefined, out.revision, out.content, (m) => {
       for (const uid of gone) {
         m.bytes -= m.sizes.get(uid) ?? 0;
         m.rows.delete(uid);
@@ -396,7 +306,7 @@ export class FolderStore {
       const r = { ...ref, scanKey: o.scan_key };
       this.db.prepare(`DELETE FROM messages WHERE ${WHERE}`).run(...args(r));
       this.db.prepare(`DELETE FROM folders WHERE ${WHERE}`).run(...args(r));
-      this.setMirror(refKey(r), undefined);
+      this.mirrors.set(refKey(r), undefined);
     }
   }
 }
