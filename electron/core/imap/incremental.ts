@@ -24,7 +24,7 @@ export interface CachedFolderScan extends FolderScan {
   /** The revision of the cached rows the calendar parts came from (absent: not from the cache). */
   revision?: number;
   /**
-   * What those rows give a merge (see folder-store.ts contentKey): a stored feed of this content is the
+   * What those rows give a merge (see row-content.ts contentKey): a stored feed of this content is the
    * feed of the folder now. Absent when the feed cannot be reused (messages the server broke a command for).
    */
   content?: string;

@@ -72,7 +72,7 @@ export function upgradeSchema(db: Database.Database): void {
     }
     // Also recreates a table lost to damage (the cache is then only colder, never wrong).
     db.exec(TABLES);
-    // NULL in both: what the rows give a merge is not known yet (see folder-store.ts contentKey).
+    // NULL in both: what the rows give a merge is not known yet (see row-content.ts contentKey).
     for (const c of missingColumns(db)) db.exec(`ALTER TABLE folders ADD COLUMN ${c} INTEGER`);
     // Revisions are unique over the file's life (never reused after a folder is dropped), so a
     // stored feed can never match rows it was not built from.

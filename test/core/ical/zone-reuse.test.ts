@@ -1,4 +1,4 @@
-// A VTIMEZONE block read before is not parsed again (prepare.ts, pre-scan.ts): the record of every part
+// A VTIMEZONE block read before is not parsed again (prepared-zones.ts, pre-scan.ts): the record of every part
 // must be exactly the one a first reading gives, whatever was read before it and wherever the block
 // stands: nested where it does not belong, in a bare component, twice, beside other definitions of
 // the same TZID, in a part the parser first rejects, at the component limit.
