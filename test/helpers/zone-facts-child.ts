@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import ICAL from 'ical.js';
 import { learnStoredZoneFacts } from '../../electron/core/imap/incremental.ts';
-import { semanticSignature } from '../../electron/core/ical/timezones.ts';
+import { semanticSignature } from '../../electron/core/ical/zone-signature.ts';
 import { takeFreshZoneFacts } from '../../electron/core/ical/zone-facts.ts';
 import { zoneRuleProblem } from '../../electron/core/ical/zone-rules.ts';
 import { SyncCache } from '../../electron/core/store/cache.ts';

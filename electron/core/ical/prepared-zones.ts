@@ -3,7 +3,8 @@
 import type ICAL from 'ical.js';
 import { sharedString } from './compact-string.ts';
 import { zoneRuleProblem } from './zone-rules.ts';
-import { componentText, isUsableZone, semanticSignature } from './timezones.ts';
+import { componentText, isUsableZone } from './timezones.ts';
+import { semanticSignature } from './zone-signature.ts';
 import { checkComponentText, type CheckedText } from './output-check.ts';
 import { vetComponent } from './vet.ts';
 import type { PreparedZone } from './prepare.ts';

@@ -2,7 +2,8 @@
 // instants ical.js computes (tests run with TZ=America/New_York, so a silent fallback would show).
 import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
-import { TimezoneCollector, componentText, isUsableZone, rewriteTzids, semanticSignature, tzidOf, type ZoneRecord } from '../../../electron/core/ical/timezones.ts';
+import { TimezoneCollector, componentText, isUsableZone, rewriteTzids, tzidOf, type ZoneRecord } from '../../../electron/core/ical/timezones.ts';
+import { semanticSignature } from '../../../electron/core/ical/zone-signature.ts';
 import type { CheckedText } from '../../../electron/core/ical/output-check.ts';
 
 const cal = (text: string) => ICAL.Component.fromString(text);

@@ -1,4 +1,4 @@
-// A zone's signature samples (timezones.ts sampledOffsets): asking ical.js only near the zone's changes
+// A zone's signature samples (zone-signature.ts sampledOffsets): asking ical.js only near the zone's changes
 // must give exactly the samples of asking it every week, for real zones and for hostile ones (changes
 // compared near noon, huge offsets, changes every week or month, lists of dates, equal starts,
 // observances that cannot be expanded).
@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
-import { sampledOffsets } from '../../../electron/core/ical/timezones.ts';
+import { sampledOffsets } from '../../../electron/core/ical/zone-signature.ts';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../fixtures');
 
