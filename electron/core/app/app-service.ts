@@ -26,12 +26,12 @@ import { AccountCredentials, type Connection } from './account-credentials.ts';
 import { AppConfig } from './app-config.ts';
 import type { NativeDialogs } from './native-dialogs.ts';
 import { checkChosenCalendar } from './chosen-calendar.ts';
-import { typedPathRefused, WindowChoices } from './window-choices.ts';
+import { typedPathRefused } from './window-choices.ts';
+import { WindowFiles } from './window-files.ts';
 import { withAccountCredential, type Credential } from '../auth/account-auth.ts';
 import { oauthOf, TokenManagers } from '../auth/token-managers.ts';
 import { keychainTokenStore } from '../auth/token-store.ts';
-import { signIn } from '../auth/sign-in.ts';
-import { resolvePreset } from '../auth/provider-presets.ts';
+import { WindowSignIns } from './window-sign-ins.ts';
 
 export interface AppServiceDeps {
   configFile: string;
@@ -76,48 +76,29 @@ type WindowAccount = Request<'accounts:save'>['account'];
 export class AppService implements Methods {
   private readonly config: AppConfig;
   private readonly credentials: AccountCredentials;
-  private readonly choices = new WindowChoices();
+  private readonly files: WindowFiles;
   private readonly running = new Map<string, AbortController>();
   private readonly runningProfile = new Map<string, string>();
   private readonly scans = new Map<string, HeldScan>();
-  private readonly written = new Set<string>();
   private readonly engine: Engine;
   /** The window's own syncs, per profile: the status strip shows them with the schedule's. */
   private readonly windowRuns = new Map<string, WindowRun>();
   readonly tokens: TokenManagers;
-  private readonly signIns = new Map<string, AbortController>();
+  private readonly signIns: WindowSignIns;
 
   constructor(private readonly deps: AppServiceDeps) {
     this.config = new AppConfig(deps.configFile, deps.onConfigChanged);
+    this.files = new WindowFiles(deps.dialogs, deps.showItemInFolder);
     this.credentials = new AccountCredentials(deps.configFile, deps.openSecrets, deps.dialogs);
     this.engine = deps.engine ?? new InProcessEngine({ cache: deps.cache, pool: deps.pool, connect: deps.connect });
     this.tokens = deps.tokens ?? new TokenManagers(keychainTokenStore(deps.openSecrets));
-  }
-
-  /**
-   * After an edit: a renamed account keeps its sign-in (unless one was already made under the new
-   * name), and an account that no longer signs in with OAuth2 leaves none behind.
-   */
-  private async followSignIn(from: string, to: string, before: Account | undefined, after: Account): Promise<void> {
-    const old = oauthOf(before, this.deps.configFile);
-    if (!old) return;
-    if (!oauthOf(after)) {
-      await this.tokens.for(from, old).signOut();
-    } else if (from !== to) {
-      const store = this.tokens.store;
-      const record = await store.get(from);
-      if (record && !(await store.get(to))) await store.set(to, record);
-      await store.delete(from);
-    }
-    this.tokens.forget(from);
-    this.tokens.forget(to);
+    this.signIns = new WindowSignIns(this.tokens, deps.configFile, deps.openExternal);
   }
 
   /** A password in the keychain, or for an OAuth2 account a kept sign-in: then nothing needs asking. */
   private async hasCredential(name: string, account: Account): Promise<boolean> {
-    const oauth = oauthOf(account, this.deps.configFile);
-    if (!oauth) return this.credentials.has(account);
-    return !!(await this.tokens.for(name, oauth).signedInUser());
+    if (!oauthOf(account)) return this.credentials.has(account);
+    return this.signIns.signedIn(name, account);
   }
 
   /** A saved account's credential: the typed or saved password, or its OAuth2 sign-in (never prompts). */
@@ -151,7 +132,7 @@ export class AppService implements Methods {
    */
   private accountFrom(sent: WindowAccount, saved: Account | undefined, caFileChoice: string | undefined): Account {
     const account = { ...sent } as Account;
-    if (caFileChoice) account.caFile = this.choices.path('ca-file', caFileChoice);
+    if (caFileChoice) account.caFile = this.files.choices.path('ca-file', caFileChoice);
     else if (account.caFile !== undefined && account.caFile !== saved?.caFile) throw typedPathRefused('ca-file', account.caFile);
     return account;
   }
@@ -175,19 +156,16 @@ export class AppService implements Methods {
 
   async saveAccount(req: Request<'accounts:save'>): Promise<Response<'accounts:save'>> {
     // A newly chosen CA file is read now, so a bad one is reported before anything is saved.
-    if (req.caFileChoice) await readCaFile(this.choices.path('ca-file', req.caFileChoice));
+    if (req.caFileChoice) await readCaFile(this.files.choices.path('ca-file', req.caFileChoice));
     const { before, saved, others } = await this.config.saveAccount(req.name, req.account as Account, req.previousName, (previous) => this.accountFrom(req.account, previous, req.caFileChoice));
     if (before) await this.credentials.carryOver(req.name, before, saved, others);
-    if (req.previousName !== undefined) await this.followSignIn(req.previousName, req.name, before, saved);
+    if (req.previousName !== undefined) await this.signIns.follow(req.previousName, req.name, before, saved);
     return { name: req.name, account: saved, hasPassword: await this.hasCredential(req.name, saved) };
   }
 
   async removeAccount(req: Request<'accounts:remove'>): Promise<null> {
     const removed = await this.config.removeAccount(req.name);
-    // No sign-in stays behind for an account that is gone: revoked at the provider where it can be, and forgotten.
-    const oauth = oauthOf(removed, this.deps.configFile);
-    if (oauth) await this.tokens.for(req.name, oauth).signOut();
-    this.tokens.forget(req.name);
+    await this.signIns.removed(req.name, removed);
     await this.credentials.release(removed, Object.values((await this.config.read()).accounts));
     return null;
   }
@@ -244,7 +222,7 @@ export class AppService implements Methods {
     const profile = req.profile as Profile;
     let chosen: string | undefined;
     if (req.outputChoice) {
-      chosen = this.choices.path('output', req.outputChoice);
+      chosen = this.files.choices.path('output', req.outputChoice);
       await checkChosenCalendar(chosen);
     }
     await this.config.saveProfile(req.name, profile, req.previousName, (previous) => {
@@ -346,55 +324,22 @@ export class AppService implements Methods {
     return null;
   }
 
-  /**
-   * Signs an account in through the system browser. The window names the provider settings; a CA
-   * file for the issuer is only ever the saved account's own. The answer holds who signed in, never a token.
-   */
+  /** The answer holds who signed in, never a token. */
   async startSignIn(req: Request<'signin:start'>): Promise<Response<'signin:start'>> {
-    const saved = (await this.config.read()).accounts[req.name];
-    const own = oauthOf(saved, this.deps.configFile);
-    if (req.settings.issuerCaFile !== undefined && req.settings.issuerCaFile !== oauthOf(saved)?.issuerCaFile) throw typedPathRefused('ca-file', req.settings.issuerCaFile);
-    const settings = req.settings.issuerCaFile !== undefined ? { ...req.settings, issuerCaFile: own!.issuerCaFile } : req.settings;
-    if (this.signIns.has(req.name)) throw new AppError('USAGE', `A sign-in for "${req.name}" is already waiting for the browser.`, { account: req.name });
-    const open = this.deps.openExternal;
-    if (!open) throw new AppError('INTERNAL', 'No browser to sign in with.');
-    const abort = new AbortController();
-    this.signIns.set(req.name, abort);
-    try {
-      const r = await signIn(this.tokens, {
-        accountName: req.name, settings, expectedUser: req.username || undefined, signal: abort.signal,
-        method: {
-          kind: 'browser',
-          open: (url) => {
-            // Only an https authorization endpoint is opened: the URL comes from the issuer's discovery document.
-            if (new URL(url).protocol !== 'https:') throw new AppError('REFUSED', `The provider's sign-in page is not https (${new URL(url).protocol}); not opened.`);
-            return open(url);
-          },
-        },
-      });
-      return { user: r.user, where: r.where, ...(resolvePreset(settings).imap ? { imap: resolvePreset(settings).imap } : {}) };
-    } finally {
-      this.signIns.delete(req.name);
-    }
+    return this.signIns.start(req, (await this.config.read()).accounts[req.name]);
   }
 
   async cancelSignIn(req: Request<'signin:cancel'>): Promise<null> {
-    this.signIns.get(req.name)?.abort();
+    this.signIns.cancel(req.name);
     return null;
   }
 
-  /** Whether the saved account has a usable sign-in, and as whom. */
   async signInStatus(req: Request<'signin:status'>): Promise<Response<'signin:status'>> {
-    const settings = oauthOf((await this.config.read()).accounts[req.name], this.deps.configFile);
-    if (!settings) return { signedIn: false };
-    const user = await this.tokens.for(req.name, settings).signedInUser();
-    return user ? { signedIn: true, user } : { signedIn: false };
+    return this.signIns.status(req.name, (await this.config.read()).accounts[req.name]);
   }
 
   async signOut(req: Request<'signin:sign-out'>): Promise<Response<'signin:sign-out'>> {
-    const settings = oauthOf((await this.config.read()).accounts[req.name], this.deps.configFile);
-    if (!settings) return { revoked: false };
-    return { revoked: (await this.tokens.for(req.name, settings).signOut()).revoked };
+    return this.signIns.signOut(req.name, (await this.config.read()).accounts[req.name]);
   }
 
   async cancelScan(req: Request<'scan:cancel'>): Promise<null> {
@@ -417,39 +362,21 @@ export class AppService implements Methods {
 
   async exportCalendar(req: Request<'export:save'>): Promise<Response<'export:save'>> {
     const scan = this.held(req.scanId);
-    const chosen = await this.deps.dialogs.chooseSavePath({ defaultPath: scan.output });
-    if (!chosen) return { saved: false };
-    const file = path.resolve(chosen);
-    await checkChosenCalendar(file);
-    await writeFileAtomic(file, scan.ics);
-    this.written.add(file);
     // A copy: the profile keeps writing its own calendar file.
-    return { saved: true, path: file };
+    return this.files.exportCopy(scan.output, scan.ics);
   }
 
   async chooseOutput(req: Request<'dialog:choose-output'>): Promise<Response<'dialog:choose-output'>> {
     const current = req.profile === undefined ? undefined : (await this.config.read()).profiles[req.profile];
-    const defaultPath = current ? resolveConfigPath(current.output, this.deps.configFile) : path.join(os.homedir(), `${req.profile ?? 'calendar'}.ics`);
-    const chosen = await this.deps.dialogs.chooseSavePath({ defaultPath });
-    if (!chosen) return { chosen: false };
-    const file = path.resolve(chosen);
-    await checkChosenCalendar(file);
-    return { chosen: true, token: this.choices.add('output', file), path: file };
+    return this.files.chooseOutput(current ? resolveConfigPath(current.output, this.deps.configFile) : path.join(os.homedir(), `${req.profile ?? 'calendar'}.ics`));
   }
 
   async chooseCaFile(): Promise<Response<'dialog:choose-ca-file'>> {
-    const chosen = await this.deps.dialogs.chooseCaFile();
-    if (!chosen) return { chosen: false };
-    const file = path.resolve(chosen);
-    await readCaFile(file); // a device, a FIFO, a huge or a non-PEM file is refused here, with the reason
-    return { chosen: true, token: this.choices.add('ca-file', file), path: file };
+    return this.files.chooseCaFile();
   }
 
   async showInFolder(req: Request<'shell:show-in-folder'>): Promise<null> {
-    const file = path.resolve(req.path);
-    const outputs = Object.keys((await this.config.read()).profiles).length ? await this.profileOutputs() : [];
-    if (!this.written.has(file) && !outputs.includes(file)) throw new AppError('REFUSED', `${req.path} is not a calendar file mailbox2ics wrote.`, { file: req.path });
-    this.deps.showItemInFolder(file);
+    this.files.show(req.path, Object.keys((await this.config.read()).profiles).length ? await this.profileOutputs() : []);
     return null;
   }
 
