@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import ICAL from 'ical.js';
-import { syncFromLocal } from '../../electron/core/sync/run-sync.ts';
+import { syncFromLocal } from '../../electron/core/sync/local-sync.ts';
 import { REAL_DIR, realFixtures } from './real-fixtures.ts';
 
 export const GOLDEN_FILE = path.resolve(import.meta.dirname, '../fixtures/preview-golden.json');

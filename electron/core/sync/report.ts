@@ -1,7 +1,7 @@
 // The run report: per folder what was read, merged and skipped, plus totals. Built by the sync
 // orchestrator, printed by the CLI, shown by the app. Plain JSON-safe data (no BigInt, no Date).
 import type { SkippedItem, Warning } from '../model.ts';
-import type { FolderMergeStats } from '../ical/build-calendar.ts';
+import type { BuildResult, FolderMergeStats, MergedItem } from '../ical/build-calendar.ts';
 
 export interface FolderReport extends FolderMergeStats {
   folder: string;
@@ -81,4 +81,23 @@ export function formatSummary(r: RunReport): string {
   );
   lines.push(`total: ${r.eventsOut} events written, ${r.skipped.length} skipped, ${r.bytesDownloaded} bytes downloaded, ${(r.wallTimeMs / 1000).toFixed(2)} s`);
   return lines.join('\n');
+}
+
+/** What a build gives the run: its feed and items, and its statistics and problems by folder. */
+export type BuiltFeed = Pick<BuildResult, 'ics' | 'items' | 'folders' | 'skipped' | 'warnings'>;
+
+/** Adds the merge statistics to the folder reports; returns the feed and the warnings that belong to no folder. */
+export function mergeInto(reports: Map<string, FolderReport>, built: BuiltFeed): { ics: string; items: MergedItem[]; extra: Warning[] } {
+  for (const [folder, stats] of built.folders) {
+    const r = reports.get(folder) ?? emptyFolderReport(folder);
+    reports.set(folder, Object.assign(r, stats));
+  }
+  for (const s of built.skipped) (reports.get(s.folder) ?? reports.values().next().value)?.skipped.push(s);
+  const extra: Warning[] = [];
+  for (const w of built.warnings) {
+    const r = reports.get(w.folder);
+    if (r) r.warnings.push(w);
+    else extra.push(w);
+  }
+  return { ics: built.ics, items: built.items, extra };
 }

@@ -1,9 +1,9 @@
 // The orchestrator: source → calendar parts → merged feed + report. Used by the CLI, and later the
 // tray and the window. Never writes files (the caller does, atomically) and never prints.
 import type { ImapFlow } from 'imapflow';
-import type { CalendarPart, Warning } from '../model.ts';
+import type { CalendarPart } from '../model.ts';
 import { createHash } from 'node:crypto';
-import { buildCalendar, type BuildOptions, type BuildResult, type FolderMergeStats, type MergedItem } from '../ical/build-calendar.ts';
+import { buildCalendar, type BuildOptions, type FolderMergeStats, type MergedItem } from '../ical/build-calendar.ts';
 import { MergeMemo } from '../ical/merge-memo.ts';
 import { connectImap, defaultPort, disconnect, type ConnectOptions } from '../imap/connect.ts';
 import type { ConnectionPool } from '../imap/connection-pool.ts';
@@ -13,19 +13,17 @@ import { listFolders, resolveFolders } from '../imap/folders.ts';
 import { ImapSession, ServerFault } from '../imap/session.ts';
 import { LOGOUT_TIMEOUT_MS } from '../limits.ts';
 import { scanFolder, type FolderScan, type ScanProgress } from '../imap/scan.ts';
-import { extractFromMessage } from '../mime/extract-local.ts';
 import { settledPart } from '../ical/kept-part.ts';
-import { readEmlFiles, readMaildir, readMbox, type LocalMessage } from '../sources/local-mail.ts';
 import { AppError, errorMessage } from '../errors.ts';
 import type { ServerFilter } from '../filters/server-filter.ts';
-import { emptyFolderReport, finishReport, type FolderReport, type RunReport } from './report.ts';
+import { emptyFolderReport, finishReport, mergeInto, type BuiltFeed, type FolderReport, type RunReport } from './report.ts';
+import { isConnectionFailure } from '../imap/connection-failure.ts';
+import { drain } from '../memory/drain.ts';
 
 export interface MergeSettings extends BuildOptions {
   /** Calendar parts larger than this are skipped and reported. Default 10 MB. */
   maxPartBytes: number;
 }
-
-export { DEFAULT_MAX_PART_BYTES } from '../limits.ts';
 
 export interface SyncResult {
   ics: string;
@@ -52,23 +50,7 @@ export interface ImapSyncRequest extends MergeSettings {
   onProgress?: (p: ScanProgress) => void;
 }
 
-type Built = Pick<BuildResult, 'ics' | 'items' | 'folders' | 'skipped' | 'warnings'>;
-
-/** Adds the merge statistics to the folder reports; returns the feed and the warnings that belong to no folder. */
-function mergeInto(reports: Map<string, FolderReport>, built: Built): { ics: string; items: MergedItem[]; extra: Warning[] } {
-  for (const [folder, stats] of built.folders) {
-    const r = reports.get(folder) ?? emptyFolderReport(folder);
-    reports.set(folder, Object.assign(r, stats));
-  }
-  for (const s of built.skipped) (reports.get(s.folder) ?? reports.values().next().value)?.skipped.push(s);
-  const extra: Warning[] = [];
-  for (const w of built.warnings) {
-    const r = reports.get(w.folder);
-    if (r) r.warnings.push(w);
-    else extra.push(w);
-  }
-  return { ics: built.ics, items: built.items, extra };
-}
+type Built = BuiltFeed;
 
 /** What decides a merged feed besides the folders' content. */
 function feedKey(account: string, folders: string[], scanKeys: string[], settings: MergeSettings): string {
@@ -121,27 +103,6 @@ function connectUnlessCancelled(opening: Promise<ImapFlow>, signal?: AbortSignal
     );
   });
 }
-
-/**
- * Whether a failure during the scan came from the connection or the server: the socket, TLS or DNS
- * layer (Node's E… codes), imapflow's own codes, a server's NO/BAD answer, or a connection imapflow
- * no longer considers usable. Anything else (a TypeError, a stack overflow, a cache error) is ours.
- */
-export function isConnectionFailure(err: unknown, client?: Pick<ImapFlow, 'usable'>): boolean {
-  const e = err as { code?: unknown; responseStatus?: unknown; serverResponseCode?: unknown } | null;
-  if (client && client.usable === false) return true;
-  if (!e || typeof e !== 'object') return false;
-  if (typeof e.responseStatus === 'string' || typeof e.serverResponseCode === 'string') return true;
-  if (typeof e.code !== 'string') return false;
-  return /^E[A-Z0-9_]+$/.test(e.code) || /^ERR_(TLS|SSL)_/.test(e.code) || IMAP_CODES.has(e.code) || e.code.startsWith('ParserError');
-}
-
-// imapflow's error codes (its errors.js) that mean the connection or the server failed.
-const IMAP_CODES = new Set(['NoConnection', 'EConnectionClosed', 'StateLogout', 'ClosedAfterConnectText', 'ClosedAfterConnectTLS',
-  'CONNECT_TIMEOUT', 'GREETING_TIMEOUT', 'UPGRADE_TIMEOUT', 'ETIMEOUT', 'LockTimeout', 'ETHROTTLE', 'UnexpectedTag', 'MissingTag',
-  'InvalidResponse', 'ResponseProcessingFailed', 'STARTTLS_INJECTION', 'COMPRESS_TRAILING_DATA', 'PollFailed', 'NotFound',
-  'MissingServerExtension', 'MAX_IMAP_NESTING_REACHED', 'LineTooLarge', 'LiteralTooLarge', 'ResponseTooLarge', 'TooManyTokens',
-  'TooManyResponses', 'DownloadOverflow', 'DownloadIncomplete', 'ProxyError', 'EPROXY', 'NoMailboxSelected']);
 
 export async function syncFromImap(req: ImapSyncRequest, connect: (o: ConnectOptions) => Promise<ImapFlow> = connectImap): Promise<SyncResult> {
   const started = Date.now();
@@ -253,53 +214,4 @@ export async function syncFromImap(req: ImapSyncRequest, connect: (o: ConnectOpt
   // What the cache worked around (nothing lost), said once.
   for (const message of req.cache?.takeNotices() ?? []) extra.push({ folder: 'sync cache', message });
   return { ics, items, report: finishReport(`imap://${req.connect.username}@${req.connect.host}`, started, [...reports.values()], extra) };
-}
-
-/** The array's items, each dropped from it as it is handed out: the receiver becomes their only holder. */
-function* drain<T>(items: (T | undefined)[]): Generator<T> {
-  for (let i = 0; i < items.length; i++) {
-    const item = items[i]!;
-    items[i] = undefined;
-    yield item;
-  }
-  items.length = 0;
-}
-
-export interface LocalSyncRequest extends MergeSettings {
-  maildirs?: string[];
-  mboxes?: string[];
-  emlFiles?: string[];
-}
-
-async function* localMessages(req: LocalSyncRequest): AsyncGenerator<LocalMessage> {
-  for (const dir of req.maildirs ?? []) yield* readMaildir(dir);
-  for (const file of req.mboxes ?? []) yield* readMbox(file);
-  if (req.emlFiles?.length) yield* readEmlFiles(req.emlFiles);
-}
-
-/** One local message into its folder's report; its parts settled (in a function of its own, so no
- * text outlives it in the caller's frame). */
-async function readLocal(msg: LocalMessage, r: FolderReport, maxPartBytes: number): Promise<CalendarPart[]> {
-  r.messages += 1;
-  r.bytesDownloaded += msg.size;
-  const found = await extractFromMessage(msg.open(), { folder: msg.folder, uid: msg.uid, file: msg.file }, maxPartBytes, msg.mtime);
-  if (found.hadCalendar) r.messagesWithCalendar += 1;
-  r.skipped.push(...found.skipped);
-  r.warnings.push(...found.warnings);
-  return found.parts.map(settledPart);
-}
-
-export async function syncFromLocal(req: LocalSyncRequest): Promise<SyncResult> {
-  const started = Date.now();
-  const reports = new Map<string, FolderReport>();
-  const parts: CalendarPart[] = [];
-  for await (const msg of localMessages(req)) {
-    let r = reports.get(msg.folder);
-    if (!r) reports.set(msg.folder, (r = emptyFolderReport(msg.folder)));
-    for (const p of await readLocal(msg, r, req.maxPartBytes)) parts.push(p);
-  }
-  // Handed over, not shared: the build lets each part go once it has read it (see drain).
-  const { ics, items, extra } = mergeInto(reports, buildCalendar(drain(parts), [...reports.keys()], req));
-  const label = [...(req.maildirs ?? []), ...(req.mboxes ?? []), ...(req.emlFiles ?? [])].join(', ');
-  return { ics, items, report: finishReport(`local: ${label}`, started, [...reports.values()], extra) };
 }

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { syncFromLocal } from '../../../electron/core/sync/run-sync.ts';
+import { syncFromLocal } from '../../../electron/core/sync/local-sync.ts';
 import { GOLDEN_CASES, GOLDEN_DIR, goldenSettings, type GoldenCase } from '../../fixtures/golden-cases.ts';
 import { buildCalendar } from '../../../electron/core/ical/build-calendar.ts';
 import { extractFromMessage } from '../../../electron/core/mime/extract-local.ts';

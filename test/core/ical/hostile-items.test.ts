@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { syncFromLocal } from '../../../electron/core/sync/run-sync.ts';
+import { syncFromLocal } from '../../../electron/core/sync/local-sync.ts';
 import { MAX_COMPONENTS_PER_PART, MAX_NESTING_DEPTH, MAX_SUBCOMPONENTS } from '../../../electron/core/limits.ts';
 import { SPLIT_ABOVE_CHARS } from '../../../electron/core/ical/split-calendar.ts';
 import { GOOD_UIDS, goodInvitations, hostileCases, hostileTodo, type HostileCase } from '../../helpers/hostile-mails.ts';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
-import { syncFromLocal } from '../../../electron/core/sync/run-sync.ts';
+import { syncFromLocal } from '../../../electron/core/sync/local-sync.ts';
 import { fixtureAsMail, realFixtures, REAL_DIR } from '../../helpers/real-fixtures.ts';
 
 /** Files that are malformed beyond repair or hold no calendar component: reported, never a crash or garbage. */

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { syncFromLocal } from '../../../electron/core/sync/run-sync.ts';
+import { syncFromLocal } from '../../../electron/core/sync/local-sync.ts';
 import { readMbox } from '../../../electron/core/sources/local-mail.ts';
 import { buildMail, vcal, vevent } from '../../helpers/mail-builder.ts';
 

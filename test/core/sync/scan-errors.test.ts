@@ -7,7 +7,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../../electron/core/errors.ts';
 import { SyncCache } from '../../../electron/core/store/cache.ts';
-import { isConnectionFailure, syncFromImap } from '../../../electron/core/sync/run-sync.ts';
+import { syncFromImap } from '../../../electron/core/sync/run-sync.ts';
+import { isConnectionFailure } from '../../../electron/core/imap/connection-failure.ts';
 import { startDovecot, type DovecotServer } from '../../helpers/dovecot.ts';
 import { buildMail, vcal, vevent } from '../../helpers/mail-builder.ts';
 
