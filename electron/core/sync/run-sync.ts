@@ -1,5 +1,6 @@
-// The orchestrator: source → calendar parts → merged feed + report. Used by the CLI, and later the
-// tray and the window. Never writes files (the caller does, atomically) and never prints.
+// The IMAP sync: folders → calendar parts (through the cache when there is one) → merged feed + report.
+// Used by the CLI, `serve`, the tray and the window. Never writes files (the caller does, atomically)
+// and never prints. Local mail has its own entry (local-sync.ts).
 import type { ImapFlow } from 'imapflow';
 import type { CalendarPart } from '../model.ts';
 import { createHash } from 'node:crypto';
