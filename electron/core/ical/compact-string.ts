@@ -1,5 +1,6 @@
 // A flat, stand-alone copy of a string, for the few strings a prepared part keeps for the whole run.
-// Never changes the text; costs one copy (a shared one, once per distinct text).
+// Never changes the text, but for a lone surrogate, which becomes U+FFFD (as it would in the feed,
+// written as UTF-8); costs one copy (a shared one, once per distinct text).
 
 /**
  * ical.js builds component text by concatenation and takes values as slices of its input: V8 keeps
